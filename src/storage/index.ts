@@ -1,0 +1,16 @@
+/** The storage seam: every backend implements these interfaces; every reader uses only them. */
+export type {
+  Appendable,
+  Appender,
+  Deleter,
+  LabelHints,
+  Querier,
+  Queryable,
+  SampleIterator,
+  SelectHints,
+  Series,
+  SeriesRef,
+  SeriesSet,
+  Storage,
+  ValueType,
+} from './interface.js';
