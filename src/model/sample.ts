@@ -16,7 +16,12 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 
-/** The staleness marker value: written when a series disappears, never returned by queries. */
+/**
+ * The staleness marker value: written when a series disappears, never returned by queries.
+ *
+ * Keep sample values in `Float64Array`s (or `DataView`s), never in plain `number[]` arrays: V8
+ * canonicalises NaNs stored in double-element arrays, which turns this marker into a plain NaN.
+ */
 export const STALE_NAN: number = (() => {
   u32[HI] = STALE_NAN_BITS_HI;
   u32[LO] = STALE_NAN_BITS_LO;
