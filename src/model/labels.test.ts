@@ -69,6 +69,12 @@ describe('Labels', () => {
         assert.ok(again.equals(l));
         assert.equal(again.hash(), l.hash());
       }),
+      { numRuns: 300 },
     );
+  });
+
+  it('round-trips the label name __proto__ through records', () => {
+    const l = Labels.fromFlatUnsorted(['__proto__', 'x', 'a', 'b']);
+    assert.ok(Labels.fromRecord(l.toRecord()).equals(l));
   });
 });

@@ -165,7 +165,13 @@ export class Labels {
   toRecord(): Record<string, string> {
     const out: Record<string, string> = {};
     const f = this.flat;
-    for (let i = 0; i < f.length; i += 2) out[f[i]!] = f[i + 1]!;
+    for (let i = 0; i < f.length; i += 2) {
+      const name = f[i]!;
+      // '__proto__' is a valid label name; define it as an own property, not the prototype.
+      if (name === '__proto__') {
+        Object.defineProperty(out, name, { value: f[i + 1]!, enumerable: true, writable: true });
+      } else out[name] = f[i + 1]!;
+    }
     return out;
   }
 
