@@ -1,0 +1,230 @@
+/**
+ * The flags of `kansoku server`, declared as data, and their conversion into typed settings.
+ * Names follow Prometheus where Prometheus has the same setting.
+ */
+import { parseBytes, parseDuration } from './duration.js';
+import { FlagError, flagText, type FlagSpec, type ParsedArgs } from './flags.js';
+
+/** Severity threshold of the log (the same union as the logger's). */
+export type LogLevelSetting = 'debug' | 'info' | 'warn' | 'error';
+
+/** Encoding of log lines. */
+export type LogFormatSetting = 'logfmt' | 'json';
+
+/** The flags of `kansoku server` (and the shared flags of `kansoku agent`). */
+export const SERVER_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'config.file',
+    kind: 'string',
+    help: 'Kansoku configuration file (prometheus.yml format). Without it Kansoku only scrapes itself.',
+    placeholder: 'FILE',
+  },
+  {
+    name: 'web.listen-address',
+    kind: 'string',
+    help: 'Address to listen on for the UI, API and telemetry (host:port).',
+    default: '127.0.0.1:9777',
+    placeholder: 'ADDRESS',
+  },
+  {
+    name: 'web.enable-admin-api',
+    kind: 'bool',
+    help: 'Enable the admin endpoints (snapshot, delete series, clean tombstones, compact). Defaults to on when listening on a loopback address, off otherwise.',
+  },
+  {
+    name: 'web.remote-write.max-body-size',
+    kind: 'bytes',
+    help: 'Largest remote-write request body accepted, both compressed and decompressed.',
+    default: '64MB',
+    placeholder: 'SIZE',
+  },
+  {
+    name: 'storage.tsdb.path',
+    kind: 'string',
+    help: 'Directory of the embedded time-series database; created when missing.',
+    default: './data',
+    placeholder: 'DIR',
+  },
+  {
+    name: 'storage.tsdb.retention.time',
+    kind: 'duration',
+    help: 'How long to keep samples. 0 keeps them until the size limit removes them.',
+    default: '15d',
+    placeholder: 'DURATION',
+  },
+  {
+    name: 'storage.tsdb.retention.size',
+    kind: 'bytes',
+    help: 'Maximum bytes of persisted blocks to keep (B, KB, MB, GB, TB, PB, EB; base 1024). 0 means no limit.',
+    default: '0',
+    placeholder: 'SIZE',
+  },
+  {
+    name: 'storage.tsdb.wal-fsync',
+    kind: 'bool',
+    help: 'Call fsync on the write-ahead log before acknowledging each write (survives power loss, slower). Without it acknowledged writes survive a crash of the process but not of the machine.',
+    default: 'false',
+  },
+  {
+    name: 'log.level',
+    kind: 'enum',
+    help: 'Only log messages with the given severity or above.',
+    default: 'info',
+    choices: ['debug', 'info', 'warn', 'error'],
+    placeholder: 'LEVEL',
+  },
+  {
+    name: 'log.format',
+    kind: 'enum',
+    help: 'Output format of log messages.',
+    default: 'logfmt',
+    choices: ['logfmt', 'json'],
+    placeholder: 'FORMAT',
+  },
+  {
+    name: 'query.lookback-delta',
+    kind: 'duration',
+    help: 'The maximum lookback duration for retrieving metrics during expression evaluations and federation.',
+    default: '5m',
+    placeholder: 'DURATION',
+  },
+  {
+    name: 'query.timeout',
+    kind: 'duration',
+    help: 'Maximum time a query may take before being aborted.',
+    default: '2m',
+    placeholder: 'DURATION',
+  },
+  {
+    name: 'query.max-samples',
+    kind: 'int',
+    help: 'Maximum number of samples a single query can load into memory.',
+    default: '50000000',
+    placeholder: 'N',
+  },
+  {
+    name: 'query.max-concurrency',
+    kind: 'int',
+    help: 'Maximum number of queries executed concurrently.',
+    default: '20',
+    placeholder: 'N',
+  },
+];
+
+/** Typed settings of `kansoku server`, in base units (milliseconds, bytes). */
+export interface ServerFlags {
+  /** Path of the configuration file, or undefined to run with no configuration. */
+  readonly configFile: string | undefined;
+  readonly listenAddress: string;
+  readonly enableAdminApi: boolean;
+  readonly remoteWriteMaxBytes: number;
+  readonly tsdbPath: string;
+  /** Retention by time in ms; 0 means no time limit. */
+  readonly retentionTimeMs: number;
+  /** Retention by size in bytes; 0 means no size limit. */
+  readonly retentionSizeBytes: number;
+  readonly walFsync: boolean;
+  readonly logLevel: LogLevelSetting;
+  readonly logFormat: LogFormatSetting;
+  readonly lookbackDeltaMs: number;
+  readonly queryTimeoutMs: number;
+  readonly queryMaxSamples: number;
+  readonly queryMaxConcurrency: number;
+  /** Every flag as text (given or default), by name, for `/api/v1/status/flags`. */
+  readonly asText: Readonly<Record<string, string>>;
+}
+
+/** Converts parsed arguments into typed settings, applying defaults and cross-flag checks. */
+export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
+  const text = (name: string): string => {
+    const spec = SERVER_FLAGS.find((s) => s.name === name);
+    if (!spec) throw new Error(`BUG: flag ${name} is not declared`);
+    return flagText(parsed, spec) ?? '';
+  };
+  const listenAddress = text('web.listen-address');
+  const hp = splitHostPort(listenAddress);
+  const adminText = parsed.given.get('web.enable-admin-api');
+  const enableAdminApi = adminText === undefined ? isLoopbackHost(hp.host) : adminText === 'true';
+  const positive = (name: string): number => {
+    const n = Number(text(name));
+    if (n <= 0)
+      throw new FlagError(
+        `invalid value ${JSON.stringify(text(name))} for flag '--${name}': must be greater than 0`,
+        `--${name}`,
+      );
+    return n;
+  };
+  const asText: Record<string, string> = {};
+  for (const s of SERVER_FLAGS) asText[s.name] = flagText(parsed, s) ?? '';
+  asText['web.enable-admin-api'] = String(enableAdminApi);
+  const configFile = parsed.given.get('config.file');
+  return {
+    configFile: configFile === undefined || configFile === '' ? undefined : configFile,
+    listenAddress,
+    enableAdminApi,
+    remoteWriteMaxBytes: positiveBytes(
+      'web.remote-write.max-body-size',
+      text('web.remote-write.max-body-size'),
+    ),
+    tsdbPath: text('storage.tsdb.path'),
+    retentionTimeMs: parseDuration(text('storage.tsdb.retention.time')),
+    retentionSizeBytes: parseBytes(text('storage.tsdb.retention.size')),
+    walFsync: text('storage.tsdb.wal-fsync') === 'true',
+    logLevel: text('log.level') as LogLevelSetting,
+    logFormat: text('log.format') as LogFormatSetting,
+    lookbackDeltaMs: positiveDuration('query.lookback-delta', text('query.lookback-delta')),
+    queryTimeoutMs: positiveDuration('query.timeout', text('query.timeout')),
+    queryMaxSamples: positive('query.max-samples'),
+    queryMaxConcurrency: positive('query.max-concurrency'),
+    asText,
+  };
+}
+
+function positiveBytes(name: string, value: string): number {
+  const n = parseBytes(value);
+  if (n <= 0) {
+    throw new FlagError(
+      `invalid value ${JSON.stringify(value)} for flag '--${name}': must be greater than 0`,
+      `--${name}`,
+    );
+  }
+  return n;
+}
+
+function positiveDuration(name: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms <= 0)
+    throw new FlagError(
+      `invalid value ${JSON.stringify(value)} for flag '--${name}': must be greater than 0`,
+      `--${name}`,
+    );
+  return ms;
+}
+
+/** A listen address split into host and port. */
+export interface HostPort {
+  /** The host without brackets; '' means all interfaces. */
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Splits `host:port`, `[v6]:port` or `:port` into its parts. Throws `FlagError` for a missing or
+ * invalid port.
+ */
+export function splitHostPort(addr: string): HostPort {
+  const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(addr);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    throw new FlagError(
+      `invalid value ${JSON.stringify(addr)} for flag '--web.listen-address': expected host:port, for example 127.0.0.1:9777`,
+      '--web.listen-address',
+    );
+  }
+  return { host: m[1] ?? m[2] ?? '', port };
+}
+
+/** Whether a host name or address refers only to the local machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
