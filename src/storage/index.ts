@@ -14,3 +14,12 @@ export type {
   Storage,
   ValueType,
 } from './interface.js';
+export { MemStorage } from './memory.js';
+export {
+  ArraySampleIterator,
+  ListSeries,
+  ListSeriesSet,
+  emptySeriesSet,
+  errorSeriesSet,
+  seriesMatches,
+} from './series.js';
