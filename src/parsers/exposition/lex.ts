@@ -1,0 +1,162 @@
+/** Character-level helpers shared by the exposition parsers. */
+
+/** Char codes used by the scanners. */
+export const CH = {
+  tab: 9,
+  nl: 10,
+  space: 32,
+  quote: 34,
+  hash: 35,
+  comma: 44,
+  minus: 45,
+  dot: 46,
+  colon: 58,
+  eq: 61,
+  backslash: 92,
+  underscore: 95,
+  lbrace: 123,
+  rbrace: 125,
+} as const;
+
+/** Whether c can start a metric name (`[a-zA-Z_:]`). */
+export function isNameStart(c: number, allowColon: boolean): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    c === CH.underscore ||
+    (allowColon && c === CH.colon)
+  );
+}
+
+/** Whether c can continue a metric name (`[a-zA-Z0-9_:]`). */
+export function isNameChar(c: number, allowColon: boolean): boolean {
+  return isNameStart(c, allowColon) || (c >= 48 && c <= 57);
+}
+
+/** Result slot of `scanQuoted`: the decoded string and the index after the closing quote. */
+export interface Scanned {
+  value: string;
+  end: number;
+}
+
+/**
+ * Scans a double-quoted label value starting at `s[i] === '"'`. Escapes `\\`, `\"` and `\n` are
+ * decoded; any other backslash sequence is kept as written (as Prometheus does). Returns -1 in
+ * `end` when the string is not terminated on this line.
+ */
+export function scanQuoted(s: string, i: number, lineEnd: number, out: Scanned): Scanned {
+  let j = i + 1;
+  let hasEscape = false;
+  while (j < lineEnd) {
+    const c = s.charCodeAt(j);
+    if (c === CH.quote) break;
+    if (c === CH.backslash) {
+      hasEscape = true;
+      j += 2;
+      continue;
+    }
+    j++;
+  }
+  if (j >= lineEnd) {
+    out.end = -1;
+    return out;
+  }
+  out.value = hasEscape ? unescapeLabelValue(s.slice(i + 1, j)) : s.slice(i + 1, j);
+  out.end = j + 1;
+  return out;
+}
+
+/** Decodes `\\`, `\"` and `\n`; keeps other escapes as written. */
+export function unescapeLabelValue(raw: string): string {
+  let out = '';
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw[k]!;
+    if (c === '\\' && k + 1 < raw.length) {
+      const n = raw[k + 1]!;
+      if (n === '\\' || n === '"') {
+        out += n;
+        k++;
+        continue;
+      }
+      if (n === 'n') {
+        out += '\n';
+        k++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Decodes `\\` and `\n` in HELP text; keeps other escapes as written. */
+export function unescapeHelp(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw[k]!;
+    if (c === '\\' && k + 1 < raw.length) {
+      const n = raw[k + 1]!;
+      if (n === '\\') {
+        out += '\\';
+        k++;
+        continue;
+      }
+      if (n === 'n') {
+        out += '\n';
+        k++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+const STRICT_FLOAT = /^[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$/;
+
+/**
+ * Parses an OpenMetrics number: decimal with optional fraction and exponent, `NaN`, `+Inf`,
+ * `-Inf`, `Inf` (case-insensitive for the special values, like the reference parsers). Returns
+ * undefined for anything else (hex, underscores, spaces).
+ */
+export function parseStrictFloat(s: string): number | undefined {
+  if (STRICT_FLOAT.test(s)) return Number(s);
+  switch (s.toLowerCase()) {
+    case 'nan':
+      return NaN;
+    case '+inf':
+    case 'inf':
+    case '+infinity':
+    case 'infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Parses a float like Go's `strconv.ParseFloat` as used by Prometheus' text parser: decimals,
+ * exponents, special values, hexadecimal floats, and underscores only after a base prefix.
+ */
+export function parseGoFloat(s: string): number | undefined {
+  const strict = parseStrictFloat(s);
+  if (strict !== undefined) return strict;
+  const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?$/.exec(s);
+  if (m) {
+    const intPart = m[2] ?? '';
+    const frac = m[3] ?? '';
+    if (intPart === '' && frac === '') return undefined;
+    if (frac !== '' || m[3] !== undefined) {
+      if (m[4] === undefined) return undefined; // hex floats with a fraction need an exponent
+    }
+    let v = intPart === '' ? 0 : parseInt(intPart, 16);
+    for (let k = 0; k < frac.length; k++) v += parseInt(frac[k]!, 16) / 16 ** (k + 1);
+    if (m[4] !== undefined) v *= 2 ** Number(m[4]);
+    return m[1] === '-' ? -v : v;
+  }
+  return undefined;
+}
