@@ -1,0 +1,310 @@
+/**
+ * A decoder for the InfluxDB line protocol (v1 and v2 write APIs):
+ *
+ *   measurement[,tag=value…] field=value[,field=value…] [timestamp]
+ *
+ * Bytes in (already decompressed and decoded as UTF-8), points out through a callback with a
+ * reused point object. A bad line is reported with its line and column and skipped; the good lines
+ * around it are still delivered, so a writer loses only what was wrong.
+ */
+
+/** Timestamp precision of a write request (v2 names; v1's `n`, `u` and `ms` map onto them). */
+export type Precision = 'ns' | 'us' | 'ms' | 's' | 'm' | 'h';
+
+/** The type a field value was written with. */
+export type FieldType = 'float' | 'integer' | 'unsigned' | 'boolean' | 'string';
+
+/** One decoded point. The object and its arrays are reused: copy what you keep. */
+export interface Point {
+  /** 1-based line number in the request body. */
+  line: number;
+  measurement: string;
+  /** Flat `[key, value, …]` tag pairs as written (not sorted). */
+  tags: string[];
+  fieldKeys: string[];
+  /** Numeric field values (booleans as 1/0; strings as NaN — check `fieldTypes`). */
+  fieldValues: number[];
+  fieldTypes: FieldType[];
+  /** The string value of string fields, '' for others. */
+  fieldStrings: string[];
+  /** Milliseconds since the epoch, or undefined when the line has no timestamp. */
+  timestampMs: number | undefined;
+}
+
+/** A line that could not be decoded. */
+export interface LineError {
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/** Parses a v1 (`n`, `u`, `ms`, `s`, `m`, `h`) or v2 (`ns`, `us`, `ms`, `s`) precision name. */
+export function parsePrecision(p: string | null | undefined): Precision | undefined {
+  switch (p ?? '') {
+    case '':
+    case 'n':
+    case 'ns':
+      return 'ns';
+    case 'u':
+    case 'us':
+    case 'µs':
+      return 'us';
+    case 'ms':
+      return 'ms';
+    case 's':
+      return 's';
+    case 'm':
+      return 'm';
+    case 'h':
+      return 'h';
+    default:
+      return undefined;
+  }
+}
+
+class LineFail extends Error {
+  constructor(
+    readonly at: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Decodes every line of `text`, calling `onPoint` for each good point and `onError` for each bad
+ * line. Returns the number of points and errors.
+ */
+export function parseLineProtocol(
+  text: string,
+  precision: Precision,
+  onPoint: (p: Point) => void,
+  onError: (e: LineError) => void,
+): { points: number; errors: number } {
+  const p: Point = {
+    line: 0,
+    measurement: '',
+    tags: [],
+    fieldKeys: [],
+    fieldValues: [],
+    fieldTypes: [],
+    fieldStrings: [],
+    timestampMs: undefined,
+  };
+  let points = 0;
+  let errors = 0;
+  let pos = 0;
+  let line = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    line++;
+    let le = end;
+    if (le > pos && text.charCodeAt(le - 1) === 13) le--;
+    let s = pos;
+    while (s < le && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
+    if (s < le && text.charCodeAt(s) !== 35 /* # */) {
+      p.line = line;
+      try {
+        parseLine(text, s, le, precision, p);
+        points++;
+        onPoint(p);
+      } catch (e) {
+        if (!(e instanceof LineFail)) throw e;
+        errors++;
+        onError({ line, column: e.at - pos + 1, message: e.message });
+      }
+    }
+    pos = end + 1;
+  }
+  return { points, errors };
+}
+
+function parseLine(t: string, i: number, le: number, precision: Precision, p: Point): void {
+  p.tags.length = 0;
+  p.fieldKeys.length = 0;
+  p.fieldValues.length = 0;
+  p.fieldTypes.length = 0;
+  p.fieldStrings.length = 0;
+  // Measurement: up to an unescaped ',' or ' '.
+  const m = readToken(t, i, le, false);
+  if (m.value === '') throw new LineFail(i, 'missing measurement');
+  p.measurement = m.value;
+  i = m.end;
+  while (i < le && t.charCodeAt(i) === 44 /* , */) {
+    const k = readToken(t, i + 1, le, true);
+    const key = k.value;
+    const keyEnd = k.end;
+    if (key === '') throw new LineFail(i + 1, 'missing tag key');
+    if (keyEnd >= le || t.charCodeAt(keyEnd) !== 61 /* = */) {
+      throw new LineFail(keyEnd, `missing '=' after tag key ${JSON.stringify(key)}`);
+    }
+    const v = readToken(t, keyEnd + 1, le, true);
+    if (v.value === '') {
+      throw new LineFail(keyEnd + 1, `missing value of tag ${JSON.stringify(key)}`);
+    }
+    p.tags.push(key, v.value);
+    i = v.end;
+  }
+  if (i >= le || t.charCodeAt(i) !== 32) throw new LineFail(i, 'missing fields');
+  while (i < le && t.charCodeAt(i) === 32) i++;
+  // Fields.
+  for (;;) {
+    const k = readToken(t, i, le, true);
+    const key = k.value;
+    if (key === '') throw new LineFail(i, 'missing field key');
+    if (k.end >= le || t.charCodeAt(k.end) !== 61) {
+      throw new LineFail(k.end, `missing '=' after field key ${JSON.stringify(key)}`);
+    }
+    i = readFieldValue(t, k.end + 1, le, key, p);
+    if (i < le && t.charCodeAt(i) === 44) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  p.timestampMs = undefined;
+  if (i < le) {
+    if (t.charCodeAt(i) !== 32) throw new LineFail(i, 'unexpected character after fields');
+    while (i < le && t.charCodeAt(i) === 32) i++;
+    if (i < le) {
+      let j = i;
+      while (j < le && t.charCodeAt(j) !== 32) j++;
+      p.timestampMs = timestampToMs(t.slice(i, j), precision, i);
+      while (j < le && t.charCodeAt(j) === 32) j++;
+      if (j < le) throw new LineFail(j, 'unexpected text after the timestamp');
+    }
+  }
+}
+
+/** Scratch result of `readToken`; read its fields before the next call. */
+const tok = { value: '', end: 0 };
+
+/** Reads an escaped name up to an unescaped ',', ' ' (and '=' when `stopAtEq`). */
+function readToken(t: string, i: number, le: number, stopAtEq: boolean): typeof tok {
+  let j = i;
+  let escaped = false;
+  while (j < le) {
+    const c = t.charCodeAt(j);
+    if (c === 92 /* \ */ && j + 1 < le) {
+      escaped = true;
+      j += 2;
+      continue;
+    }
+    if (c === 44 || c === 32 || (stopAtEq && c === 61)) break;
+    j++;
+  }
+  tok.value = escaped ? unescapeName(t.slice(i, j)) : t.slice(i, j);
+  tok.end = j;
+  return tok;
+}
+
+function unescapeName(raw: string): string {
+  return raw.replace(/\\([,= \\"])/g, '$1');
+}
+
+function readFieldValue(t: string, i: number, le: number, key: string, p: Point): number {
+  if (i >= le) throw new LineFail(i, `missing value of field ${JSON.stringify(key)}`);
+  if (t.charCodeAt(i) === 34 /* " */) {
+    let j = i + 1;
+    let out = '';
+    let from = j;
+    while (j < le) {
+      const c = t.charCodeAt(j);
+      if (c === 92 && j + 1 < le) {
+        const n = t[j + 1];
+        if (n === '"' || n === '\\') {
+          out += t.slice(from, j) + n;
+          j += 2;
+          from = j;
+          continue;
+        }
+      }
+      if (c === 34) break;
+      j++;
+    }
+    if (j >= le) throw new LineFail(i, `unterminated string value of field ${JSON.stringify(key)}`);
+    out += t.slice(from, j);
+    push(p, key, NaN, 'string', out);
+    return j + 1;
+  }
+  let j = i;
+  while (j < le) {
+    const c = t.charCodeAt(j);
+    if (c === 44 || c === 32) break;
+    j++;
+  }
+  const raw = t.slice(i, j);
+  const last = raw[raw.length - 1];
+  if (last === 'i' || last === 'u') {
+    const digits = raw.slice(0, -1);
+    if (!(last === 'i' ? /^-?[0-9]+$/ : /^[0-9]+$/).test(digits)) {
+      throw new LineFail(
+        i,
+        `invalid ${last === 'i' ? 'integer' : 'unsigned'} value ${JSON.stringify(raw)} of field ${JSON.stringify(key)}`,
+      );
+    }
+    push(p, key, Number(digits), last === 'i' ? 'integer' : 'unsigned', '');
+    return j;
+  }
+  switch (raw) {
+    case 't':
+    case 'T':
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      push(p, key, 1, 'boolean', '');
+      return j;
+    case 'f':
+    case 'F':
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      push(p, key, 0, 'boolean', '');
+      return j;
+    default:
+      break;
+  }
+  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(raw)) {
+    throw new LineFail(i, `invalid value ${JSON.stringify(raw)} of field ${JSON.stringify(key)}`);
+  }
+  push(p, key, Number(raw), 'float', '');
+  return j;
+}
+
+function push(p: Point, key: string, v: number, type: FieldType, str: string): void {
+  p.fieldKeys.push(key);
+  p.fieldValues.push(v);
+  p.fieldTypes.push(type);
+  p.fieldStrings.push(str);
+}
+
+const DIGITS_TO_DROP: Record<Precision, number> = { ns: 6, us: 3, ms: 0, s: 0, m: 0, h: 0 };
+const MULTIPLIER: Record<Precision, number> = {
+  ns: 1,
+  us: 1,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/**
+ * Converts an integer timestamp in the given precision to ms without losing precision on
+ * nanosecond values (which exceed 2^53): digits below a millisecond are dropped as text.
+ */
+function timestampToMs(raw: string, precision: Precision, at: number): number {
+  if (!/^-?[0-9]+$/.test(raw)) throw new LineFail(at, `invalid timestamp ${JSON.stringify(raw)}`);
+  const neg = raw.startsWith('-');
+  let digits = neg ? raw.slice(1) : raw;
+  const drop = DIGITS_TO_DROP[precision];
+  let frac = false;
+  if (drop > 0) {
+    frac = /[1-9]/.test(digits.slice(-drop));
+    digits = digits.length > drop ? digits.slice(0, digits.length - drop) : '0';
+  }
+  let ms = Number(digits) * MULTIPLIER[precision];
+  if (neg) ms = -ms - (frac ? 1 : 0); // floor for negative sub-millisecond values
+  if (!Number.isSafeInteger(ms)) throw new LineFail(at, `timestamp ${raw} is out of range`);
+  return ms;
+}
