@@ -55,20 +55,28 @@ export class WireStrings {
     const len = end - start;
     if (len === 0) return '';
     if (len > this.maxBytes) return decodeUncached(buf, start, end);
-    let h = FNV_OFFSET;
-    let high = 0;
-    for (let i = start; i < end; i++) {
-      const b = buf[i]!;
-      high |= b;
-      h = Math.imul(h ^ b, FNV_PRIME);
+    // Hash the length and a few sampled bytes only: a hit is verified byte by byte anyway (which
+    // also proves the bytes are ASCII), so the hash just has to spread typical label strings.
+    const last = end - 1;
+    let h = Math.imul(FNV_OFFSET ^ len, FNV_PRIME);
+    h = Math.imul(h ^ buf[start]!, FNV_PRIME);
+    h = Math.imul(h ^ buf[last]!, FNV_PRIME);
+    h = Math.imul(h ^ buf[start + (len >> 1)]!, FNV_PRIME);
+    if (len > 3) {
+      h = Math.imul(h ^ buf[last - 1]!, FNV_PRIME);
+      h = Math.imul(h ^ buf[last - 2]!, FNV_PRIME);
+      h = Math.imul(h ^ buf[last - 3]!, FNV_PRIME);
+      h = Math.imul(h ^ buf[start + (len >> 2)]!, FNV_PRIME);
     }
-    if (high >= 0x80) return decodeNonAscii(buf, start, end);
     const slot = (h ^ (h >>> 15)) & this.mask;
     const cached = this.slots[slot];
     if (cached?.length === len && sameAscii(cached, buf, start)) {
       this.hits++;
       return cached;
     }
+    let high = 0;
+    for (let i = start; i < end; i++) high |= buf[i]!;
+    if (high >= 0x80) return decodeNonAscii(buf, start, end);
     this.misses++;
     const s = latin1(buf, start, end);
     this.slots[slot] = s;
