@@ -19,3 +19,12 @@ export {
   OutOfBoundsError,
   StorageUnavailableError,
 } from './errors.js';
+export {
+  RELABEL_ACTIONS,
+  applyRule,
+  expand,
+  relabel,
+  relabelRule,
+  type RelabelAction,
+  type RelabelRule,
+} from './relabel.js';

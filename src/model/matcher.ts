@@ -66,6 +66,8 @@ export function compileAnchored(pattern: string): RegExp {
     if (m[1]!.includes('i')) flags += 'i';
     if (m[1]!.includes('m')) flags += 'm';
   }
+  // Go's named groups (?P<name>…) are (?<name>…) in JavaScript.
+  body = body.replaceAll('(?P<', '(?<');
   try {
     return new RegExp(`^(?:${body})$`, flags);
   } catch (err) {
