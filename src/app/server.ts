@@ -1,0 +1,62 @@
+/** `kansoku server`: runs the server until SIGTERM or SIGINT, then shuts down gracefully. */
+import type { ServerFlags } from '../config/index.js';
+import { Logger } from '../util/index.js';
+import { Kansoku } from './kansoku.js';
+
+/**
+ * Runs the server. Resolves with the exit code: 0 after a graceful shutdown, 1 when startup
+ * failed. SIGHUP only logs for now (nothing is reloadable yet).
+ */
+export async function runServer(flags: ServerFlags, version: string): Promise<number> {
+  const logger = new Logger({
+    level: flags.logLevel,
+    format: flags.logFormat,
+    sink: process.stderr,
+  });
+  logger.info('starting Kansoku', { version, node: process.version, pid: process.pid });
+  const app = new Kansoku(flags, logger);
+  let stopSignal: ((sig: NodeJS.Signals) => void) | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    stopSignal = resolve;
+  });
+  let shuttingDown = false;
+  const onStop = (sig: NodeJS.Signals): void => {
+    if (shuttingDown) {
+      logger.warn('already shutting down', { signal: sig });
+      return;
+    }
+    shuttingDown = true;
+    stopSignal?.(sig);
+  };
+  const onHup = (): void => {
+    logger.info('received SIGHUP: nothing to reload yet');
+  };
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  process.on('SIGHUP', onHup);
+  try {
+    try {
+      await app.start();
+    } catch (err) {
+      logger.error('cannot start', { err });
+      await app.stop().catch((e: unknown) => {
+        logger.error('cannot stop cleanly', { err: e });
+      });
+      return 1;
+    }
+    const sig = await stopped;
+    logger.info('received signal, shutting down', { signal: sig });
+    try {
+      await app.stop();
+    } catch (err) {
+      logger.error('cannot stop cleanly', { err });
+      return 1;
+    }
+    logger.info('see you next time');
+    return 0;
+  } finally {
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+    process.off('SIGHUP', onHup);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The HTTP layer: the server, the router, the Prometheus-compatible endpoints, and the one
+ * function that maps errors to statuses.
+ */
+export { addAdminRoutes, type AdminDeps, type SelectorParser, type TsdbAdmin } from './admin.js';
+export { readBody } from './body.js';
+export {
+  HttpError,
+  errorEnvelope,
+  errorResponse,
+  type ApiErrorType,
+  type ErrorEnvelope,
+  type ErrorResponse,
+} from './errors.js';
+export { formParams } from './form.js';
+export { addHealthRoutes, type ReadinessFn } from './health.js';
+export { HttpMetrics } from './metrics.js';
+export {
+  BadParamError,
+  parseBoolParam,
+  parseDurationParam,
+  parseGoFloat,
+  parseTimeParam,
+} from './params.js';
+export { sendEmpty, sendError, sendJson, sendSuccess, sendText } from './respond.js';
+export {
+  Router,
+  type Handler,
+  type Method,
+  type RequestContext,
+  type Route,
+  type RouteMatch,
+} from './router.js';
+export { buildRouter, type HttpDeps } from './routes.js';
+export { HttpServer, defaultHttpServerOptions, type HttpServerOptions } from './server.js';
+export { RemoteWriteMetrics } from './write/metrics.js';
+export {
+  RemoteWriteHandler,
+  SampleRejectedError,
+  defaultRemoteWriteOptions,
+  type RemoteWriteOptions,
+} from './write/remote-write.js';
+export { InvalidSeriesError } from './write/validate.js';

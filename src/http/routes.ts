@@ -1,0 +1,37 @@
+/** Assembles every route of the HTTP server from the program's parts. */
+import type { Registry } from 'prom-client';
+import type { Storage } from '../storage/index.js';
+import type { Logger } from '../util/index.js';
+import { addAdminRoutes, type AdminDeps } from './admin.js';
+import { addHealthRoutes, type ReadinessFn } from './health.js';
+import { Router } from './router.js';
+import { RemoteWriteMetrics } from './write/metrics.js';
+import { RemoteWriteHandler, type RemoteWriteOptions } from './write/remote-write.js';
+
+/** What the HTTP routes need from the rest of the program; built by the composition root. */
+export interface HttpDeps {
+  readonly logger: Logger;
+  /** The registry served on `/metrics`; HTTP and ingestion metrics are registered on it. */
+  readonly registry: Registry;
+  /** Whether the storage is open and replayed (`/-/ready`). */
+  readonly ready: ReadinessFn;
+  /** The storage once open, undefined before (endpoints that need it answer 503). */
+  readonly storage: () => Storage | undefined;
+  readonly admin: AdminDeps;
+  readonly remoteWrite: RemoteWriteOptions;
+}
+
+/** Builds the router with every endpoint implemented so far. */
+export function buildRouter(deps: HttpDeps): Router {
+  const router = new Router();
+  addHealthRoutes(router, deps.ready, deps.registry);
+  const rw = new RemoteWriteHandler(
+    deps.storage,
+    deps.remoteWrite,
+    new RemoteWriteMetrics(deps.registry),
+    deps.logger.child({ component: 'remote_write' }),
+  );
+  router.post('/api/v1/write', rw.handle);
+  addAdminRoutes(router, deps.admin);
+  return router;
+}

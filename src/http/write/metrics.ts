@@ -1,0 +1,44 @@
+/** Self-metrics of remote-write ingestion, registered on an injected prom-client registry. */
+import { Counter, type Registry } from 'prom-client';
+
+/** Why a remote-write request was rejected. */
+export type RejectReason = 'decode' | 'invalid_series' | 'conflict' | 'limit' | 'storage';
+
+/** Counters of the remote-write receiver. */
+export class RemoteWriteMetrics {
+  /** `kansoku_ingest_samples_total{source="remote_write"}`: samples committed to storage. */
+  readonly samples: Counter<'source'>;
+  /** `kansoku_remote_write_requests_rejected_total{reason}`. */
+  readonly rejected: Counter<'reason'>;
+  /** `kansoku_remote_write_dropped_total{kind}`: exemplars and native histograms not stored. */
+  readonly dropped: Counter<'kind'>;
+  /** `kansoku_remote_write_series_cache_total{result}`: series reference cache hits and misses. */
+  readonly cache: Counter<'result'>;
+
+  constructor(registry: Registry) {
+    this.samples = new Counter({
+      name: 'kansoku_ingest_samples_total',
+      help: 'Samples committed to storage, by ingestion path.',
+      labelNames: ['source'],
+      registers: [registry],
+    });
+    this.rejected = new Counter({
+      name: 'kansoku_remote_write_requests_rejected_total',
+      help: 'Remote-write requests rejected as a whole, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.dropped = new Counter({
+      name: 'kansoku_remote_write_dropped_total',
+      help: 'Exemplars and native histogram samples received by remote write but not stored (not supported yet).',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
+    this.cache = new Counter({
+      name: 'kansoku_remote_write_series_cache_total',
+      help: 'Lookups in the remote-write series reference cache, by result (hit or miss).',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+  }
+}

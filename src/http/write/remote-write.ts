@@ -1,0 +1,263 @@
+/**
+ * `POST /api/v1/write`: the Prometheus remote write 1.0 receiver.
+ *
+ * A request is all or nothing: the body is read (size-limited), decompressed and decoded in
+ * full, every series is validated, and only then are all samples appended with one appender and
+ * committed. Any failure rolls back, so nothing of a rejected request is stored. Client faults
+ * answer 400 with the field path; storage faults answer 5xx so that senders retry.
+ */
+import {
+  BadInputError,
+  LimitError,
+  StorageUnavailableError,
+  type Labels,
+} from '../../model/index.js';
+import {
+  WriteRequestDecoder,
+  WriteRequestRows,
+  decodeSnappyBodyAsync,
+  type DecodeOptions,
+} from '../../parsers/index.js';
+import type { Appendable, Appender, SeriesRef } from '../../storage/index.js';
+import type { Logger } from '../../util/index.js';
+import { readBody } from '../body.js';
+import { HttpError } from '../errors.js';
+import { sendEmpty } from '../respond.js';
+import type { RequestContext } from '../router.js';
+import type { RejectReason, RemoteWriteMetrics } from './metrics.js';
+import { SeriesCache, type CachedSeries } from './series-cache.js';
+import { validatedLabels } from './validate.js';
+
+/** Series to add to the cache after a successful commit. */
+type PendingSeries = readonly (readonly [string, CachedSeries])[];
+
+/** Options of the remote-write receiver. */
+export interface RemoteWriteOptions {
+  /** Largest body accepted, compressed and decompressed, in bytes. */
+  readonly maxBodyBytes: number;
+  /** The flag that holds `maxBodyBytes`, named in errors. */
+  readonly maxBodySetting: string;
+  /** Most series whose validated labels and references are cached. */
+  readonly seriesCacheSize: number;
+  /** Decoder limits (labels per series, label lengths). */
+  readonly decode: Partial<DecodeOptions>;
+}
+
+/** Default options: 64 MiB bodies, 262,144 cached series. */
+export function defaultRemoteWriteOptions(): RemoteWriteOptions {
+  return {
+    maxBodyBytes: 64 * 1024 * 1024,
+    maxBodySetting: 'web.remote-write.max-body-size',
+    seriesCacheSize: 262_144,
+    decode: {},
+  };
+}
+
+/** A sample could not be appended because of what the client sent (conflict, out of bounds). */
+export class SampleRejectedError extends BadInputError {
+  override readonly name = 'SampleRejectedError';
+}
+
+/** The remote-write receiver. One instance per server; safe for concurrent requests. */
+export class RemoteWriteHandler {
+  private readonly decoder: WriteRequestDecoder;
+  private readonly rows = new WriteRequestRows();
+  private readonly cache: SeriesCache;
+  private cacheOwner: Appendable | undefined;
+  // Per-request scratch, reused: validated labels and cache entries per series.
+  private seriesLabels: Labels[] = [];
+  private seriesKeys: string[] = [];
+  private seriesRefs: SeriesRef[] = [];
+  private seriesCached: boolean[] = [];
+
+  constructor(
+    private readonly storage: () => Appendable | undefined,
+    private readonly opts: RemoteWriteOptions,
+    private readonly metrics: RemoteWriteMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.decoder = new WriteRequestDecoder(opts.decode);
+    this.cache = new SeriesCache(opts.seriesCacheSize);
+  }
+
+  /** Handles one request (a router `Handler`). */
+  readonly handle = async (ctx: RequestContext): Promise<void> => {
+    checkHeaders(ctx);
+    const body = await readBody(ctx.req, this.opts.maxBodyBytes, this.opts.maxBodySetting);
+    let decoded: Buffer;
+    try {
+      decoded = await decodeSnappyBodyAsync(
+        body,
+        this.opts.maxBodyBytes,
+        `--${this.opts.maxBodySetting}`,
+      );
+    } catch (err) {
+      throw this.reject(err instanceof LimitError ? 'limit' : 'decode', err);
+    }
+    const store = this.storage();
+    if (!store) {
+      throw new StorageUnavailableError(
+        'cannot ingest remote write request: storage is not ready yet',
+        false,
+      );
+    }
+    if (store !== this.cacheOwner) {
+      this.cache.clear();
+      this.cacheOwner = store;
+    }
+    // From decoding to the end of the append loop everything is synchronous, because `rows`
+    // and the per-series scratch arrays are shared between requests.
+    let app: Appender | undefined;
+    let pending: PendingSeries;
+    const rows = this.rows;
+    try {
+      try {
+        this.decoder.decode(decoded, rows);
+      } catch (err) {
+        throw this.reject('decode', err);
+      }
+      this.validateAll();
+      app = store.appender();
+      this.appendAll(app);
+      pending = this.pendingSeries();
+    } catch (err) {
+      if (app) await app.rollback();
+      throw err;
+    }
+    const { sampleCount, exemplarCount, histogramCount } = rows;
+    try {
+      await app.commit();
+    } catch (err) {
+      throw this.reject(err instanceof BadInputError ? 'conflict' : 'storage', err);
+    }
+    for (const [key, entry] of pending) this.cache.set(key, entry);
+    this.metrics.samples.inc({ source: 'remote_write' }, sampleCount);
+    if (exemplarCount > 0) this.metrics.dropped.inc({ kind: 'exemplar' }, exemplarCount);
+    if (histogramCount > 0) this.metrics.dropped.inc({ kind: 'histogram' }, histogramCount);
+    sendEmpty(ctx.res, 204);
+  };
+
+  /** Validates every series (or takes it from the cache) before anything is appended. */
+  private validateAll(): void {
+    const rows = this.rows;
+    const n = rows.seriesCount;
+    this.seriesLabels.length = n;
+    this.seriesKeys.length = n;
+    this.seriesRefs.length = n;
+    this.seriesCached.length = n;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const from = rows.labelOffsets[i]!;
+      const to = rows.labelOffsets[i + 1]!;
+      const key = labelKey(rows.labels, from, to);
+      this.seriesKeys[i] = key;
+      const hit = this.cache.get(key);
+      if (hit) {
+        hits++;
+        this.seriesLabels[i] = hit.labels;
+        this.seriesRefs[i] = hit.ref;
+        this.seriesCached[i] = true;
+        continue;
+      }
+      try {
+        this.seriesLabels[i] = validatedLabels(rows.labels, from, to, i);
+      } catch (err) {
+        throw this.reject('invalid_series', err);
+      }
+      this.seriesRefs[i] = 0;
+      this.seriesCached[i] = false;
+    }
+    if (hits > 0) this.metrics.cache.inc({ result: 'hit' }, hits);
+    if (n - hits > 0) this.metrics.cache.inc({ result: 'miss' }, n - hits);
+  }
+
+  /** Appends every sample. Errors name the series and sample. */
+  private appendAll(app: Appender): void {
+    const rows = this.rows;
+    const ts = rows.timestamps;
+    const vs = rows.values;
+    for (let i = 0; i < rows.seriesCount; i++) {
+      const labels = this.seriesLabels[i]!;
+      let ref = this.seriesRefs[i]!;
+      const from = rows.sampleOffsets[i]!;
+      const to = rows.sampleOffsets[i + 1]!;
+      for (let s = from; s < to; s++) {
+        try {
+          ref = app.append(ref, labels, ts[s]!, vs[s]!);
+        } catch (err) {
+          throw this.appendError(err, i, s - from, ts[s]!);
+        }
+      }
+      this.seriesRefs[i] = ref;
+    }
+  }
+
+  /**
+   * The series seen for the first time, with their references, to be cached once the commit
+   * succeeded (a rolled-back series may not exist in storage).
+   */
+  private pendingSeries(): PendingSeries {
+    const out: [string, CachedSeries][] = [];
+    for (let i = 0; i < this.rows.seriesCount; i++) {
+      const ref = this.seriesRefs[i]!;
+      if (!this.seriesCached[i] && ref !== 0) {
+        out.push([this.seriesKeys[i]!, { labels: this.seriesLabels[i]!, ref }]);
+      }
+    }
+    return out;
+  }
+
+  private appendError(err: unknown, series: number, sample: number, t: number): unknown {
+    const where = `timeseries[${series}].samples[${sample}] (timestamp ${t})`;
+    if (err instanceof BadInputError) {
+      return this.reject(
+        'conflict',
+        new SampleRejectedError(`cannot ingest remote write request: ${where}: ${err.message}`, {
+          cause: err,
+        }),
+      );
+    }
+    if (err instanceof LimitError) return this.reject('limit', err);
+    return this.reject('storage', err);
+  }
+
+  private reject(reason: RejectReason, err: unknown): unknown {
+    this.metrics.rejected.inc({ reason });
+    if (reason === 'storage') this.logger.warn('remote write request failed in storage', { err });
+    else this.logger.debug('remote write request rejected', { reason, err });
+    return err;
+  }
+}
+
+/** Rejects content types and encodings other than remote write 1.0 (protobuf, snappy). */
+function checkHeaders(ctx: RequestContext): void {
+  const enc = ctx.req.headers['content-encoding'];
+  if (enc !== undefined && enc !== '' && enc.toLowerCase() !== 'snappy') {
+    throw new HttpError(
+      415,
+      'bad_data',
+      `cannot ingest remote write request: unsupported Content-Encoding ${JSON.stringify(enc)} (only snappy)`,
+    );
+  }
+  const ct = ctx.req.headers['content-type'];
+  if (ct === undefined || ct === '') return;
+  const [type = '', ...params] = ct.split(';').map((p) => p.trim());
+  const proto = params.find((p) => p.startsWith('proto='))?.slice('proto='.length);
+  if (
+    type.toLowerCase() !== 'application/x-protobuf' ||
+    (proto !== undefined && proto !== 'prometheus.WriteRequest')
+  ) {
+    throw new HttpError(
+      415,
+      'bad_data',
+      `cannot ingest remote write request: unsupported Content-Type ${JSON.stringify(ct)} (only remote write 1.0: application/x-protobuf)`,
+    );
+  }
+}
+
+/** The cache key of a series: its wire-order label pairs joined with separators. */
+function labelKey(labels: readonly string[], from: number, to: number): string {
+  let key = '';
+  for (let p = from * 2; p < to * 2; p += 2) key += `${labels[p]!}\u0000${labels[p + 1]!}\u0001`;
+  return key;
+}
