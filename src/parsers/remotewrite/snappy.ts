@@ -1,6 +1,15 @@
 import snappy from 'snappy';
 import { DecodedBodyTooLargeError, SnappyDecodeError } from './errors.js';
 
+/**
+ * Options for the native snappy calls. `copyOutputData` makes the binding copy its output into
+ * memory V8 manages: without it every call hands out an external buffer whose native memory is
+ * released late, which made decompression of 68 KB bodies 7× slower (790 µs against 107 µs)
+ * and grew the resident size by gigabytes over 20,000 requests.
+ */
+const SNAPPY_DECODE = { asBuffer: true, copyOutputData: true } as const;
+const SNAPPY_ENCODE = { copyOutputData: true } as const;
+
 /** The setting named in `DecodedBodyTooLargeError` unless the caller names its own. */
 export const DEFAULT_MAX_DECODED_SETTING = 'maxDecodedBytes';
 
@@ -39,7 +48,7 @@ export function decodeSnappyBody(
 ): Buffer {
   checkLength(body, maxDecodedBytes, setting);
   try {
-    return snappy.uncompressSync(body, { asBuffer: true }) as Buffer;
+    return snappy.uncompressSync(body, SNAPPY_DECODE) as Buffer;
   } catch (err) {
     throw corrupt(err);
   }
@@ -56,7 +65,7 @@ export async function decodeSnappyBodyAsync(
 ): Promise<Buffer> {
   checkLength(body, maxDecodedBytes, setting);
   try {
-    return (await snappy.uncompress(body, { asBuffer: true })) as Buffer;
+    return (await snappy.uncompress(body, SNAPPY_DECODE)) as Buffer;
   } catch (err) {
     throw corrupt(err);
   }
@@ -64,7 +73,7 @@ export async function decodeSnappyBodyAsync(
 
 /** Compresses a message into a snappy block (what remote-write senders put in the body). */
 export function encodeSnappyBody(message: Uint8Array): Buffer {
-  return snappy.compressSync(message);
+  return snappy.compressSync(message, SNAPPY_ENCODE);
 }
 
 function checkLength(body: Uint8Array, max: number, setting: string): void {
