@@ -88,6 +88,11 @@ export class XorEncoder implements ChunkEncoder {
     return this.w.byteLength();
   }
 
+  /** The value of the last sample, bit for bit (undefined behaviour when empty). */
+  lastValue(): number {
+    return joinFloat(this.vHi, this.vLo);
+  }
+
   bytes(): Uint8Array {
     return this.w.buf.slice(0, this.w.byteLength());
   }

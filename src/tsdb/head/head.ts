@@ -1,0 +1,315 @@
+/**
+ * The head: the in-memory, writable part of the database. It holds every active series with its
+ * recent chunks, the inverted index over their labels, deletion intervals, and the time range it
+ * covers. Appenders add to it; queriers read it like a block.
+ */
+import { BadInputError, Labels, type Matcher } from '../../model/index.js';
+import type { Appender } from '../../storage/index.js';
+import { HeadAppender, type CommitLog } from './appender.js';
+import { MemIndex } from './memindex.js';
+import { HeadSeries, type ApplyResult, type ChunkCutOptions } from './series.js';
+
+/** Options of the head. */
+export interface HeadOptions {
+  /** Block range in ms: chunks never span a multiple of it. */
+  readonly chunkRangeMs: number;
+  /** Samples per in-order chunk (Prometheus uses 120; more samples amortise per-chunk cost). */
+  readonly maxSamplesPerChunk: number;
+  /** Encoded bytes per in-order chunk. */
+  readonly maxChunkBytes: number;
+  /** Samples buffered per series out of order before they are cut into a chunk. */
+  readonly oooCapacity: number;
+  /**
+   * Samples older than the newest head sample minus this many ms are rejected with
+   * `OutOfBoundsError` (0 = accept any age). The database sets it to the retention.
+   */
+  readonly maxSampleAgeMs: number;
+}
+
+/** Returns the default head options. */
+export function defaultHeadOptions(): HeadOptions {
+  return {
+    chunkRangeMs: 2 * 3600 * 1000,
+    maxSamplesPerChunk: 240,
+    maxChunkBytes: 1024,
+    oooCapacity: 32,
+    maxSampleAgeMs: 0,
+  };
+}
+
+/** Counters of what the head has done since it was created. */
+export interface HeadCounters {
+  samplesAppended: number;
+  samplesOutOfOrder: number;
+  duplicatesDropped: number;
+  seriesCreated: number;
+  seriesRemoved: number;
+  chunksRemoved: number;
+}
+
+/** The in-memory head. Single owner; all methods are synchronous except commits via appenders. */
+export class Head {
+  /** Options in effect. */
+  readonly opts: HeadOptions;
+  /** Chunk cutting limits derived from the options. */
+  readonly cut: ChunkCutOptions;
+  /** The inverted index. */
+  readonly index = new MemIndex();
+  private readonly byRef = new Map<number, HeadSeries>();
+  private readonly byHash = new Map<number, HeadSeries | HeadSeries[]>();
+  private readonly symbols = new Map<string, string>();
+  private nextRef = 1;
+  /** Deletion intervals per series: flat sorted `[start, end, …]`, inclusive. */
+  readonly tombstones = new Map<number, number[]>();
+  /** Smallest and largest sample timestamps ever applied (not lowered by truncation). */
+  private minT = Infinity;
+  private maxT = -Infinity;
+  /** In-order samples below this go to the out-of-order part (data before it was persisted). */
+  minValidT = -Infinity;
+  /** Counters for statistics. */
+  readonly counters: HeadCounters = {
+    samplesAppended: 0,
+    samplesOutOfOrder: 0,
+    duplicatesDropped: 0,
+    seriesCreated: 0,
+    seriesRemoved: 0,
+    chunksRemoved: 0,
+  };
+  /** Logs commits durably before they are applied (the WAL); undefined means in-memory only. */
+  log: CommitLog | undefined = undefined;
+  /** Series created since the last successful log write (only tracked when `log` is set). */
+  private unlogged: HeadSeries[] = [];
+
+  constructor(opts: Partial<HeadOptions> = {}) {
+    this.opts = { ...defaultHeadOptions(), ...opts };
+    this.cut = {
+      maxSamples: this.opts.maxSamplesPerChunk,
+      maxBytes: this.opts.maxChunkBytes,
+      rangeMs: this.opts.chunkRangeMs,
+      oooCap: this.opts.oooCapacity,
+    };
+  }
+
+  private appenderSeq = 0;
+
+  /** Returns a fresh appender id (never 0). */
+  nextAppenderId(): number {
+    return ++this.appenderSeq;
+  }
+
+  /** Starts a batch of writes. */
+  appender(): Appender {
+    return new HeadAppender(this);
+  }
+
+  /** Number of series. */
+  get numSeries(): number {
+    return this.byRef.size;
+  }
+
+  /** Smallest timestamp in the head, or undefined when empty. */
+  minTime(): number | undefined {
+    return this.minT === Infinity ? undefined : this.minT;
+  }
+
+  /** Largest timestamp in the head, or undefined when empty. */
+  maxTime(): number | undefined {
+    return this.maxT === -Infinity ? undefined : this.maxT;
+  }
+
+  private recomputeMinT(): number {
+    let m = Infinity;
+    for (const s of this.byRef.values()) {
+      const x = s.minTime();
+      if (x < m) m = x;
+    }
+    this.minT = m;
+    if (m === Infinity) this.maxT = -Infinity;
+    return m;
+  }
+
+  /** The series with a reference, if it exists. */
+  seriesByRef(ref: number): HeadSeries | undefined {
+    return this.byRef.get(ref);
+  }
+
+  /** Iterates all series (do not add or remove series while iterating). */
+  allSeries(): IterableIterator<HeadSeries> {
+    return this.byRef.values();
+  }
+
+  /** Finds the series with exactly these labels. */
+  getByLabels(labels: Labels): HeadSeries | undefined {
+    const e = this.byHash.get(labels.hash());
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return e.labels.equals(labels) ? e : undefined;
+    for (const s of e) if (s.labels.equals(labels)) return s;
+    return undefined;
+  }
+
+  /**
+   * Returns the series with these labels, creating it (with `ref` when given and free, as WAL
+   * replay does) when missing. Second element: whether it was created.
+   */
+  getOrCreate(labels: Labels, ref = 0): [HeadSeries, boolean] {
+    const found = this.getByLabels(labels);
+    if (found !== undefined) return [found, false];
+    if (labels.size === 0) {
+      throw new BadInputError('cannot append sample: the series has no labels');
+    }
+    let r = ref;
+    if (r === 0 || this.byRef.has(r)) r = this.nextRef;
+    if (r >= this.nextRef) this.nextRef = r + 1;
+    const s = new HeadSeries(r, this.intern(labels));
+    this.byRef.set(r, s);
+    const h = labels.hash();
+    const e = this.byHash.get(h);
+    if (e === undefined) this.byHash.set(h, s);
+    else if (Array.isArray(e)) e.push(s);
+    else this.byHash.set(h, [e, s]);
+    this.index.add(r, s.labels);
+    this.counters.seriesCreated++;
+    if (this.log !== undefined) this.unlogged.push(s);
+    return [s, true];
+  }
+
+  /** Takes the series not yet logged; the commit that takes them logs them first. */
+  takeUnlogged(): HeadSeries[] {
+    const out = this.unlogged.filter((s) => !s.dead);
+    this.unlogged = [];
+    return out;
+  }
+
+  /** Gives series back after a failed log write, so the next commit logs them. */
+  returnUnlogged(series: readonly HeadSeries[]): void {
+    this.unlogged.unshift(...series);
+  }
+
+  /** Rebuilds labels from interned strings so that many series share one copy of each. */
+  private intern(labels: Labels): Labels {
+    const f = labels.flat;
+    const out = new Array<string>(f.length);
+    for (let i = 0; i < f.length; i++) {
+      const x = f[i]!;
+      const y = this.symbols.get(x);
+      if (y === undefined) {
+        this.symbols.set(x, x);
+        out[i] = x;
+      } else {
+        out[i] = y;
+      }
+    }
+    return Labels.fromSortedFlat(out);
+  }
+
+  /** Applies one committed sample and keeps the counters. */
+  applySample(s: HeadSeries, t: number, v: number): ApplyResult {
+    let series = s;
+    if (series.dead) series = this.getOrCreate(series.labels, series.ref)[0];
+    const r = series.apply(t, v, this.minValidT, this.cut);
+    switch (r) {
+      case 'appended':
+      case 'ooo':
+        this.counters.samplesAppended++;
+        if (r === 'ooo') this.counters.samplesOutOfOrder++;
+        if (t < this.minT) this.minT = t;
+        if (t > this.maxT) this.maxT = t;
+        break;
+      case 'same':
+        break;
+      case 'duplicate':
+        this.counters.duplicatesDropped++;
+        break;
+    }
+    return r;
+  }
+
+  /**
+   * Records deletion of samples in [mint, maxt] for series matching the matchers. Returns the
+   * number of series affected.
+   */
+  deleteSeries(mint: number, maxt: number, matchers: readonly Matcher[]): number {
+    const refs = this.index.postingsForMatchers(matchers);
+    let n = 0;
+    for (const ref of refs) {
+      const s = this.byRef.get(ref);
+      if (s === undefined || s.maxTime() < mint || s.minTime() > maxt) continue;
+      this.tombstones.set(ref, addInterval(this.tombstones.get(ref) ?? [], mint, maxt));
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Drops data before `mint` (persisted elsewhere) and removes series left empty. Called after
+   * the data before `mint` was written to a block. Returns the number of series removed.
+   */
+  truncate(mint: number): number {
+    if (mint > this.minValidT) this.minValidT = mint;
+    const dead = new Set<number>();
+    const deadLabels: Labels[] = [];
+    for (const s of this.byRef.values()) {
+      this.counters.chunksRemoved += s.truncateBefore(mint);
+      if (s.isEmpty()) {
+        dead.add(s.ref);
+        deadLabels.push(s.labels);
+      }
+      const tomb = this.tombstones.get(s.ref);
+      if (tomb !== undefined) {
+        const kept = tomb.filter((_, i) => tomb[i - (i % 2) + 1]! >= mint);
+        if (kept.length === 0) this.tombstones.delete(s.ref);
+        else this.tombstones.set(s.ref, kept);
+      }
+    }
+    this.removeSeries(dead, deadLabels);
+    this.minT = Infinity;
+    this.recomputeMinT();
+    return dead.size;
+  }
+
+  /** Removes the given series entirely (index, lookup tables, tombstones). */
+  removeSeries(dead: ReadonlySet<number>, labels: readonly Labels[]): void {
+    if (dead.size === 0) return;
+    for (const ref of dead) {
+      const s = this.byRef.get(ref);
+      if (s === undefined) continue;
+      s.dead = true;
+      this.byRef.delete(ref);
+      this.tombstones.delete(ref);
+      const h = s.labels.hash();
+      const e = this.byHash.get(h);
+      if (e === s) this.byHash.delete(h);
+      else if (Array.isArray(e)) {
+        const rest = e.filter((x) => x !== s);
+        this.byHash.set(h, rest.length === 1 ? rest[0]! : rest);
+      }
+    }
+    this.index.remove(dead, labels);
+    this.counters.seriesRemoved += dead.size;
+  }
+}
+
+/** Adds [mint, maxt] to a flat sorted interval list, merging overlaps and neighbours. */
+export function addInterval(list: readonly number[], mint: number, maxt: number): number[] {
+  const out: number[] = [];
+  let s = mint;
+  let e = maxt;
+  let placed = false;
+  for (let i = 0; i < list.length; i += 2) {
+    const a = list[i]!;
+    const b = list[i + 1]!;
+    if (b + 1 < s) out.push(a, b);
+    else if (e + 1 < a) {
+      if (!placed) {
+        out.push(s, e);
+        placed = true;
+      }
+      out.push(a, b);
+    } else {
+      s = Math.min(s, a);
+      e = Math.max(e, b);
+    }
+  }
+  if (!placed) out.push(s, e);
+  return out;
+}
