@@ -141,7 +141,14 @@ export class ChunkReader {
 
   /** Opens all segment files of the block in `dir` and checks their headers. */
   static async open(dir: string): Promise<ChunkReader> {
-    const names = (await readdir(`${dir}/chunks`)).filter((n) => /^\d{6}$/.test(n)).sort();
+    let names: string[];
+    try {
+      names = (await readdir(`${dir}/chunks`)).filter((n) => /^\d{6}$/.test(n)).sort();
+    } catch (err) {
+      throw new CorruptBlockError(dir, 'chunks', 0, `cannot list directory: ${String(err)}`, {
+        cause: err,
+      });
+    }
     const files = new Map<number, FileHandle>();
     let size = 0;
     try {
@@ -154,7 +161,7 @@ export class ChunkReader {
           dir,
           file,
         });
-        if (r.u32() !== CHUNKS_MAGIC) r.fail('bad magic number');
+        if (r.u32() !== CHUNKS_MAGIC) r.failAt(r.fileOffset() - 4, 'bad magic number');
         const v = r.byte();
         if (v !== CHUNKS_VERSION) r.fail(`unsupported version ${v}`);
       }

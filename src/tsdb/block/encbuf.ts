@@ -179,6 +179,11 @@ export class ByteReader {
     throw new CorruptBlockError(this.src.dir, this.src.file, this.base + this.pos, reason);
   }
 
+  /** Throws a `CorruptBlockError` at file offset `fileOffset`. */
+  failAt(fileOffset: number, reason: string): never {
+    throw new CorruptBlockError(this.src.dir, this.src.file, fileOffset, reason);
+  }
+
   private need(n: number): void {
     if (this.pos + n > this.end) this.fail(`unexpected end of data (need ${n} more bytes)`);
   }

@@ -7,6 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Labels, cmpStr } from '../../model/index.js';
 import { ByteReader, type ByteSource } from './encbuf.js';
+import { CorruptBlockError } from './errors.js';
 import { checksum, readAt } from './fileio.js';
 import {
   INDEX_FILE,
@@ -59,7 +60,14 @@ export class IndexReader {
 
   /** Opens and validates the index of the block in `dir`. */
   static async open(dir: string, blockMinT: number): Promise<IndexReader> {
-    const fh = await open(`${dir}/${INDEX_FILE}`, 'r');
+    let fh: FileHandle;
+    try {
+      fh = await open(`${dir}/${INDEX_FILE}`, 'r');
+    } catch (err) {
+      throw new CorruptBlockError(dir, INDEX_FILE, 0, `cannot open file: ${String(err)}`, {
+        cause: err,
+      });
+    }
     try {
       return await IndexReader.load(fh, dir, blockMinT);
     } catch (err) {
@@ -72,7 +80,7 @@ export class IndexReader {
     const src = { dir, file: INDEX_FILE };
     const size = (await fh.stat()).size;
     const hr = new ByteReader(await readAt(fh, 0, INDEX_HEADER_SIZE, dir, INDEX_FILE), 0, src);
-    if (hr.u32() !== INDEX_MAGIC) hr.fail('bad magic number');
+    if (hr.u32() !== INDEX_MAGIC) hr.failAt(hr.fileOffset() - 4, 'bad magic number');
     const version = hr.byte();
     if (version !== INDEX_VERSION) hr.fail(`unsupported version ${version}`);
     if (size < INDEX_HEADER_SIZE + INDEX_TOC_SIZE)

@@ -74,10 +74,7 @@ export function decodeSeries(r: ByteReader, blockMinT: number, numPairs: number)
   const bodyStart = r.fileOffset();
   const body = r.bytes(len);
   const sum = r.u32();
-  if (checksum(body) !== sum) {
-    r.pos -= len + 4;
-    r.fail('series entry checksum mismatch');
-  }
+  if (checksum(body) !== sum) r.failAt(ref, 'series entry checksum mismatch');
   const after = r.pos;
   r.pos -= len + 4;
   const nl = r.uvarint();

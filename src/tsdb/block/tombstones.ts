@@ -100,8 +100,13 @@ export async function readTombstones(dir: string): Promise<Map<number, Intervals
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw err;
   }
+  return decodeTombstones(buf, dir);
+}
+
+/** Decodes the contents of a tombstones file of the block in `dir`. */
+export function decodeTombstones(buf: Buffer, dir: string): Map<number, Intervals> {
   const r = new ByteReader(buf, 0, { dir, file: TOMBSTONES_FILE }, 0, Math.max(0, buf.length - 4));
-  if (r.u32() !== TOMBSTONES_MAGIC) r.fail('bad magic number');
+  if (r.u32() !== TOMBSTONES_MAGIC) r.failAt(r.fileOffset() - 4, 'bad magic number');
   const v = r.byte();
   if (v !== TOMBSTONES_VERSION) r.fail(`unsupported version ${v}`);
   r.pos = 8;
