@@ -1,0 +1,220 @@
+/** Per-query state shared by all evaluators of one query (the top level and its subqueries). */
+import { isStaleNaN, type Labels } from '../../model/index.js';
+import type { Querier, SelectHints } from '../../storage/index.js';
+import type { AtModifier, PosRange, VectorSelector } from '../parser/index.js';
+import {
+  QueryCanceledError,
+  QueryExecutionError,
+  QueryTimeoutError,
+  TooManySamplesError,
+} from './errors.js';
+import type { StepSeries } from './value.js';
+
+/** Samples of one selected series, loaded once per query (staleness markers kept). */
+export interface LoadedSeries {
+  labels: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+/** Settings and shared state of one query. */
+export class QueryContext {
+  readonly warnings = new Set<string>();
+  readonly infos = new Set<string>();
+  samplesLoaded = 0;
+  seriesLoaded = 0;
+  /** Samples currently held by evaluation results, checked against `maxSamples`. */
+  private held = 0;
+  private readonly cache = new Map<string, Promise<LoadedSeries[]>>();
+  private checks = 0;
+
+  constructor(
+    readonly querier: Querier,
+    readonly opts: {
+      readonly lookbackMs: number;
+      readonly maxSamples: number;
+      readonly timeoutMs: number;
+      readonly deadline: number;
+      readonly signal: AbortSignal | undefined;
+      readonly delayedNameRemoval: boolean;
+      readonly defaultSubqueryStepMs: number;
+      readonly queryText: string | undefined;
+      /** Start, end and step of the whole query (ms), for `start()`, `end()`, `step()`. */
+      readonly start: number;
+      readonly end: number;
+      readonly step: number;
+    },
+  ) {}
+
+  /** Throws when the query was aborted or ran out of time. */
+  check(force = false): void {
+    if (!force && (++this.checks & 63) !== 0) return;
+    if (this.opts.signal?.aborted) throw new QueryCanceledError('expression evaluation');
+    if (Date.now() > this.opts.deadline)
+      throw new QueryTimeoutError('expression evaluation', this.opts.timeoutMs);
+  }
+
+  /** Accounts for `n` more samples held in memory; throws past the limit. */
+  hold(n: number): void {
+    this.held += n;
+    if (this.held > this.opts.maxSamples) throw new TooManySamplesError(this.opts.maxSamples);
+  }
+
+  /** Releases `n` held samples. */
+  release(n: number): void {
+    this.held -= n;
+  }
+
+  /** The time an `@` modifier stands for. */
+  atTime(at: AtModifier): number {
+    switch (at.kind) {
+      case 'timestamp':
+        return at.ms;
+      case 'start':
+        return this.opts.start;
+      case 'end':
+        return this.opts.end;
+    }
+  }
+
+  /** Adds an annotation such as `PromQL warning: …` with the position of `pos` appended. */
+  annotate(kind: 'warning' | 'info', text: string, pos: PosRange): void {
+    const full = `PromQL ${kind}: ${text} (${this.position(pos.start)})`;
+    (kind === 'warning' ? this.warnings : this.infos).add(full);
+  }
+
+  private position(offset: number): string {
+    const q = this.opts.queryText;
+    if (q === undefined) return `1:${offset + 1}`;
+    let line = 1;
+    let col = 1;
+    for (let i = 0; i < offset && i < q.length; i++) {
+      if (q[i] === '\n') {
+        line++;
+        col = 1;
+      } else col++;
+    }
+    return `${line}:${col}`;
+  }
+
+  /** Selects the series of a selector in [mint, maxt] once per query and loads their samples. */
+  load(
+    sel: VectorSelector,
+    mint: number,
+    maxt: number,
+    hints: SelectHints,
+  ): Promise<LoadedSeries[]> {
+    const key = `${sel.matchers.map((m) => m.toString()).join(',')}|${mint}|${maxt}`;
+    let p = this.cache.get(key);
+    if (!p) {
+      p = this.doLoad(sel, mint, maxt, hints);
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+
+  private async doLoad(
+    sel: VectorSelector,
+    mint: number,
+    maxt: number,
+    hints: SelectHints,
+  ): Promise<LoadedSeries[]> {
+    this.check(true);
+    const set = await this.querier.select(false, hints, sel.matchers, this.opts.signal);
+    const out: LoadedSeries[] = [];
+    let ts = new Float64Array(64);
+    let vs = new Float64Array(64);
+    while (set.next()) {
+      const s = set.at();
+      const it = s.iterator();
+      let n = 0;
+      let vt = it.seek(mint);
+      while (vt !== 'none') {
+        const t = it.atT();
+        if (t > maxt) break;
+        if (n === ts.length) {
+          const nts = new Float64Array(n * 2);
+          nts.set(ts);
+          ts = nts;
+          const nvs = new Float64Array(n * 2);
+          nvs.set(vs);
+          vs = nvs;
+        }
+        ts[n] = t;
+        vs[n] = it.atF();
+        n++;
+        vt = it.next();
+      }
+      const err = it.err();
+      if (err)
+        throw new QueryExecutionError(`cannot read series ${s.labels.toString()}: ${err.message}`, {
+          cause: err,
+        });
+      this.samplesLoaded += n;
+      this.seriesLoaded++;
+      this.hold(n);
+      out.push({ labels: s.labels, ts: ts.slice(0, n), vs: vs.slice(0, n) });
+      this.check();
+    }
+    const err = set.err();
+    if (err) throw new QueryExecutionError(`cannot select series: ${err.message}`, { cause: err });
+    for (const w of set.warnings()) this.warnings.add(w);
+    return out;
+  }
+
+  /** Removes `__name__` from series marked for dropping and merges equal label sets. */
+  dropNames(series: StepSeries[]): StepSeries[] {
+    let any = false;
+    for (const s of series) {
+      if (s.dropName) {
+        s.labels = s.labels.without('__name__');
+        s.dropName = false;
+        any = true;
+      }
+    }
+    return any ? mergeSameLabels(series) : series;
+  }
+}
+
+/** Merges series with equal labels whose points do not overlap; overlap is an error. */
+export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
+  if (series.length <= 1) return series;
+  const byKey = new Map<string, StepSeries>();
+  const out: StepSeries[] = [];
+  for (const s of series) {
+    const key = s.labels.flat.join('\xff');
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, s);
+      out.push(s);
+      continue;
+    }
+    for (let i = 0; i < s.has.length; i++) {
+      if (!s.has[i]) continue;
+      if (prev.has[i])
+        throw new QueryExecutionError('vector cannot contain metrics with the same labelset');
+      prev.has[i] = 1;
+      prev.vs[i] = s.vs[i]!;
+    }
+  }
+  return out;
+}
+
+/** Copies the non-stale samples of [lo, hi) of a loaded series. */
+export function withoutStale(s: LoadedSeries): { ts: Float64Array; vs: Float64Array } {
+  let stale = 0;
+  for (let i = 0; i < s.vs.length; i++) if (isStaleNaN(s.vs[i]!)) stale++;
+  if (stale === 0) return { ts: s.ts, vs: s.vs };
+  const n = s.vs.length - stale;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < s.vs.length; i++) {
+    const v = s.vs[i]!;
+    if (isStaleNaN(v)) continue;
+    ts[j] = s.ts[i]!;
+    vs[j] = v;
+    j++;
+  }
+  return { ts, vs };
+}

@@ -1,0 +1,210 @@
+/** The PromQL engine: parses, evaluates over the storage seam, enforces limits, shapes results. */
+import { Labels } from '../../model/index.js';
+import type { Queryable } from '../../storage/index.js';
+import { exprType, type Expr } from '../parser/index.js';
+import { QueryContext } from './context.js';
+import { BadQueryError, QueryCanceledError, QueryError, QueryExecutionError } from './errors.js';
+import { Evaluator } from './evaluator.js';
+import { ConcurrencyGate } from './gate.js';
+import { parseQuery } from './parse.js';
+import { queryTimeRange } from './timerange.js';
+import {
+  defaultEngineOptions,
+  type EngineOptions,
+  type MatrixSeries,
+  type QueryOptions,
+  type QueryResult,
+  type QueryValue,
+  type VectorSample,
+} from './types.js';
+import type { EvalValue, StepSeries } from './value.js';
+
+/**
+ * Evaluates PromQL instant and range queries against any `Queryable`. Safe to share: each query
+ * has its own state; at most `maxConcurrent` queries evaluate at once and the rest wait in order.
+ */
+export class Engine {
+  readonly opts: EngineOptions;
+  private readonly gate: ConcurrencyGate;
+
+  constructor(opts?: Partial<EngineOptions>) {
+    this.opts = { ...defaultEngineOptions(), ...opts };
+    this.gate = new ConcurrencyGate(Math.max(1, this.opts.maxConcurrent));
+  }
+
+  /** Evaluates `expr` at one instant (ms). */
+  instantQuery(
+    q: Queryable,
+    expr: string | Expr,
+    timeMs: number,
+    opts?: QueryOptions,
+  ): Promise<QueryResult> {
+    return this.run(q, expr, timeMs, timeMs, 0, opts ?? {});
+  }
+
+  /** Evaluates `expr` at every step from `startMs` to `endMs` (inclusive). */
+  rangeQuery(
+    q: Queryable,
+    expr: string | Expr,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    opts?: QueryOptions,
+  ): Promise<QueryResult> {
+    if (!(stepMs > 0))
+      throw new BadQueryError(
+        'zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
+    if (endMs < startMs) throw new BadQueryError('end timestamp must not be before start time');
+    return this.run(q, expr, startMs, endMs, stepMs, opts ?? {});
+  }
+
+  private async run(
+    q: Queryable,
+    input: string | Expr,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions,
+  ): Promise<QueryResult> {
+    const text = typeof input === 'string' ? input : undefined;
+    const expr =
+      typeof input === 'string' ? parseQuery(input, this.opts.enableExperimentalFunctions) : input;
+    const isRange = step > 0;
+    const type = exprType(expr);
+    if (isRange && type !== 'scalar' && type !== 'vector')
+      throw new BadQueryError(
+        `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
+      );
+    const release = await this.gate.acquire(opts.signal);
+    const t0 = performance.now();
+    try {
+      const lookbackMs = opts.lookbackDeltaMs ?? this.opts.lookbackDeltaMs;
+      const [mint, maxt] = queryTimeRange(expr, {
+        start,
+        end,
+        lookbackMs,
+        defaultSubqueryStepMs: this.opts.defaultSubqueryStepMs,
+      });
+      const querier = await q.querier(mint, maxt);
+      try {
+        const ctx = new QueryContext(querier, {
+          lookbackMs,
+          maxSamples: this.opts.maxSamples,
+          timeoutMs: this.opts.timeoutMs,
+          deadline: Date.now() + this.opts.timeoutMs,
+          signal: opts.signal,
+          delayedNameRemoval: this.opts.enableDelayedNameRemoval,
+          defaultSubqueryStepMs: this.opts.defaultSubqueryStepMs,
+          queryText: text,
+          start,
+          end,
+          step,
+        });
+        const ev = new Evaluator(ctx, start, end, isRange ? step : 1);
+        const val = await ev.eval(expr);
+        const value = isRange ? toMatrix(ctx, ev, val) : toInstant(val, start);
+        return {
+          value,
+          warnings: [...ctx.warnings],
+          infos: [...ctx.infos],
+          stats: {
+            samplesLoaded: ctx.samplesLoaded,
+            seriesLoaded: ctx.seriesLoaded,
+            evalMs: performance.now() - t0,
+          },
+        };
+      } finally {
+        querier.close();
+      }
+    } catch (err) {
+      if (err instanceof QueryError) throw err;
+      if (opts.signal?.aborted) throw new QueryCanceledError('expression evaluation');
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new QueryExecutionError(msg, { cause: err });
+    } finally {
+      release();
+    }
+  }
+}
+
+function byLabels<T extends { labels: { compare(o: T['labels']): number } }>(a: T, b: T): number {
+  return a.labels.compare(b.labels);
+}
+
+function toInstant(val: EvalValue, t: number): QueryValue {
+  switch (val.kind) {
+    case 'scalar':
+      return { type: 'scalar', t, v: val.vs[0] ?? NaN };
+    case 'string':
+      return { type: 'string', t, v: val.v };
+    case 'vector': {
+      const series = dropNamesInstant(val.series);
+      const out: VectorSample[] = [];
+      for (const s of series) if (s.has[0]) out.push({ labels: s.labels, t, v: s.vs[0]! });
+      if (!val.ordered) out.sort(byLabels);
+      return { type: 'vector', series: out };
+    }
+    case 'matrix': {
+      const out: MatrixSeries[] = val.series.map((s) => ({
+        labels: s.dropName ? s.labels.without('__name__') : s.labels,
+        ts: s.ts,
+        vs: s.vs,
+      }));
+      out.sort(byLabels);
+      for (let i = 1; i < out.length; i++)
+        if (out[i - 1]!.labels.equals(out[i]!.labels))
+          throw new QueryExecutionError('vector cannot contain metrics with the same labelset');
+      return { type: 'matrix', series: out };
+    }
+  }
+}
+
+function dropNamesInstant(series: StepSeries[]): StepSeries[] {
+  const seen = new Set<string>();
+  for (const s of series) {
+    if (s.dropName) {
+      s.labels = s.labels.without('__name__');
+      s.dropName = false;
+    }
+    if (!s.has[0]) continue;
+    const key = s.labels.flat.join('\xff');
+    if (seen.has(key))
+      throw new QueryExecutionError('vector cannot contain metrics with the same labelset');
+    seen.add(key);
+  }
+  return series;
+}
+
+function toMatrix(ctx: QueryContext, ev: Evaluator, val: EvalValue): QueryValue {
+  let series: StepSeries[];
+  if (val.kind === 'scalar') {
+    series = [
+      {
+        labels: Labels.EMPTY,
+        vs: val.vs,
+        has: new Uint8Array(val.vs.length).fill(1),
+        dropName: false,
+      },
+    ];
+  } else if (val.kind === 'vector') series = ctx.dropNames(val.series);
+  else throw new QueryExecutionError(`BUG: range query produced ${val.kind}`);
+  const out: MatrixSeries[] = [];
+  for (const s of series) {
+    let n = 0;
+    for (let i = 0; i < s.has.length; i++) n += s.has[i]!;
+    if (n === 0) continue;
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    let j = 0;
+    for (let i = 0; i < s.has.length; i++) {
+      if (!s.has[i]) continue;
+      ts[j] = ev.time(i);
+      vs[j] = s.vs[i]!;
+      j++;
+    }
+    out.push({ labels: s.labels, ts, vs });
+  }
+  out.sort(byLabels);
+  return { type: 'matrix', series: out };
+}

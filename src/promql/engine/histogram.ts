@@ -1,0 +1,151 @@
+/** `histogram_quantile` over classic histograms (`le` buckets). */
+import { LabelsBuilder, type Labels } from '../../model/index.js';
+import type { Call } from '../parser/index.js';
+import { goG } from './aggregate.js';
+import { OutCollector } from './binary.js';
+import type { Evaluator } from './evaluator.js';
+import { almostEqual } from './mathutil.js';
+import type { VectorValue } from './value.js';
+
+/** Tolerance under which neighbouring bucket counts are treated as equal. */
+const SMALL_DELTA_TOLERANCE = 1e-12;
+
+/** Parses a float like Go's strconv.ParseFloat (accepts Inf/NaN spellings); NaN on failure flagged. */
+export function parseGoFloat(s: string): number | undefined {
+  const t = s.trim() === s ? s : '';
+  if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(t)) return NaN;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  if (/^[+-]?0[xX][0-9a-fA-F]+(\.[0-9a-fA-F]*)?[pP][+-]?\d+$/.test(t)) return Number.NaN;
+  return undefined;
+}
+
+/** The quantile of classic buckets (upper bound, cumulative count), sorted here. */
+export function bucketQuantile(
+  q: number,
+  bounds: number[],
+  counts: number[],
+): { v: number; forced: boolean } {
+  if (Number.isNaN(q)) return { v: NaN, forced: false };
+  if (q < 0) return { v: -Infinity, forced: false };
+  if (q > 1) return { v: Infinity, forced: false };
+  const idx = bounds.map((_, i) => i).sort((a, b) => bounds[a]! - bounds[b]!);
+  let ub = idx.map((i) => bounds[i]!);
+  let c = idx.map((i) => counts[i]!);
+  if (ub[ub.length - 1] !== Infinity) return { v: NaN, forced: false };
+  // Coalesce equal bounds.
+  const ub2: number[] = [];
+  const c2: number[] = [];
+  for (let i = 0; i < ub.length; i++) {
+    if (ub2.length > 0 && ub2[ub2.length - 1] === ub[i]) c2[c2.length - 1]! += c[i]!;
+    else {
+      ub2.push(ub[i]!);
+      c2.push(c[i]!);
+    }
+  }
+  ub = ub2;
+  c = c2;
+  let forced = false;
+  let prev = c[0]!;
+  for (let i = 1; i < c.length; i++) {
+    const cur = c[i]!;
+    if (cur === prev) continue;
+    if (almostEqual(prev, cur, SMALL_DELTA_TOLERANCE)) {
+      c[i] = prev;
+      continue;
+    }
+    if (cur < prev) {
+      c[i] = prev;
+      forced = true;
+      continue;
+    }
+    prev = cur;
+  }
+  if (ub.length < 2) return { v: NaN, forced };
+  const observations = c[c.length - 1]!;
+  if (observations === 0) return { v: NaN, forced };
+  let rank = q * observations;
+  let b = 0;
+  while (b < c.length - 1 && !(c[b]! >= rank)) b++;
+  if (b === c.length - 1) return { v: ub[ub.length - 2]!, forced };
+  if (b === 0 && ub[0]! <= 0) return { v: ub[0]!, forced };
+  let start = 0;
+  const end = ub[b]!;
+  let count = c[b]!;
+  if (b > 0) {
+    start = ub[b - 1]!;
+    count -= c[b - 1]!;
+    rank -= c[b - 1]!;
+  }
+  return { v: start + (end - start) * (rank / count), forced };
+}
+
+/** Evaluates `histogram_quantile(q, v)` over classic buckets. */
+export async function evalHistogramQuantile(ev: Evaluator, call: Call): Promise<VectorValue> {
+  const qs = await ev.evalScalar(call.args[0]!);
+  const v = await ev.evalVector(call.args[1]!);
+  const n = ev.nSteps;
+  const lb = new LabelsBuilder();
+  const sig: string[] = [];
+  const groupLabels: Labels[] = [];
+  const les: (number | undefined)[] = [];
+  for (const s of v.series) {
+    les.push(parseGoFloat(s.labels.get('le')));
+    const gl = s.labels.without('le');
+    sig.push(gl.flat.join('\xff'));
+    groupLabels.push(gl);
+  }
+  const col = new OutCollector(n);
+  const groups = new Map<string, { labels: Labels; drop: boolean; b: number[]; c: number[] }>();
+  let qWarned = false;
+  for (let i = 0; i < n; i++) {
+    const q = qs[i]!;
+    groups.clear();
+    let anyInput = false;
+    for (let k = 0; k < v.series.length; k++) {
+      const s = v.series[k]!;
+      if (!s.has[i]) continue;
+      anyInput = true;
+      const le = les[k];
+      if (le === undefined) {
+        const name = ev.ctx.opts.delayedNameRemoval ? s.labels.get('__name__') : '';
+        ev.ctx.annotate(
+          'warning',
+          `bucket label "le" is missing or has a malformed value of ${JSON.stringify(s.labels.get('le'))}${name !== '' ? ` for metric name ${JSON.stringify(name)}` : ''}`,
+          call.args[1]!.posRange,
+        );
+        continue;
+      }
+      let g = groups.get(sig[k]!);
+      if (!g) {
+        g = { labels: groupLabels[k]!, drop: s.dropName, b: [], c: [] };
+        groups.set(sig[k]!, g);
+      }
+      g.b.push(le);
+      g.c.push(s.vs[i]!);
+    }
+    if (anyInput && !qWarned && (Number.isNaN(q) || q < 0 || q > 1)) {
+      qWarned = true;
+      ev.ctx.annotate(
+        'warning',
+        `quantile value should be between 0 and 1, got ${goG(q)}`,
+        call.args[0]!.posRange,
+      );
+    }
+    for (const g of groups.values()) {
+      const r = bucketQuantile(q, g.b, g.c);
+      if (r.forced) {
+        const name = ev.ctx.opts.delayedNameRemoval ? g.labels.get('__name__') : '';
+        ev.ctx.annotate(
+          'info',
+          `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)${name !== '' ? ` for metric name ${JSON.stringify(name)}` : ''}`,
+          call.args[1]!.posRange,
+        );
+      }
+      lb.reset(g.labels);
+      const labels = ev.ctx.opts.delayedNameRemoval ? g.labels : lb.del('__name__').labels();
+      col.add(labels, ev.ctx.opts.delayedNameRemoval, i, r.v);
+    }
+  }
+  return { kind: 'vector', series: col.series, ordered: false };
+}

@@ -1,0 +1,142 @@
+/** Calls of functions over range vectors: windows each series per step and runs a kernel. */
+import type { Call, VectorSelector } from '../parser/index.js';
+import { QueryExecutionError } from './errors.js';
+import { upperBound, type Evaluator } from './evaluator.js';
+import { goG } from './aggregate.js';
+import { KEEPS_NAME, RANGE_KERNELS, RangeFunctionError, type WindowCtx } from './rangefns.js';
+import { mergeSameLabels } from './context.js';
+import { newStepSeries, type StepSeries, type VectorValue } from './value.js';
+import { Labels, LabelsBuilder } from '../../model/index.js';
+
+const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
+
+/** Evaluates `f(range, scalars…)` for a range function `f`. */
+export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorValue> {
+  const name = call.func.name;
+  const kernel = RANGE_KERNELS.get(name)!;
+  const matrixIdx = call.args.findIndex(
+    (_, i) => call.func.argTypes[Math.min(i, call.func.argTypes.length - 1)] === 'matrix',
+  );
+  const matrixArg = call.args[matrixIdx];
+  if (!matrixArg) throw new QueryExecutionError(`BUG: ${name} has no range argument`);
+  const sel = matrixArg.type === 'MatrixSelector' ? matrixArg.vectorSelector : undefined;
+  if (sel?.anchored || sel?.smoothed)
+    throw new QueryExecutionError(
+      `${sel.anchored ? 'anchored' : 'smoothed'} range selectors are not supported`,
+    );
+  const scalars: Float64Array[] = [];
+  for (let i = 0; i < call.args.length; i++)
+    if (i !== matrixIdx) scalars.push(await ev.evalScalar(call.args[i]!));
+  if (name === 'quantile_over_time') checkQuantile(ev, call, scalars[0]!);
+  const src = await ev.rangeSource(matrixArg, name);
+  const n = ev.nSteps;
+  const keepName = KEEPS_NAME.has(name);
+  const out: StepSeries[] = [];
+  let warnText = '';
+  const ctx: WindowCtx = {
+    evalT: 0,
+    rangeStart: 0,
+    rangeEnd: 0,
+    rangeMs: src.rangeMs,
+    args: new Array<number>(scalars.length).fill(0),
+    warn: (t) => (warnText = t),
+  };
+  const absent = name === 'absent_over_time';
+  const covered = absent ? new Uint8Array(n) : undefined;
+  for (const s of src.series) {
+    const drop = !keepName || s.dropName;
+    const o = newStepSeries(
+      drop ? ev.nameDropped(s.labels) : s.labels,
+      n,
+      drop && ev.ctx.opts.delayedNameRemoval,
+    );
+    let any = false;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < n; i++) {
+      const t = ev.time(i);
+      const end = (src.at ?? t) - src.offsetMs;
+      const start = end - src.rangeMs;
+      if (src.at === undefined) {
+        while (lo < s.ts.length && s.ts[lo]! <= start) lo++;
+        while (hi < s.ts.length && s.ts[hi]! <= end) hi++;
+      } else if (i === 0) {
+        lo = upperBound(s.ts, start);
+        hi = upperBound(s.ts, end);
+      }
+      if (hi <= lo) continue;
+      ctx.evalT = t;
+      ctx.rangeStart = start;
+      ctx.rangeEnd = end;
+      for (let a = 0; a < scalars.length; a++) ctx.args[a] = scalars[a]![i]!;
+      let r: number | undefined;
+      try {
+        r = kernel(s.ts, s.vs, lo, hi, ctx);
+      } catch (err) {
+        if (err instanceof RangeFunctionError)
+          throw new QueryExecutionError(err.message, { cause: err });
+        throw err;
+      }
+      if (r === undefined) continue;
+      o.vs[i] = r;
+      o.has[i] = 1;
+      if (covered) covered[i] = 1;
+      any = true;
+    }
+    ev.ctx.check();
+    if (!any) continue;
+    out.push(o);
+    if ((name === 'rate' || name === 'increase') && sel) {
+      const metric = s.labels.get('__name__');
+      if (metric !== '' && !COUNTER_SUFFIXES.some((x) => metric.endsWith(x)))
+        ev.ctx.annotate(
+          'info',
+          `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(metric)}`,
+          matrixArg.posRange,
+        );
+    }
+  }
+  if (warnText !== '') ev.ctx.annotate('warning', warnText, call.posRange);
+  if (covered) {
+    const s = newStepSeries(absentLabels(sel), n, false);
+    for (let i = 0; i < n; i++)
+      if (!covered[i]) {
+        s.has[i] = 1;
+        s.vs[i] = 1;
+      }
+    return { kind: 'vector', series: s.has.includes(1) ? [s] : [], ordered: false };
+  }
+  ev.ctx.hold(out.length * n);
+  return {
+    kind: 'vector',
+    series: ev.ctx.opts.delayedNameRemoval ? out : mergeSameLabels(out),
+    ordered: false,
+  };
+}
+
+function checkQuantile(ev: Evaluator, call: Call, q: Float64Array): void {
+  for (const v of q) {
+    if (Number.isNaN(v) || v < 0 || v > 1) {
+      ev.ctx.annotate(
+        'warning',
+        `quantile value should be between 0 and 1, got ${goG(v)}`,
+        call.args[0]!.posRange,
+      );
+      return;
+    }
+  }
+}
+
+function absentLabels(sel: VectorSelector | undefined): Labels {
+  if (!sel) return Labels.EMPTY;
+  const b = new LabelsBuilder();
+  const has = new Set<string>();
+  for (const m of sel.matchers) {
+    if (m.name === '__name__') continue;
+    if (m.type === '=' && !has.has(m.name)) {
+      b.set(m.name, m.value);
+      has.add(m.name);
+    } else b.del(m.name);
+  }
+  return b.labels();
+}

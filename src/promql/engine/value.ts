@@ -1,0 +1,47 @@
+/**
+ * The engine's internal values. An instant vector is evaluated over all steps at once: each
+ * series holds one dense typed array of values with a presence mask, so evaluation allocates per
+ * series, never per sample.
+ */
+import type { Labels } from '../../model/index.js';
+
+/** One series of an instant vector evaluated over the steps of the current evaluator. */
+export interface StepSeries {
+  labels: Labels;
+  /** Value at each step; meaningful only where `has` is 1. */
+  vs: Float64Array;
+  /** 1 where the series has a point at that step. */
+  has: Uint8Array;
+  /** Whether the metric name is to be removed at the end (delayed name removal). */
+  dropName: boolean;
+}
+
+/** Samples of one series as a range: timestamps (ms) and values, staleness markers removed. */
+export interface RangeSeries {
+  labels: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+  dropName: boolean;
+}
+
+/** The value of an expression over all steps. */
+export type EvalValue =
+  | { kind: 'scalar'; vs: Float64Array }
+  | { kind: 'string'; v: string }
+  | { kind: 'vector'; series: StepSeries[]; ordered: boolean }
+  | { kind: 'matrix'; series: RangeSeries[] };
+
+/** A vector value. */
+export type VectorValue = Extract<EvalValue, { kind: 'vector' }>;
+
+/** Makes an empty step series. */
+export function newStepSeries(labels: Labels, n: number, dropName: boolean): StepSeries {
+  return { labels, vs: new Float64Array(n), has: new Uint8Array(n), dropName };
+}
+
+/** The number of points a vector holds (for the sample limit). */
+export function countPoints(series: readonly StepSeries[]): number {
+  let n = 0;
+  for (const s of series) for (let i = 0; i < s.has.length; i++) n += s.has[i]!;
+  return n;
+}

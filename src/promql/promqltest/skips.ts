@@ -1,0 +1,50 @@
+/** Which peer-suite evals to skip, by feature, using the suite's manifest. */
+import type { EvalCommand } from './script.js';
+import type { SegmentInfo } from './runner.js';
+
+/** One eval as the manifest lists it. */
+export interface ManifestEval {
+  line: number;
+  kind: string;
+  expr: string;
+  native_histograms: boolean;
+  segment_has_native_histograms: boolean;
+  features?: string[];
+}
+
+/** The suite manifest: per file, its evals. */
+export type Manifest = Record<string, { eval_list: ManifestEval[] }>;
+
+/** Experimental features the engine implements (the rest are skipped). */
+const SUPPORTED_FEATURES = new Set([
+  'experimental_function:sort_by_label',
+  'experimental_function:sort_by_label_desc',
+  'experimental_function:double_exponential_smoothing',
+  'experimental_function:mad_over_time',
+  'experimental_function:ts_of_first_over_time',
+  'experimental_function:ts_of_last_over_time',
+  'experimental_function:ts_of_max_over_time',
+  'experimental_function:ts_of_min_over_time',
+  'experimental_function:limitk',
+  'experimental_function:start',
+  'experimental_function:end',
+  'experimental_function:range',
+  'experimental_function:step',
+  'experimental_function:max_of',
+  'experimental_function:min_of',
+]);
+
+/** The reason to skip an eval, or undefined to run it. */
+export function skipReason(
+  m: Manifest,
+  file: string,
+  ev: EvalCommand,
+  seg: SegmentInfo,
+): string | undefined {
+  const entry = m[file]?.eval_list.find((e) => e.line === ev.line);
+  if (entry?.native_histograms) return 'needs native histograms';
+  if (seg.hasStartTimestamps) return 'needs start timestamps (@st, experimental)';
+  const missing = (entry?.features ?? []).filter((f) => !SUPPORTED_FEATURES.has(f));
+  if (missing.length > 0) return `needs experimental feature ${missing.join(', ')}`;
+  return undefined;
+}
