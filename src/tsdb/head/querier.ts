@@ -137,26 +137,23 @@ export class HeadQuerier implements Querier {
     private readonly maxt: number,
   ) {}
 
-  select(
+  // eslint-disable-next-line @typescript-eslint/require-await -- async turns throws into rejections
+  async select(
     sorted: boolean,
     hints: SelectHints | undefined,
     matchers: readonly Matcher[],
     signal?: AbortSignal,
   ): Promise<SeriesSet> {
-    try {
-      signal?.throwIfAborted();
-      this.assertOpen('select');
-      if (matchers.length === 0) return Promise.resolve(emptySeriesSet());
-      const mint = hints ? Math.max(this.mint, hints.start) : this.mint;
-      const maxt = hints ? Math.min(this.maxt, hints.end) : this.maxt;
-      const out = this.selectSeries(matchers, mint, maxt);
-      if (sorted) out.sort((x, y) => compareLabels(x.labels, y.labels));
-      const limit = hints?.limit ?? 0;
-      if (limit > 0 && out.length > limit) out.length = limit;
-      return Promise.resolve(new ListSeriesSet(out));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    signal?.throwIfAborted();
+    this.assertOpen('select');
+    if (matchers.length === 0) return emptySeriesSet();
+    const mint = hints ? Math.max(this.mint, hints.start) : this.mint;
+    const maxt = hints ? Math.min(this.maxt, hints.end) : this.maxt;
+    const out = this.selectSeries(matchers, mint, maxt);
+    if (sorted) out.sort((x, y) => compareLabels(x.labels, y.labels));
+    const limit = hints?.limit ?? 0;
+    if (limit > 0 && out.length > limit) out.length = limit;
+    return new ListSeriesSet(out);
   }
 
   /** The selected series, unsorted (synchronous: postings views are used before any change). */
@@ -173,62 +170,60 @@ export class HeadQuerier implements Querier {
     return out;
   }
 
-  labelValues(name: string, matchers: readonly Matcher[], hints?: LabelHints): Promise<string[]> {
-    try {
-      this.assertOpen('read label values');
-      const set = new Set<string>();
-      if (matchers.length === 0) {
-        const values = this.head.index.valuesOf(name);
-        for (const [v, p] of values ?? []) {
+  // eslint-disable-next-line @typescript-eslint/require-await -- async turns throws into rejections
+  async labelValues(
+    name: string,
+    matchers: readonly Matcher[],
+    hints?: LabelHints,
+  ): Promise<string[]> {
+    this.assertOpen('read label values');
+    const set = new Set<string>();
+    if (matchers.length === 0) {
+      const values = this.head.index.valuesOf(name);
+      for (const [v, p] of values ?? []) {
+        for (const ref of p.view()) {
+          if (this.hasData(ref)) {
+            set.add(v);
+            break;
+          }
+        }
+      }
+    } else {
+      for (const ref of this.head.index.postingsForMatchers(matchers)) {
+        const s = this.head.seriesByRef(ref);
+        const v = s?.labels.get(name) ?? '';
+        if (v !== '' && !set.has(v) && this.hasData(ref)) set.add(v);
+      }
+    }
+    return sortedLimited(set, hints);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- async turns throws into rejections
+  async labelNames(matchers: readonly Matcher[], hints?: LabelHints): Promise<string[]> {
+    this.assertOpen('read label names');
+    const set = new Set<string>();
+    const index = this.head.index;
+    if (matchers.length === 0) {
+      for (const name of index.labelNames()) {
+        let found = false;
+        for (const [, p] of index.valuesOf(name) ?? []) {
           for (const ref of p.view()) {
             if (this.hasData(ref)) {
-              set.add(v);
+              found = true;
               break;
             }
           }
+          if (found) break;
         }
-      } else {
-        for (const ref of this.head.index.postingsForMatchers(matchers)) {
-          const s = this.head.seriesByRef(ref);
-          const v = s?.labels.get(name) ?? '';
-          if (v !== '' && !set.has(v) && this.hasData(ref)) set.add(v);
-        }
+        if (found) set.add(name);
       }
-      return Promise.resolve(sortedLimited(set, hints));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  labelNames(matchers: readonly Matcher[], hints?: LabelHints): Promise<string[]> {
-    try {
-      this.assertOpen('read label names');
-      const set = new Set<string>();
-      const index = this.head.index;
-      if (matchers.length === 0) {
-        for (const name of index.labelNames()) {
-          let found = false;
-          for (const [, p] of index.valuesOf(name) ?? []) {
-            for (const ref of p.view()) {
-              if (this.hasData(ref)) {
-                found = true;
-                break;
-              }
-            }
-            if (found) break;
-          }
-          if (found) set.add(name);
-        }
-      } else {
-        for (const ref of index.postingsForMatchers(matchers)) {
-          if (!this.hasData(ref)) continue;
-          this.head.seriesByRef(ref)?.labels.forEach((n) => set.add(n));
-        }
+    } else {
+      for (const ref of index.postingsForMatchers(matchers)) {
+        if (!this.hasData(ref)) continue;
+        this.head.seriesByRef(ref)?.labels.forEach((n) => set.add(n));
       }
-      return Promise.resolve(sortedLimited(set, hints));
-    } catch (err) {
-      return Promise.reject(err);
     }
+    return sortedLimited(set, hints);
   }
 
   private hasData(ref: number): boolean {
