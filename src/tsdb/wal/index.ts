@@ -1,0 +1,19 @@
+/**
+ * The write-ahead log of the embedded TSDB: binary, CRC-checked records in numbered segment
+ * files, group commit with a stated fsync policy, torn-tail truncation on replay, and
+ * checkpoints. The byte layout is specified in docs/format/wal.md.
+ */
+export { Wal, defaultWalOptions, type WalFsyncPolicy, type WalOptions } from './wal.js';
+export type { WalRecord, WalRecordKind } from './record.js';
+export type { WalReplayStats } from './replay.js';
+export { WalCorruptionError } from './errors.js';
+export {
+  errnoCode,
+  isDiskFull,
+  nodeWalFs,
+  type WalFile,
+  type WalFs,
+  type WalOpenMode,
+} from './fs.js';
+export { crc32, crc32Table, HAS_NATIVE_CRC32, type Crc32Fn } from './crc32.js';
+export { FaultInjectingFs, type FaultFsCounters } from './faultfs.js';
