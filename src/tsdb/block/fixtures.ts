@@ -24,6 +24,8 @@ export interface GenerateOptions {
   seed: number;
   /** Maximum timestamp jitter in ms (default 0). */
   jitterMs?: number;
+  /** Whether each series gets a `series="<n>"` label (default true). */
+  seriesLabel?: boolean;
 }
 
 /** A small fast deterministic PRNG (mulberry32) returning floats in [0, 1). */
@@ -49,32 +51,59 @@ const METRICS = [
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 const CODES = ['200', '201', '404', '500'];
 
+/** Fills timestamps (scrape grid plus jitter) and values shaped like the metric. */
+function fillSamples(
+  metric: string,
+  rnd: () => number,
+  o: GenerateOptions,
+  ts: Float64Array,
+  vs: Float64Array,
+): void {
+  const jitter = o.jitterMs ?? 0;
+  const rate = 1 + rnd() * 50;
+  let v = Math.floor(rnd() * 1e6);
+  let ticks = Math.floor(rnd() * 1e7);
+  for (let k = 0; k < ts.length; k++) {
+    ts[k] = o.startT + k * o.stepMs + (jitter > 0 ? Math.floor(rnd() * jitter) : 0);
+    switch (metric) {
+      case 'http_requests_total':
+        v += Math.floor(rate * (0.5 + rnd()) * 10);
+        break;
+      case 'http_request_duration_seconds_sum':
+        v += rnd() * rate * 0.05;
+        break;
+      case 'node_cpu_seconds_total':
+        ticks += Math.floor(rnd() * 150);
+        v = ticks / 100;
+        break;
+      case 'up':
+        v = rnd() < 0.001 ? 0 : 1;
+        break;
+      default: // memory gauges move in whole pages
+        v = k === 0 ? 30000 * 4096 : v + (rnd() < 0.3 ? Math.floor(rnd() * 200 - 100) * 4096 : 0);
+    }
+    vs[k] = v;
+  }
+}
+
 /** Generates `numSeries` unique series sorted by labels. */
 export function generateSeries(o: GenerateOptions): SampleSeries[] {
   const rnd = prng(o.seed);
   const out: SampleSeries[] = [];
   for (let i = 0; i < o.numSeries; i++) {
     const metric = METRICS[i % METRICS.length]!;
-    const labels = Labels.fromRecord({
+    const rec: Record<string, string> = {
       __name__: metric,
       job: `job-${i % 7}`,
       instance: `10.0.${(i >> 8) & 255}.${i & 255}:9100`,
       method: METHODS[(i >> 3) % METHODS.length]!,
       code: CODES[(i >> 5) % CODES.length]!,
-      series: String(i),
-    });
+    };
+    if (o.seriesLabel !== false) rec['series'] = String(i);
+    const labels = Labels.fromRecord(rec);
     const ts = new Float64Array(o.samplesPerSeries);
     const vs = new Float64Array(o.samplesPerSeries);
-    const counter = metric.endsWith('_total') || metric.endsWith('_sum');
-    let v = metric === 'up' ? 1 : Math.floor(rnd() * 1e6);
-    const jitter = o.jitterMs ?? 0;
-    for (let k = 0; k < o.samplesPerSeries; k++) {
-      ts[k] = o.startT + k * o.stepMs + (jitter > 0 ? Math.floor(rnd() * jitter) : 0);
-      if (metric === 'up') v = rnd() < 0.001 ? 0 : 1;
-      else if (counter) v += Math.floor(rnd() * 20);
-      else v = Math.round((v + (rnd() - 0.5) * 1000) * 100) / 100;
-      vs[k] = v;
-    }
+    fillSamples(metric, rnd, o, ts, vs);
     out.push({ labels, ts, vs });
   }
   return out.sort((a, b) => compareLabels(a.labels, b.labels));

@@ -98,7 +98,7 @@ export function normalizeChunks(
   const idx = chunks.map((_, i) => i);
   idx.sort((a, b) => chunks[a]!.minT - chunks[b]!.minT || a - b);
   const out: ChunkInput[] = [];
-  const buf = new SampleBuffer();
+  let buf: SampleBuffer | undefined;
   let i = 0;
   while (i < idx.length) {
     const first = chunks[idx[i]!]!;
@@ -117,6 +117,7 @@ export function normalizeChunks(
       out.push(first);
       continue;
     }
+    buf ??= new SampleBuffer();
     mergeGroup(group, prios, deleted, buf, out);
   }
   return out;
