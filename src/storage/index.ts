@@ -14,7 +14,15 @@ export type {
   Storage,
   ValueType,
 } from './interface.js';
+export { FanoutStorage } from './fanout.js';
 export { MemStorage } from './memory.js';
+export {
+  ChainSampleIterator,
+  ChainedSeries,
+  MergeQuerier,
+  mergeSeriesSets,
+  type WarnLogger,
+} from './merge.js';
 export {
   ArraySampleIterator,
   ListSeries,
