@@ -75,6 +75,12 @@ export class BlockSeriesIterator implements SampleIterator {
     const iv = this.deleted;
     while (true) {
       const t = this.ci.atT();
+      if (t >= this.mint && t <= this.maxt && iv.length === 0) {
+        this.t = t;
+        this.v = this.ci.atF();
+        this.valid = true;
+        return 'float';
+      }
       if (t < this.mint) {
         if (!this.seekRaw(this.mint)) return this.stop();
         continue;

@@ -19,6 +19,7 @@ import type { ChunkReader } from './chunks.js';
 import type { IndexReader } from './index-reader.js';
 import { BlockSeriesIterator } from './iterator.js';
 import { postingsForMatchers } from './matchers.js';
+import { intersect, union } from './postings.js';
 import type { BlockMeta } from './meta.js';
 import { CHUNK_META_FIELDS, type SeriesEntry } from './series.js';
 import { covers, overlaps, type Intervals } from './tombstones.js';
@@ -125,9 +126,17 @@ export class BlockQuerier implements Querier {
     matchers: readonly Matcher[],
     mint: number,
     maxt: number,
+    withName = -1,
   ): Promise<SeriesEntry[]> {
     const { ir } = this.b;
-    const postings = await postingsForMatchers(ir, matchers);
+    let postings = await postingsForMatchers(ir, matchers);
+    if (withName >= 0 && postings.length > 0) {
+      // Only series that have the label can contribute values.
+      const lo = ir.nameFirstPair[withName]!;
+      const hi = ir.nameFirstPair[withName + 1]!;
+      const pairs = Array.from({ length: hi - lo }, (_, i) => lo + i);
+      postings = intersect(postings, union(await ir.postings(pairs)));
+    }
     const cands = this.candidates(await ir.series(postings), mint, maxt);
     const data = await this.load(cands, true);
     return cands
@@ -181,7 +190,7 @@ export class BlockQuerier implements Querier {
         const lo = ir.nameFirstPair[ni]!;
         const hi = ir.nameFirstPair[ni + 1]!;
         const syms = new Set<number>();
-        for (const e of await this.matching(matchers, this.mint, this.maxt)) {
+        for (const e of await this.matching(matchers, this.mint, this.maxt, ni)) {
           for (const p of e.pairs) if (p >= lo && p < hi) syms.add(ir.pairValueSym[p]!);
         }
         const look = await ir.symbols.resolve(syms);
