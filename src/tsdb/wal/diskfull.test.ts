@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Labels, StorageUnavailableError } from '../../model/index.js';
 import { Logger } from '../../util/index.js';
-import { FaultInjectingFs, Wal, nodeWalFs } from './index.js';
+import { writeFileSync } from 'node:fs';
+import { FaultInjectingFs, Wal, controlledFaultFs, nodeWalFs, walFsFromEnv } from './index.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -152,5 +153,24 @@ describe('Wal on a full disk', () => {
     log(w, 3);
     await w.close();
     assert.deepEqual(await replayCopy(dir), [1, 3]);
+  });
+
+  it('can be steered through a control file named in the environment', async () => {
+    const dir = tmp();
+    const control = path.join(tmp(), 'control');
+    assert.ok(!(walFsFromEnv({}) instanceof FaultInjectingFs));
+    assert.ok(walFsFromEnv({ KANSOKU_TEST_WAL_FAULT_FILE: control }) instanceof FaultInjectingFs);
+    const w = await Wal.open(dir, {
+      logger: Logger.nop(),
+      fs: controlledFaultFs(nodeWalFs(), control),
+    });
+    log(w, 1);
+    await w.sync();
+    writeFileSync(control, 'full\n');
+    log(w, 2);
+    await assert.rejects(w.sync(), isDiskFullError);
+    writeFileSync(control, '');
+    await w.close();
+    assert.deepEqual(await replayCopy(dir), [1, 2]);
   });
 });

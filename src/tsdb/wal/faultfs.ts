@@ -2,6 +2,7 @@
  * A WalFs decorator that injects faults: a write budget that runs out like a full disk (with
  * short writes, as the kernel does), failing fsyncs and failing file creation. For tests.
  */
+import { readFileSync } from 'node:fs';
 import type { WalFile, WalFs, WalOpenMode } from './fs.js';
 
 /** An Error with a Node-style errno `code`. */
@@ -30,6 +31,8 @@ export class FaultInjectingFs implements WalFs {
   failDatasync = '';
   /** When not '', creating a file fails with this errno code. */
   failCreate = '';
+  /** Called before every write and datasync; may change the settings above. */
+  beforeWrite: () => void = () => undefined;
   /** Operations that reached the inner file system. */
   readonly counters: FaultFsCounters = { writes: 0, datasyncs: 0, bytesWritten: 0 };
 
@@ -63,6 +66,7 @@ export class FaultInjectingFs implements WalFs {
     return {
       read: (buf, off, len, pos) => f.read(buf, off, len, pos),
       write: async (buf, off, len, pos) => {
+        this.beforeWrite();
         const fits = Math.min(len, this.writeBudget);
         if (fits > 0) {
           const n = await f.write(buf, off, fits, pos);
@@ -75,6 +79,7 @@ export class FaultInjectingFs implements WalFs {
         throw errno('ENOSPC', `write ${path}`);
       },
       datasync: async () => {
+        this.beforeWrite();
         if (this.failDatasync !== '') throw errno(this.failDatasync, `datasync ${path}`);
         this.counters.datasyncs++;
         await f.datasync();
@@ -84,4 +89,26 @@ export class FaultInjectingFs implements WalFs {
       close: () => f.close(),
     };
   }
+}
+
+/**
+ * The environment variable that turns on fault injection in a running server, for end-to-end
+ * tests of a full disk where no small file system can be mounted. It names a control file:
+ * while that file holds the word `full`, every WAL write fails with ENOSPC.
+ */
+export const WAL_FAULT_FILE_ENV = 'KANSOKU_TEST_WAL_FAULT_FILE';
+
+/** A fault-injecting file system steered by a control file (see WAL_FAULT_FILE_ENV). */
+export function controlledFaultFs(inner: WalFs, controlFile: string): FaultInjectingFs {
+  const fs = new FaultInjectingFs(inner);
+  fs.beforeWrite = () => {
+    let word = '';
+    try {
+      word = readFileSync(controlFile, 'utf8').trim();
+    } catch {
+      // no control file: the disk has space
+    }
+    fs.writeBudget = word === 'full' ? 0 : Infinity;
+  };
+  return fs;
 }

@@ -3,7 +3,13 @@
  * files, group commit with a stated fsync policy, torn-tail truncation on replay, and
  * checkpoints. The byte layout is specified in docs/format/wal.md.
  */
-export { Wal, defaultWalOptions, type WalFsyncPolicy, type WalOptions } from './wal.js';
+export {
+  Wal,
+  defaultWalOptions,
+  walFsFromEnv,
+  type WalFsyncPolicy,
+  type WalOptions,
+} from './wal.js';
 export type { WalRecord, WalRecordKind } from './record.js';
 export type { WalReplayStats } from './replay.js';
 export { WalCorruptionError } from './errors.js';
@@ -16,4 +22,9 @@ export {
   type WalOpenMode,
 } from './fs.js';
 export { crc32, crc32Table, HAS_NATIVE_CRC32, type Crc32Fn } from './crc32.js';
-export { FaultInjectingFs, type FaultFsCounters } from './faultfs.js';
+export {
+  FaultInjectingFs,
+  WAL_FAULT_FILE_ENV,
+  controlledFaultFs,
+  type FaultFsCounters,
+} from './faultfs.js';

@@ -7,6 +7,7 @@ import type { Labels } from '../../model/index.js';
 import { Logger } from '../../util/index.js';
 import { ByteBuf } from './buffer.js';
 import { writeCheckpoint } from './checkpoint.js';
+import { WAL_FAULT_FILE_ENV, controlledFaultFs } from './faultfs.js';
 import { nodeWalFs } from './fs.js';
 import type { WalFs } from './fs.js';
 import { encodeSamples, encodeSeries, encodeTombstones } from './record.js';
@@ -46,9 +47,20 @@ export function defaultWalOptions(): WalOptions {
     segmentBytes: 128 * 1024 * 1024,
     fsync: 'commit',
     logger: new Logger().child({ component: 'wal' }),
-    fs: nodeWalFs(),
+    fs: walFsFromEnv(process.env),
     maxPendingBytes: 64 * 1024 * 1024,
   };
+}
+
+/**
+ * The default file system: `nodeWalFs()`, or a fault-injecting one steered by the control file
+ * named in the environment variable WAL_FAULT_FILE_ENV (end-to-end tests only).
+ */
+export function walFsFromEnv(env: NodeJS.ProcessEnv): WalFs {
+  const control = env[WAL_FAULT_FILE_ENV];
+  return control !== undefined && control !== ''
+    ? controlledFaultFs(nodeWalFs(), control)
+    : nodeWalFs();
 }
 
 /** Pending bytes at which `log*` starts a write without waiting for `sync()`. */
@@ -116,6 +128,9 @@ export class Wal {
     const o: WalOptions = { ...defaultWalOptions(), ...opts };
     if (!(o.segmentBytes >= 4096)) {
       throw new RangeError(`cannot open the WAL: segmentBytes ${o.segmentBytes} is below 4096`);
+    }
+    if (opts?.fs === undefined && (process.env[WAL_FAULT_FILE_ENV] ?? '') !== '') {
+      o.logger.warn('WAL fault injection is on (for tests)', { env: WAL_FAULT_FILE_ENV });
     }
     await o.fs.mkdir(dir);
     const names = await o.fs.readdir(dir);
