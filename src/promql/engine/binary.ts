@@ -1,4 +1,5 @@
 /** Binary operators: scalar/scalar, vector/scalar and vector/vector with label matching. */
+import { METADATA_LABELS } from './value.js';
 import { Labels, LabelsBuilder } from '../../model/index.js';
 import type { BinaryExpr, BinaryOp, VectorMatching } from '../parser/index.js';
 import { QueryExecutionError } from './errors.js';
@@ -247,7 +248,7 @@ function vectorVector(
     let res = resultCache.get(key);
     if (res) return res;
     lb.reset(l);
-    if (dropNow) lb.del('__name__');
+    if (dropNow) for (const n of METADATA_LABELS) lb.del(n);
     if (m.card === 'one-to-one') {
       if (m.on) {
         const keep = new Set(m.labels);
@@ -265,6 +266,10 @@ function vectorVector(
     resultCache.set(key, res);
     return res;
   };
+  // Fill values for a missing partner on the many side and on the one side (Prometheus applies
+  // `fill_right` to the side opposite the driving side, also when group_right swaps them).
+  const fillOne = m.fill?.rhs;
+  const fillMany = m.fill?.lhs;
   const oneAt = new Map<string, number>();
   const matched = new Map<string, Set<string> | true>();
   for (let i = 0; i < n; i++) {
@@ -284,23 +289,29 @@ function vectorVector(
       }
       oneAt.set(sig, k);
     }
-    if (oneAt.size === 0) continue;
-    for (let k = 0; k < many.length; k++) {
-      const ms = many[k]!;
-      if (!ms.has[i]) continue;
-      const sig = manySig[k]!;
-      const ok = oneAt.get(sig);
-      if (ok === undefined) continue;
-      const os = one[ok]!;
-      const lv = swap ? os.vs[i]! : ms.vs[i]!;
-      const rv = swap ? ms.vs[i]! : os.vs[i]!;
+    let manyPresent = false;
+    for (const ms of many) if (ms.has[i]) manyPresent = true;
+    if (!manyPresent && oneAt.size === 0) continue;
+    if ((!manyPresent || oneAt.size === 0) && fillMany === undefined && fillOne === undefined)
+      continue;
+    // ml/ol: labels of the many/one side; mv/ov: their values; key caches result labels.
+    const doOp = (
+      ml: Labels,
+      mv: number,
+      ol: Labels,
+      ov: number,
+      sig: string,
+      key: string,
+    ): void => {
+      const lv = swap ? ov : mv;
+      const rv = swap ? mv : ov;
       let res = arith(e.op, lv, rv);
       let keep = true;
       if (cmp) {
         keep = res === 1;
         if (!e.returnBool) res = lv;
       }
-      const labels = resultLabels(ms.labels, os.labels, `${k}:${ok}`);
+      const labels = resultLabels(ml, ol, key);
       if (m.card === 'one-to-one') {
         if (matched.has(sig))
           throw new QueryExecutionError(
@@ -320,8 +331,29 @@ function vectorVector(
           );
         set.add(lk);
       }
-      if (!keep && !e.returnBool) continue;
+      if (!keep && !e.returnBool) return;
       col.add(labels, e.returnBool, i, res);
+    };
+    for (let k = 0; k < many.length; k++) {
+      const ms = many[k]!;
+      if (!ms.has[i]) continue;
+      const sig = manySig[k]!;
+      const ok = oneAt.get(sig);
+      if (ok !== undefined) {
+        const os = one[ok]!;
+        doOp(ms.labels, ms.vs[i]!, os.labels, os.vs[i]!, sig, `${k}:${ok}`);
+      } else if (fillOne !== undefined) {
+        doOp(ms.labels, ms.vs[i]!, matchLabels(ms.labels, m), fillOne, sig, `${k}:fill`);
+      }
+    }
+    if (fillMany !== undefined) {
+      for (let k = 0; k < one.length; k++) {
+        const os = one[k]!;
+        if (!os.has[i]) continue;
+        const sig = oneSig[k]!;
+        if (matched.has(sig)) continue;
+        doOp(matchLabels(os.labels, m), fillMany, os.labels, os.vs[i]!, sig, `fill:${k}`);
+      }
     }
   }
   if (e.returnBool && !ev.ctx.opts.delayedNameRemoval)

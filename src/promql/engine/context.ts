@@ -1,4 +1,5 @@
 /** Per-query state shared by all evaluators of one query (the top level and its subqueries). */
+import { METADATA_LABELS } from './value.js';
 import { isStaleNaN, type Labels } from '../../model/index.js';
 import type { Querier, SelectHints } from '../../storage/index.js';
 import type { AtModifier, PosRange, VectorSelector } from '../parser/index.js';
@@ -167,7 +168,7 @@ export class QueryContext {
     let any = false;
     for (const s of series) {
       if (s.dropName) {
-        s.labels = s.labels.without('__name__');
+        s.labels = s.labels.without(...METADATA_LABELS);
         s.dropName = false;
         any = true;
       }

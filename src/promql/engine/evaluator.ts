@@ -2,6 +2,7 @@
  * The step-wise evaluator: every node is evaluated over all steps of [start, end] at once,
  * producing dense per-series arrays. Subqueries run a child evaluator on their own step grid.
  */
+import { METADATA_LABELS } from './value.js';
 import { Labels, isStaleNaN } from '../../model/index.js';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/index.js';
 import { evalAggregate } from './aggregate.js';
@@ -98,12 +99,12 @@ export class Evaluator {
   /** Marks a series' metric name for removal (now, or at the end with delayed removal). */
   dropName(s: StepSeries): void {
     if (this.ctx.opts.delayedNameRemoval) s.dropName = true;
-    else s.labels = s.labels.without('__name__');
+    else s.labels = s.labels.without(...METADATA_LABELS);
   }
 
   /** Label set with the name removed unless removal is delayed. */
   nameDropped(labels: Labels): Labels {
-    return this.ctx.opts.delayedNameRemoval ? labels : labels.without('__name__');
+    return this.ctx.opts.delayedNameRemoval ? labels : labels.without(...METADATA_LABELS);
   }
 
   private evalUnary(op: '-' | '+', v: EvalValue): EvalValue {

@@ -1,4 +1,5 @@
 /** `histogram_quantile` over classic histograms (`le` buckets). */
+import { METADATA_LABELS } from './value.js';
 import { LabelsBuilder, type Labels } from '../../model/index.js';
 import type { Call } from '../parser/index.js';
 import { goG } from './aggregate.js';
@@ -101,11 +102,9 @@ export async function evalHistogramQuantile(ev: Evaluator, call: Call): Promise<
   for (let i = 0; i < n; i++) {
     const q = qs[i]!;
     groups.clear();
-    let anyInput = false;
     for (let k = 0; k < v.series.length; k++) {
       const s = v.series[k]!;
       if (!s.has[i]) continue;
-      anyInput = true;
       const le = les[k];
       if (le === undefined) {
         const name = ev.ctx.opts.delayedNameRemoval ? s.labels.get('__name__') : '';
@@ -124,7 +123,7 @@ export async function evalHistogramQuantile(ev: Evaluator, call: Call): Promise<
       g.b.push(le);
       g.c.push(s.vs[i]!);
     }
-    if (anyInput && !qWarned && (Number.isNaN(q) || q < 0 || q > 1)) {
+    if (!qWarned && (Number.isNaN(q) || q < 0 || q > 1)) {
       qWarned = true;
       ev.ctx.annotate(
         'warning',
@@ -143,7 +142,9 @@ export async function evalHistogramQuantile(ev: Evaluator, call: Call): Promise<
         );
       }
       lb.reset(g.labels);
-      const labels = ev.ctx.opts.delayedNameRemoval ? g.labels : lb.del('__name__').labels();
+      const labels = ev.ctx.opts.delayedNameRemoval
+        ? g.labels
+        : g.labels.without(...METADATA_LABELS);
       col.add(labels, ev.ctx.opts.delayedNameRemoval, i, r.v);
     }
   }

@@ -293,6 +293,7 @@ export const RANGE_KERNELS: ReadonlyMap<string, RangeKernel> = new Map<string, R
     'mad_over_time',
     (_ts, vs, lo, hi) => {
       if (hi === lo) return undefined;
+      for (let i = lo; i < hi; i++) if (Number.isNaN(vs[i]!)) return NaN;
       const vals = sortNaNFirst(windowValues(vs, lo, hi));
       const median = quantileOfSorted(0.5, vals);
       for (let i = 0; i < vals.length; i++) vals[i] = Math.abs(vals[i]! - median);

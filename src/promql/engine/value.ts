@@ -45,3 +45,6 @@ export function countPoints(series: readonly StepSeries[]): number {
   for (const s of series) for (let i = 0; i < s.has.length; i++) n += s.has[i]!;
   return n;
 }
+
+/** The labels that describe what a metric is; dropping the name drops them all. */
+export const METADATA_LABELS: readonly string[] = ['__name__', '__type__', '__unit__'];

@@ -88,6 +88,12 @@ export function parseScript(text: string): Command[] {
       continue;
     }
     const lineNo = i + 1;
+    if ((header.split(/\s+/, 1)[0] ?? '').toLowerCase() === 'clear') {
+      // `clear` has no body: a command may follow on the very next line.
+      cmds.push({ kind: 'clear', line: lineNo });
+      i++;
+      continue;
+    }
     let j = i + 1;
     while (j < lines.length && lines[j] !== '') j++;
     const body = lines.slice(i + 1, j).map((text, k) => ({ text, line: i + 2 + k }));

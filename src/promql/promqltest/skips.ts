@@ -32,6 +32,8 @@ const SUPPORTED_FEATURES = new Set([
   'experimental_function:step',
   'experimental_function:max_of',
   'experimental_function:min_of',
+  'duration_expressions',
+  'binop_fill_modifiers',
 ]);
 
 /** The reason to skip an eval, or undefined to run it. */
