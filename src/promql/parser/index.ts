@@ -1,4 +1,11 @@
-/** The PromQL parser: AST types, the function registry, parsing and printing. */
+/**
+ * The PromQL parser: AST types, the function registry, parsing, type checking, duration
+ * resolution and printing. Behaves like the parser of Prometheus 3.
+ */
+import type { Matcher } from '../../model/index.js';
+import type { Expr } from './ast.js';
+import { Parser, type ParseOptions } from './parser.js';
+
 export type {
   AggregateExpr,
   AggregateOp,
@@ -32,6 +39,8 @@ export type {
   VectorSelector,
 } from './ast.js';
 export { children, exprType, isComparisonOp, isSetOp } from './ast.js';
+export { documentedType } from './check.js';
+export { ParseError } from './errors.js';
 export {
   FUNCTIONS,
   argType,
@@ -40,3 +49,37 @@ export {
   minArgs,
   type FunctionDef,
 } from './functions.js';
+export { formatDuration, NumberSyntaxError } from './numbers.js';
+export type { ParseOptions } from './parser.js';
+export { formatExpr } from './pretty.js';
+export { durationExprToString, exprToString, matcherToString } from './printer.js';
+export {
+  DurationError,
+  evalDurationSeconds,
+  resolveDurations,
+  usesQueryTiming,
+  type DurationContext,
+} from './resolve.js';
+
+/**
+ * Parses a PromQL expression and type-checks it. Throws ParseError (with a Prometheus-style
+ * message and position) for invalid input. Experimental syntax is rejected unless enabled in
+ * `opts`, as in Prometheus.
+ */
+export function parseExpr(input: string, opts?: ParseOptions): Expr {
+  return new Parser(input, opts).parseQuery();
+}
+
+/**
+ * Parses a series selector such as a `match[]` parameter (`up{job="api"}`, `{"my.metric"}`) and
+ * returns its matchers; a metric name written before the braces becomes the last matcher.
+ */
+export function parseMetricSelector(input: string): Matcher[] {
+  return [...new Parser(input).parseSeriesSelector().matchers];
+}
+
+/**
+ * Parses a Prometheus duration (`1h30m`, `5m`, `0`) to milliseconds. Throws NumberSyntaxError
+ * with Prometheus' message for invalid text.
+ */
+export { parseDuration } from './numbers.js';
