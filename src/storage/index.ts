@@ -16,13 +16,8 @@ export type {
 } from './interface.js';
 export { FanoutStorage } from './fanout.js';
 export { MemStorage } from './memory.js';
-export {
-  ChainSampleIterator,
-  ChainedSeries,
-  MergeQuerier,
-  mergeSeriesSets,
-  type WarnLogger,
-} from './merge.js';
+export { ChainSampleIterator, ChainedSeries } from './chain.js';
+export { MergeQuerier, mergeSeriesSets, type WarnLogger } from './merge.js';
 export {
   ArraySampleIterator,
   ListSeries,

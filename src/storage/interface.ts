@@ -38,8 +38,10 @@ export interface Series {
   /** The series' labels. */
   readonly labels: Labels;
   /**
-   * Returns a fresh iterator over the series' samples within the querier's time range.
-   * Backends may return samples slightly outside the range; callers filter.
+   * Returns a fresh iterator over the series' samples within the querier's time range
+   * (narrowed by `SelectHints.start/end` when the backend honours them). The range is exact:
+   * no sample outside it is returned, and callers do not filter. The conformance suite
+   * (`storage/conformance`) checks this for every backend.
    */
   iterator(): SampleIterator;
 }
@@ -90,6 +92,9 @@ export interface Querier {
    * Selects series matching all matchers (at least one matcher must not match the empty string,
    * as in PromQL). The returned set is iterated synchronously; any I/O happens before the
    * promise resolves. `sorted` asks for series in label order.
+   *
+   * Only series with at least one sample in the range are returned. An empty matcher list
+   * selects nothing (as Prometheus' TSDB). A missing label matches as the empty string.
    */
   select(
     sorted: boolean,

@@ -3,140 +3,225 @@ import { describe, it } from 'node:test';
 import {
   DuplicateSampleError,
   Labels,
+  MAX_TIME,
+  MIN_TIME,
   Matcher,
-  STALE_NAN,
-  isStaleNaN,
-  sameFloatBits,
+  StorageUnavailableError,
 } from '../model/index.js';
 import {
-  ArraySampleIterator,
-  ListSeries,
-  ListSeriesSet,
-  MemStorage,
-  emptySeriesSet,
-  errorSeriesSet,
-  seriesMatches,
-  type SeriesSet,
-} from './index.js';
+  T0,
+  appendAll,
+  collectSeriesSet,
+  runRandomizedDifferential,
+  runStorageConformance,
+  selectDump,
+  type ConformanceFactory,
+} from './conformance/index.js';
+import { MemStorage, type Querier, type SeriesSet, type Storage } from './index.js';
 
 const L = (rec: Record<string, string>): Labels => Labels.fromRecord(rec);
+const byName = (n: string): Matcher[] => [new Matcher('=', '__name__', n)];
 
-function drain(set: SeriesSet): { labels: string; samples: [number, number][] }[] {
-  const out: { labels: string; samples: [number, number][] }[] = [];
-  while (set.next()) {
-    const s = set.at();
-    const it = s.iterator();
-    const samples: [number, number][] = [];
-    while (it.next() !== 'none') samples.push([it.atT(), it.atF()]);
-    assert.equal(it.err(), undefined);
-    out.push({ labels: s.labels.toString(), samples });
-  }
-  assert.equal(set.err(), undefined);
-  return out;
+// MemStorage keeps nothing on disk; "reopen" hands back the same instance and "compact" does
+// nothing, which runs the suite's reopen and compaction cases as plain consistency checks.
+const factory: ConformanceFactory = {
+  open: () => Promise.resolve(new MemStorage()),
+  reopen: (db) => Promise.resolve(db),
+  compact: () => Promise.resolve(),
+};
+
+runStorageConformance('MemStorage', factory);
+
+describe('randomized differential', () => {
+  it('finds no difference between MemStorage and itself', async () => {
+    const r = await runRandomizedDifferential({ factory, seed: 7 });
+    assert.equal(r.phases, 4);
+    assert.ok(r.samples > 1000, `samples ${r.samples}`);
+    assert.ok(r.duplicatesRejected > 10, `duplicates ${r.duplicatesRejected}`);
+    assert.ok(r.rolledBack > 0 && r.deletes > 0 && r.compactions === 4 && r.reopens === 2);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const opts = { factory, seed: 3, phases: 1, opsPerPhase: 20 };
+    assert.deepEqual(await runRandomizedDifferential(opts), await runRandomizedDifferential(opts));
+  });
+
+  it('catches a backend that drops the last sample of long series', async () => {
+    await assert.rejects(
+      runRandomizedDifferential({ factory: brokenFactory(), seed: 11, phases: 1 }),
+      /differential seed=11 phase=0/,
+    );
+  });
+
+  it('catches a backend that accepts conflicting duplicates', async () => {
+    const lax: ConformanceFactory = {
+      open: () => {
+        const db = new MemStorage();
+        return Promise.resolve(
+          Object.assign(Object.create(db) as MemStorage, {
+            appender: () => {
+              const app = db.appender();
+              return {
+                append: (ref: number, l: Labels, t: number, v: number) => {
+                  try {
+                    return app.append(ref, l, t, v);
+                  } catch {
+                    return 1;
+                  }
+                },
+                commit: () => app.commit(),
+                rollback: () => app.rollback(),
+              };
+            },
+          }),
+        );
+      },
+    };
+    await assert.rejects(
+      runRandomizedDifferential({ factory: lax, seed: 5, phases: 1 }),
+      /want DuplicateSampleError/,
+    );
+  });
+});
+
+/** A MemStorage whose selects lose the last sample of every series with more than 3. */
+function brokenFactory(): ConformanceFactory {
+  return {
+    open: () => {
+      const db = new MemStorage();
+      const broken: Storage = {
+        appender: () => db.appender(),
+        startTime: () => db.startTime(),
+        close: () => db.close(),
+        querier: async (mint, maxt) => {
+          const q = await db.querier(mint, maxt);
+          const wrapped: Querier = {
+            select: async (sorted, hints, ms) => truncate(await q.select(sorted, hints, ms)),
+            labelNames: (ms) => q.labelNames(ms),
+            labelValues: (n, ms) => q.labelValues(n, ms),
+            close: () => {
+              q.close();
+            },
+          };
+          return wrapped;
+        },
+      };
+      return Promise.resolve(broken);
+    },
+  };
 }
 
-describe('ArraySampleIterator', () => {
-  const ts = new Float64Array([10, 20, 30, 40]);
-  const vs = new Float64Array([1, 2, 3, 4]);
+function truncate(set: SeriesSet): SeriesSet {
+  return {
+    next: () => set.next(),
+    at: () => {
+      const s = set.at();
+      return {
+        labels: s.labels,
+        iterator: () => {
+          const it = s.iterator();
+          let n = 0;
+          const count = (() => {
+            const c = s.iterator();
+            let k = 0;
+            while (c.next() !== 'none') k++;
+            return k;
+          })();
+          return {
+            next: () => (count > 3 && n >= count - 1 ? 'none' : (n++, it.next())),
+            seek: (t: number) => it.seek(t),
+            atT: () => it.atT(),
+            atF: () => it.atF(),
+            err: () => it.err(),
+          };
+        },
+      };
+    },
+    err: () => set.err(),
+    warnings: () => set.warnings(),
+  };
+}
 
-  it('iterates in order and stays exhausted', () => {
-    const it = new ArraySampleIterator(ts, vs);
-    const got: number[] = [];
-    while (it.next() === 'float') got.push(it.atT());
-    assert.deepEqual(got, [10, 20, 30, 40]);
-    assert.equal(it.next(), 'none');
-    assert.equal(it.seek(0), 'none');
+describe('MemStorage specifics', () => {
+  it('drops a sample that conflicts only at commit; the first committed value wins', async () => {
+    const db = new MemStorage();
+    const a = db.appender();
+    const b = db.appender();
+    a.append(0, L({ __name__: 'c' }), T0, 1);
+    b.append(0, L({ __name__: 'c' }), T0, 2);
+    b.append(0, L({ __name__: 'c' }), T0 + 1, 3);
+    await a.commit();
+    await b.commit();
+    const got = await selectDump(db, MIN_TIME, MAX_TIME, byName('c'));
+    assert.deepEqual(got[0]?.samples, [
+      [T0, '1'],
+      [T0 + 1, '3'],
+    ]);
   });
 
-  it('seeks forward only and stays put when already there', () => {
-    const it = new ArraySampleIterator(ts, vs);
-    assert.equal(it.seek(15), 'float');
-    assert.equal(it.atT(), 20);
-    assert.equal(it.seek(5), 'float');
-    assert.equal(it.atT(), 20, 'seek never moves backwards');
-    assert.equal(it.seek(20), 'float');
-    assert.equal(it.atT(), 20);
-    assert.equal(it.next(), 'float');
-    assert.equal(it.atT(), 30);
-    assert.equal(it.seek(40), 'float');
-    assert.equal(it.atF(), 4);
-    assert.equal(it.seek(41), 'none');
-    assert.equal(it.next(), 'none');
-  });
-
-  it('seek before the first next lands on the first sample >= t', () => {
-    const it = new ArraySampleIterator(ts, vs);
-    assert.equal(it.seek(-100), 'float');
-    assert.equal(it.atT(), 10);
-  });
-
-  it('respects a window and can be reset', () => {
-    const it = new ArraySampleIterator(ts, vs, 1, 3);
-    assert.equal(it.seek(0), 'float');
-    assert.equal(it.atT(), 20);
-    assert.equal(it.seek(35), 'none');
-    it.reset(ts, vs);
-    assert.equal(it.next(), 'float');
-    assert.equal(it.atT(), 10);
-  });
-});
-
-describe('series helpers', () => {
-  it('ListSeriesSet yields the list and its warnings', () => {
-    const a = ListSeries.of(L({ a: '1' }), [[1, 1]]);
-    const set = new ListSeriesSet([a], ['w']);
-    assert.deepEqual(drain(set), [{ labels: '{a="1"}', samples: [[1, 1]] }]);
-    assert.deepEqual(set.warnings(), ['w']);
-    assert.equal(set.next(), false);
-  });
-
-  it('emptySeriesSet and errorSeriesSet', () => {
-    assert.equal(emptySeriesSet().next(), false);
-    const err = new Error('boom');
-    const set = errorSeriesSet(err, ['x']);
-    assert.equal(set.next(), false);
-    assert.equal(set.err(), err);
-    assert.deepEqual(set.warnings(), ['x']);
-    assert.throws(() => set.at(), /BUG/);
-  });
-
-  it('seriesMatches treats missing labels as empty', () => {
-    const l = L({ __name__: 'up', job: 'api' });
-    assert.ok(seriesMatches(l, [new Matcher('=', 'job', 'api')]));
-    assert.ok(seriesMatches(l, [new Matcher('=', 'instance', '')]));
-    assert.ok(!seriesMatches(l, [new Matcher('!=', 'instance', '')]));
-    assert.ok(!seriesMatches(l, [new Matcher('=~', 'job', 'a')]));
-    assert.ok(seriesMatches(l, [new Matcher('=~', 'job', 'a.*'), new Matcher('!~', 'x', '.+')]));
-  });
-
-  it('ListSeries rejects arrays of different length', () => {
-    assert.throws(() => new ListSeries(L({ a: '1' }), new Float64Array(2), new Float64Array(1)));
-  });
-});
-
-describe('MemStorage basics', () => {
-  it('buffers until commit, rejects conflicting duplicates, keeps NaN bits', async () => {
+  it('looks a series up by labels when a reference does not match them', async () => {
     const db = new MemStorage();
     const app = db.appender();
-    const ref = app.append(0, L({ __name__: 'm' }), 20, 2);
-    assert.equal(app.append(ref, L({ __name__: 'm' }), 10, STALE_NAN), ref);
-    app.append(ref, L({ __name__: 'm' }), 10, STALE_NAN); // identical: ignored
-    assert.throws(() => app.append(ref, L({ __name__: 'm' }), 20, 3), DuplicateSampleError);
-    let q = await db.querier(0, 100);
-    assert.deepEqual(
-      drain(await q.select(true, undefined, [new Matcher('=', '__name__', 'm')])),
-      [],
-    );
+    const ra = app.append(0, L({ __name__: 'a' }), T0, 1);
+    const rb = app.append(ra, L({ __name__: 'b' }), T0, 2);
+    assert.notEqual(ra, rb);
+    assert.equal(app.append(12345, L({ __name__: 'a' }), T0 + 1, 1), ra);
     await app.commit();
-    q = await db.querier(0, 100);
-    const set = await q.select(true, undefined, [new Matcher('=', '__name__', 'm')]);
-    assert.ok(set.next());
-    const it = set.at().iterator();
-    assert.equal(it.next(), 'float');
-    assert.ok(isStaleNaN(it.atF()));
-    assert.equal(it.next(), 'float');
-    assert.ok(sameFloatBits(it.atF(), 2));
-    assert.equal(db.startTime(), 10);
+    assert.equal((await selectDump(db, MIN_TIME, MAX_TIME, byName('a')))[0]?.samples.length, 2);
+  });
+
+  it('narrows by hints, applies limits, and snapshots selects', async () => {
+    const db = new MemStorage();
+    await appendAll(db, [
+      [L({ __name__: 'h', i: '1' }), T0, 1],
+      [L({ __name__: 'h', i: '1' }), T0 + 10, 2],
+      [L({ __name__: 'h', i: '2' }), T0, 3],
+      [L({ __name__: 'h', i: '3' }), T0, 4],
+    ]);
+    const q = await db.querier(MIN_TIME, MAX_TIME);
+    const hinted = collectSeriesSet(
+      await q.select(true, { start: T0 + 5, end: T0 + 20 }, byName('h')),
+    );
+    assert.deepEqual(hinted, [{ labels: 'h{i="1"}', samples: [[T0 + 10, '2']] }]);
+    const limited = collectSeriesSet(
+      await q.select(true, { start: MIN_TIME, end: MAX_TIME, limit: 2 }, byName('h')),
+    );
+    assert.equal(limited.length, 2);
+    assert.deepEqual(await q.labelValues('i', [], { limit: 2 }), ['1', '2']);
+    const set = await q.select(true, undefined, byName('h'));
+    await db.deleteSeries(MIN_TIME, MAX_TIME, byName('h'));
+    assert.equal(collectSeriesSet(set).length, 3, 'a selected set is a snapshot');
+    assert.equal((await selectDump(db, MIN_TIME, MAX_TIME, byName('h'))).length, 0);
+    assert.equal(db.startTime(), undefined);
+    await db.deleteSeries(MIN_TIME, MAX_TIME, []); // no matchers: deletes nothing, no error
+  });
+
+  it('refuses use after close and after commit', async () => {
+    const db = new MemStorage();
+    const app = db.appender();
+    app.append(0, L({ __name__: 'x' }), T0, 1);
+    await app.commit();
+    assert.throws(() => app.append(0, L({ __name__: 'x' }), T0 + 1, 1), /already committed/);
+    await assert.rejects(app.rollback(), /already committed/);
+    const q = await db.querier(MIN_TIME, MAX_TIME);
+    q.close();
+    await assert.rejects(q.select(true, undefined, byName('x')), /querier is closed/);
     await db.close();
+    assert.throws(() => db.appender(), StorageUnavailableError);
+    await assert.rejects(db.querier(0, 1), /storage is closed/);
+  });
+
+  it('reports duplicates with a Prometheus-like message', () => {
+    const db = new MemStorage();
+    const app = db.appender();
+    app.append(0, L({ __name__: 'd' }), T0, 1);
+    assert.throws(
+      () => app.append(0, L({ __name__: 'd' }), T0, 2),
+      (err: unknown) =>
+        err instanceof DuplicateSampleError &&
+        /^cannot append sample for d: duplicate sample for timestamp 1700000000000$/.test(
+          err.message,
+        ),
+    );
   });
 });

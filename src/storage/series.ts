@@ -110,7 +110,9 @@ export class ListSeries implements Series {
 
   /**
    * Convenience for tests and small inputs: builds a series from `[t, v]` pairs, which must be
-   * in strictly increasing timestamp order.
+   * in strictly increasing timestamp order. Beware: V8 canonicalizes NaN payloads stored in
+   * plain arrays of numbers, so a staleness marker in a `[t, STALE_NAN]` literal arrives as an
+   * ordinary NaN; build the typed arrays yourself when the payload matters.
    */
   static of(labels: Labels, samples: readonly (readonly [number, number])[]): ListSeries {
     const ts = new Float64Array(samples.length);
