@@ -117,7 +117,7 @@ export class Block implements BlockAccess {
 
   /**
    * Marks samples in [mint, maxt] of series matching the matchers as deleted by rewriting the
-   * tombstones file atomically. Deletions are serialized.
+   * tombstones file atomically. An empty matcher list deletes nothing. Deletions are serialized.
    */
   delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void> {
     const next = this.deleting.then(() =>
@@ -131,7 +131,7 @@ export class Block implements BlockAccess {
     // Intervals outside the block's range change nothing; clamping also keeps them encodable.
     const lo = Math.max(mint, this.meta.minTime);
     const hi = Math.min(maxt, this.meta.maxTime - 1);
-    if (lo > hi) return;
+    if (lo > hi || matchers.length === 0) return;
     const entries = await this.ir.series(await postingsForMatchers(this.ir, matchers));
     const next = new Map(this.ts);
     let changed = 0;
