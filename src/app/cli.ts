@@ -70,7 +70,7 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   } catch (err) {
     return usageError(io, err);
   }
-  return runServer(flags, info.version);
+  return runServer(flags, info);
 }
 
 function usageError(io: CliIO, err: unknown): number {

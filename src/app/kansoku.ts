@@ -3,7 +3,7 @@
  * top-down.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { splitHostPort, type ServerFlags } from '../config/index.js';
+import { formatBytes, formatDuration, splitHostPort, type ServerFlags } from '../config/index.js';
 import {
   HttpMetrics,
   HttpServer,
@@ -12,10 +12,11 @@ import {
   defaultRemoteWriteOptions,
   type TsdbAdmin,
 } from '../http/index.js';
+import { Engine } from '../promql/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { SelfMonitor } from './selfmon.js';
-import { parseSelector } from './selector.js';
+import type { BuildInfo } from './version.js';
 import { openStorage } from './storage.js';
 
 /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
@@ -31,14 +32,23 @@ export class Kansoku {
   private http: HttpServer | undefined;
   private selfmon: SelfMonitor | undefined;
   private ready = false;
+  private readonly engine: Engine;
+  private readonly startTime = new Date();
   /** The address the server listens on, as `host:port` (known after `start()`). */
   listenAddress = '';
 
   constructor(
     private readonly flags: ServerFlags,
     private readonly logger: Logger,
+    private readonly build: BuildInfo,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    this.engine = new Engine({
+      lookbackDeltaMs: flags.lookbackDeltaMs,
+      timeoutMs: flags.queryTimeoutMs,
+      maxSamples: flags.queryMaxSamples,
+      maxConcurrent: flags.queryMaxConcurrency,
+    });
   }
 
   /**
@@ -56,9 +66,21 @@ export class Kansoku {
       admin: {
         enabled: this.flags.enableAdminApi,
         admin: () => (this.ready ? this.admin : undefined),
-        parseSelector,
       },
       remoteWrite: { ...defaultRemoteWriteOptions(), maxBodyBytes: this.flags.remoteWriteMaxBytes },
+      apiV1: {
+        engine: this.engine,
+        buildInfo: { ...this.build },
+        flags: this.flags.asText,
+        runtime: () => ({
+          startTime: this.startTime,
+          reloadConfigSuccess: true,
+          lastConfigTime: this.startTime,
+          corruptionCount: 0,
+          storageRetention: retentionText(this.flags),
+        }),
+        queryTimeoutMs: this.flags.queryTimeoutMs,
+      },
     });
     const webLogger = this.logger.child({ component: 'web' });
     this.http = new HttpServer(
@@ -111,4 +133,12 @@ export class Kansoku {
     }
     this.registry.clear();
   }
+}
+
+/** Retention as runtimeinfo shows it: `15d`, `512MB`, `15d or 512MB`, or `unlimited`. */
+function retentionText(flags: ServerFlags): string {
+  const parts: string[] = [];
+  if (flags.retentionTimeMs > 0) parts.push(formatDuration(flags.retentionTimeMs));
+  if (flags.retentionSizeBytes > 0) parts.push(formatBytes(flags.retentionSizeBytes));
+  return parts.length === 0 ? 'unlimited' : parts.join(' or ');
 }

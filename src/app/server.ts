@@ -2,19 +2,24 @@
 import type { ServerFlags } from '../config/index.js';
 import { Logger } from '../util/index.js';
 import { Kansoku } from './kansoku.js';
+import type { BuildInfo } from './version.js';
 
 /**
  * Runs the server. Resolves with the exit code: 0 after a graceful shutdown, 1 when startup
  * failed. SIGHUP only logs for now (nothing is reloadable yet).
  */
-export async function runServer(flags: ServerFlags, version: string): Promise<number> {
+export async function runServer(flags: ServerFlags, build: BuildInfo): Promise<number> {
   const logger = new Logger({
     level: flags.logLevel,
     format: flags.logFormat,
     sink: process.stderr,
   });
-  logger.info('starting Kansoku', { version, node: process.version, pid: process.pid });
-  const app = new Kansoku(flags, logger);
+  logger.info('starting Kansoku', {
+    version: build.version,
+    node: process.version,
+    pid: process.pid,
+  });
+  const app = new Kansoku(flags, logger, build);
   let stopSignal: ((sig: NodeJS.Signals) => void) | undefined;
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     stopSignal = resolve;

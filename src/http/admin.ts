@@ -8,6 +8,7 @@ import { BadParamError, parseBoolParam, parseTimeParam } from './params.js';
 import { sendEmpty, sendSuccess } from './respond.js';
 import type { Router } from './router.js';
 import { formParams } from './form.js';
+import { parseMetricSelector } from '../promql/parser/index.js';
 
 /** The database operations behind the admin endpoints; built by the composition root. */
 export interface TsdbAdmin {
@@ -24,16 +25,12 @@ export interface TsdbAdmin {
   compact(): Promise<void>;
 }
 
-/** Parses one `match[]` series selector into matchers; throws `BadInputError` when invalid. */
-export type SelectorParser = (selector: string) => Matcher[];
-
 /** What the admin routes need. */
 export interface AdminDeps {
   /** The admin operations, or undefined when the admin API is disabled or storage not ready. */
   readonly admin: () => TsdbAdmin | undefined;
   /** Whether `--web.enable-admin-api` is on. */
   readonly enabled: boolean;
-  readonly parseSelector: SelectorParser;
 }
 
 /** Adds the admin routes under `/api/v1/admin/tsdb/`. */
@@ -69,7 +66,7 @@ export function addAdminRoutes(router: Router, deps: AdminDeps): void {
     const start = parseTimeParam(params.get('start'), 'start', MIN_TIME);
     const end = parseTimeParam(params.get('end'), 'end', MAX_TIME);
     const a = ops();
-    const sets = selectors.map((s) => deps.parseSelector(s));
+    const sets = selectors.map(parseSelectorParam);
     for (const matchers of sets) await a.deleteSeries(start, end, matchers);
     sendEmpty(ctx.res, 204);
   });
@@ -81,4 +78,16 @@ export function addAdminRoutes(router: Router, deps: AdminDeps): void {
     await ops().compact();
     sendEmpty(ctx.res, 204);
   });
+}
+
+/** Parses one `match[]` selector; syntax errors become 400 `bad_data` naming the parameter. */
+export function parseSelectorParam(selector: string): Matcher[] {
+  try {
+    return parseMetricSelector(selector);
+  } catch (err) {
+    throw new BadParamError(
+      `invalid parameter "match[]": ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
 }

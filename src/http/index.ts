@@ -2,7 +2,14 @@
  * The HTTP layer: the server, the router, the Prometheus-compatible endpoints, and the one
  * function that maps errors to statuses.
  */
-export { addAdminRoutes, type AdminDeps, type SelectorParser, type TsdbAdmin } from './admin.js';
+export { addAdminRoutes, parseSelectorParam, type AdminDeps, type TsdbAdmin } from './admin.js';
+export {
+  addApiV1Routes,
+  astToJson,
+  type ApiV1Deps,
+  type HeadStats,
+  type RuntimeFacts,
+} from './api/v1/index.js';
 export { readBody } from './body.js';
 export {
   HttpError,

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
+import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addHealthRoutes, type ReadinessFn } from './health.js';
 import { Router } from './router.js';
 import { RemoteWriteMetrics } from './write/metrics.js';
@@ -19,6 +20,8 @@ export interface HttpDeps {
   readonly storage: () => Storage | undefined;
   readonly admin: AdminDeps;
   readonly remoteWrite: RemoteWriteOptions;
+  /** The query, metadata and status endpoints' needs (the same `storage` function as above). */
+  readonly apiV1: Omit<ApiV1Deps, 'storage'>;
 }
 
 /** Builds the router with every endpoint implemented so far. */
@@ -33,5 +36,6 @@ export function buildRouter(deps: HttpDeps): Router {
   );
   router.post('/api/v1/write', rw.handle);
   addAdminRoutes(router, deps.admin);
+  addApiV1Routes(router, { ...deps.apiV1, storage: deps.storage });
   return router;
 }

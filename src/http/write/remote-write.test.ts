@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { METRIC_NAME, Matcher } from '../../model/index.js';
 import { WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
+import { Engine } from '../../promql/index.js';
 import { MemStorage, type Storage } from '../../storage/index.js';
 import { Logger } from '../../util/index.js';
 import { HttpMetrics } from '../metrics.js';
@@ -48,8 +49,21 @@ describe('POST /api/v1/write', () => {
     registry,
     ready: () => ready,
     storage: () => (ready ? storage : undefined),
-    admin: { enabled: true, admin: () => undefined, parseSelector: () => [] },
+    admin: { enabled: true, admin: () => undefined },
     remoteWrite: { ...defaultRemoteWriteOptions(), maxBodyBytes: 4096 },
+    apiV1: {
+      engine: new Engine(),
+      buildInfo: {},
+      flags: {},
+      runtime: () => ({
+        startTime: new Date(0),
+        reloadConfigSuccess: true,
+        lastConfigTime: new Date(0),
+        corruptionCount: 0,
+        storageRetention: '15d',
+      }),
+      queryTimeoutMs: 1000,
+    },
   });
   const server = new HttpServer(
     defaultHttpServerOptions(router, Logger.nop(), new HttpMetrics(registry)),

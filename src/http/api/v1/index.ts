@@ -1,0 +1,18 @@
+/** Adds every `/api/v1` query, metadata and status endpoint. */
+import type { Router } from '../../router.js';
+import type { ApiV1Deps } from './deps.js';
+import { addFormatRoutes } from './format.js';
+import { addMetadataRoutes } from './metadata.js';
+import { addQueryRoutes } from './query.js';
+import { addStatusRoutes } from './status.js';
+
+export type { ApiV1Deps, HeadStats, RuntimeFacts } from './deps.js';
+export { astToJson } from './ast-json.js';
+
+/** Adds the Prometheus-compatible `/api/v1` read endpoints to the router. */
+export function addApiV1Routes(router: Router, deps: ApiV1Deps): void {
+  addQueryRoutes(router, deps);
+  addMetadataRoutes(router, deps);
+  addStatusRoutes(router, deps);
+  addFormatRoutes(router);
+}

@@ -1,0 +1,119 @@
+/** `/api/v1/query` and `/api/v1/query_range`: PromQL evaluation over HTTP, shaped as Prometheus. */
+import { QueryError, resultToPromJSON } from '../../../promql/index.js';
+import { ParseError } from '../../../promql/parser/index.js';
+import { formParams } from '../../form.js';
+import { BadParamError, parseDurationParam, parseTimeParam } from '../../params.js';
+import { sendSuccess } from '../../respond.js';
+import type { RequestContext, Router } from '../../router.js';
+import { needStorage, type ApiV1Deps } from './deps.js';
+
+/** Most points a range query may return per series, like Prometheus. */
+const MAX_POINTS_PER_SERIES = 11_000;
+
+/** Adds the query endpoints (GET and form-encoded POST). */
+export function addQueryRoutes(router: Router, deps: ApiV1Deps): void {
+  router.add(['GET', 'POST'], '/api/v1/query', async (ctx) => {
+    const p = await formParams(ctx);
+    const query = requireQuery(p);
+    const time = parseTimeParam(p.get('time'), 'time', Date.now());
+    const opts = queryOptions(ctx, p, deps);
+    try {
+      const r = await deps.engine
+        .instantQuery(needStorage(deps), query, time, opts.options)
+        .catch(queryParamError);
+      sendSuccess(ctx.res, resultToPromJSON(r.value), r.warnings, r.infos);
+    } finally {
+      opts.done();
+    }
+  });
+  router.add(['GET', 'POST'], '/api/v1/query_range', async (ctx) => {
+    const p = await formParams(ctx);
+    const query = requireQuery(p);
+    const start = parseTimeParam(required(p, 'start'), 'start', 0);
+    const end = parseTimeParam(required(p, 'end'), 'end', 0);
+    if (end < start)
+      throw new BadParamError(
+        'invalid parameter "end": end timestamp must not be before start time',
+      );
+    const step = parseDurationParam(required(p, 'step'), 'step');
+    if (step <= 0) {
+      throw new BadParamError(
+        'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
+    }
+    // For safety, limit the number of returned points per time series.
+    if ((end - start) / step > MAX_POINTS_PER_SERIES) {
+      throw new BadParamError(
+        'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+      );
+    }
+    const opts = queryOptions(ctx, p, deps);
+    try {
+      const r = await deps.engine
+        .rangeQuery(needStorage(deps), query, start, end, step, opts.options)
+        .catch(queryParamError);
+      sendSuccess(ctx.res, resultToPromJSON(r.value), r.warnings, r.infos);
+    } finally {
+      opts.done();
+    }
+  });
+}
+
+/** Parse errors name the `query` parameter, as Prometheus does; other errors pass through. */
+function queryParamError(err: unknown): never {
+  if (err instanceof QueryError && err.cause instanceof ParseError) {
+    throw new BadParamError(`invalid parameter "query": ${err.message}`, { cause: err });
+  }
+  throw err;
+}
+
+function required(p: URLSearchParams, name: string): string {
+  const v = p.get(name);
+  if (v === null || v === '') throw new BadParamError(`invalid parameter "${name}": missing value`);
+  return v;
+}
+
+function requireQuery(p: URLSearchParams): string {
+  const q = p.get('query');
+  if (q === null || q === '') throw new BadParamError('invalid parameter "query": missing value');
+  return q;
+}
+
+interface PerQuery {
+  readonly options: { signal: AbortSignal; lookbackDeltaMs?: number };
+  /** Releases the timer. */
+  done(): void;
+}
+
+/** The per-query options: cancellation on disconnect, `timeout` and `lookback_delta`. */
+function queryOptions(ctx: RequestContext, p: URLSearchParams, deps: ApiV1Deps): PerQuery {
+  let timeoutMs = deps.queryTimeoutMs;
+  const t = p.get('timeout');
+  if (t !== null && t !== '') timeoutMs = Math.min(timeoutMs, parseDurationParam(t, 'timeout'));
+  const options: { signal: AbortSignal; lookbackDeltaMs?: number } = {
+    signal: new AbortController().signal,
+  };
+  const lb = p.get('lookback_delta');
+  if (lb !== null && lb !== '') options.lookbackDeltaMs = parseDurationParam(lb, 'lookback_delta');
+  const ac = new AbortController();
+  options.signal = ac.signal;
+  const onAbort = (): void => {
+    ac.abort(ctx.signal.reason);
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    ac.abort(
+      new DOMException(
+        `query timed out after ${timeoutMs}ms (raise timeout or --query.timeout)`,
+        'TimeoutError',
+      ),
+    );
+  }, timeoutMs);
+  return {
+    options,
+    done: () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
