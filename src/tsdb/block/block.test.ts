@@ -226,4 +226,24 @@ describe('writeBlock input handling', () => {
       await removeDir(dir);
     }
   });
+
+  it('writes and reads an empty block', async () => {
+    const dir = await tempDir('block-empty');
+    try {
+      const meta = await writeBlock(dir, new ArraySeriesChunkSource([]), 0, 1000, {});
+      assert.deepEqual(meta.stats, { numSeries: 0, numSamples: 0, numChunks: 0 });
+      const b = await Block.open(path.join(dir, meta.ulid));
+      const q = await b.querier(0, 1000);
+      assert.deepEqual(drain(await q.select(true, undefined, [new Matcher('=', 'a', 'b')])), []);
+      assert.deepEqual(drain(await q.select(true, undefined, [new Matcher('!=', 'a', 'b')])), []);
+      assert.deepEqual(await q.labelNames([]), []);
+      assert.deepEqual(await q.labelValues('a', []), []);
+      const src = await b.chunkSource();
+      assert.equal(src.next(), false);
+      await b.delete(0, 1000, [new Matcher('!=', 'a', 'b')]);
+      await b.close();
+    } finally {
+      await removeDir(dir);
+    }
+  });
 });

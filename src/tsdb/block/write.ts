@@ -37,6 +37,9 @@ export interface WriteBlockOptions {
   ulid?: string;
 }
 
+/** Longest stretch of synchronous work between yields to the event loop, ms. */
+const YIELD_EVERY_MS = 20;
+
 /** Growable chunk metadata (`CHUNK_META_FIELDS` numbers per chunk). */
 class MetaBuffer {
   a = new Float64Array(4096);
@@ -88,7 +91,13 @@ export async function writeBlock(
     let numSamples = 0;
     const outside = [-Infinity, minTime - 1, maxTime, Infinity];
     let prev: Labels | undefined;
+    let lastYield = performance.now();
     while (src.next()) {
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        // Sources and re-chunking are synchronous: let queries and ingestion run in between.
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       const ls = src.labels();
       if (prev && compareLabels(prev, ls) >= 0) {
         throw new BlockWriteError(
