@@ -3,6 +3,7 @@
  * producing dense per-series arrays. Subqueries run a child evaluator on their own step grid.
  */
 import { METADATA_LABELS } from './value.js';
+import { interpolate } from './rangefns.js';
 import { Labels, isStaleNaN } from '../../model/index.js';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/index.js';
 import { evalAggregate } from './aggregate.js';
@@ -123,6 +124,7 @@ export class Evaluator {
   }
 
   private async evalVectorSelector(e: VectorSelector): Promise<VectorValue> {
+    if (e.smoothed) return this.evalSmoothedSelector(e);
     const lookback = this.ctx.opts.lookbackMs;
     const at = e.at ? this.ctx.atTime(e.at) : undefined;
     const first = (at ?? this.start) - e.offset;
@@ -144,6 +146,48 @@ export class Evaluator {
         if (k < 0 || ls.ts[k]! <= ref - lookback) continue;
         const v = ls.vs[k]!;
         if (v !== v && isStaleNaN(v)) continue;
+        s.vs[i] = v;
+        s.has[i] = 1;
+        any = true;
+      }
+      if (any) out.push(s);
+    }
+    this.ctx.hold(out.length * this.nSteps);
+    return { kind: 'vector', series: out, ordered: false };
+  }
+
+  /**
+   * A `smoothed` instant selector: the value at each step is interpolated between the samples
+   * around it (within one lookback on either side), or the last sample before it.
+   */
+  private async evalSmoothedSelector(e: VectorSelector): Promise<VectorValue> {
+    const lookback = this.ctx.opts.lookbackMs;
+    const at = e.at ? this.ctx.atTime(e.at) : undefined;
+    const first = (at ?? this.start) - e.offset;
+    const last = (at ?? this.end) - e.offset;
+    const loaded = await this.ctx.load(e, first - lookback + 1, last + lookback, {
+      start: first - lookback + 1,
+      end: last + lookback,
+      step: this.interval,
+    });
+    const out: StepSeries[] = [];
+    for (const raw of loaded) {
+      const { ts, vs } = withoutStale(raw);
+      const s = newStepSeries(raw.labels, this.nSteps, false);
+      let any = false;
+      for (let i = 0; i < this.nSteps; i++) {
+        const d = (at ?? this.time(i)) - e.offset;
+        const lo = upperBound(ts, d - lookback);
+        const hi = upperBound(ts, d + lookback);
+        if (hi <= lo) continue;
+        let k = lo;
+        while (k < hi && ts[k]! < d) k++;
+        let v: number;
+        if (k < hi && ts[k] === d) v = vs[k]!;
+        else if (k > lo && k < hi)
+          v = interpolate(ts[k - 1]!, vs[k - 1]!, ts[k]!, vs[k]!, d, false);
+        else if (k > lo) v = vs[k - 1]!;
+        else continue;
         s.vs[i] = v;
         s.has[i] = 1;
         any = true;
@@ -188,18 +232,23 @@ export class Evaluator {
   }
 
   /** Loads a matrix selector or evaluates a subquery into per-series samples for windowing. */
-  async rangeSource(e: Expr, func?: string): Promise<RangeSource> {
+  async rangeSource(e: Expr, func?: string, extLeft = 0, extRight = 0): Promise<RangeSource> {
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
-    if (e.type === 'MatrixSelector') return this.matrixSource(e, func);
+    if (e.type === 'MatrixSelector') return this.matrixSource(e, func, extLeft, extRight);
     if (e.type === 'SubqueryExpr') return this.subquerySource(e);
     throw new QueryExecutionError(`BUG: expected range vector, got ${e.type}`);
   }
 
-  private async matrixSource(e: MatrixSelector, func: string | undefined): Promise<RangeSource> {
+  private async matrixSource(
+    e: MatrixSelector,
+    func: string | undefined,
+    extLeft: number,
+    extRight: number,
+  ): Promise<RangeSource> {
     const vs = e.vectorSelector;
     const at = vs.at ? this.ctx.atTime(vs.at) : undefined;
-    const mint = (at ?? this.start) - vs.offset - e.range + 1;
-    const maxt = (at ?? this.end) - vs.offset;
+    const mint = (at ?? this.start) - vs.offset - e.range - extLeft + 1;
+    const maxt = (at ?? this.end) - vs.offset + extRight;
     const hints = {
       start: mint,
       end: maxt,

@@ -3,7 +3,16 @@ import type { Call, VectorSelector } from '../parser/index.js';
 import { QueryExecutionError } from './errors.js';
 import { upperBound, type Evaluator } from './evaluator.js';
 import { goG } from './aggregate.js';
-import { KEEPS_NAME, RANGE_KERNELS, RangeFunctionError, type WindowCtx } from './rangefns.js';
+import {
+  ANCHORED_SAFE,
+  KEEPS_NAME,
+  RANGE_KERNELS,
+  RangeFunctionError,
+  SMOOTHED_SAFE,
+  anchoredFirst,
+  extendedRate,
+  type WindowCtx,
+} from './rangefns.js';
 import { mergeSameLabels } from './context.js';
 import { newStepSeries, type StepSeries, type VectorValue } from './value.js';
 import { Labels, LabelsBuilder } from '../../model/index.js';
@@ -20,15 +29,24 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
   const matrixArg = call.args[matrixIdx];
   if (!matrixArg) throw new QueryExecutionError(`BUG: ${name} has no range argument`);
   const sel = matrixArg.type === 'MatrixSelector' ? matrixArg.vectorSelector : undefined;
-  if (sel?.anchored || sel?.smoothed)
+  const anchored = sel?.anchored === true;
+  const smoothed = sel?.smoothed === true;
+  if (anchored && !ANCHORED_SAFE.includes(name))
     throw new QueryExecutionError(
-      `${sel.anchored ? 'anchored' : 'smoothed'} range selectors are not supported`,
+      `anchored modifier can only be used with: ${ANCHORED_SAFE.join(', ')} - not with ${name}`,
     );
+  if (smoothed && !SMOOTHED_SAFE.includes(name))
+    throw new QueryExecutionError(
+      `smoothed modifier can only be used with: ${SMOOTHED_SAFE.join(', ')} - not with ${name}`,
+    );
+  const lookback = ev.ctx.opts.lookbackMs;
+  const extLeft = anchored || smoothed ? lookback : 0;
+  const extRight = smoothed ? lookback : 0;
   const scalars: Float64Array[] = [];
   for (let i = 0; i < call.args.length; i++)
     if (i !== matrixIdx) scalars.push(await ev.evalScalar(call.args[i]!));
   if (name === 'quantile_over_time') checkQuantile(ev, call, scalars[0]!);
-  const src = await ev.rangeSource(matrixArg, name);
+  const src = await ev.rangeSource(matrixArg, name, extLeft, extRight);
   const n = ev.nSteps;
   const keepName = KEEPS_NAME.has(name);
   const out: StepSeries[] = [];
@@ -58,11 +76,11 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       const end = (src.at ?? t) - src.offsetMs;
       const start = end - src.rangeMs;
       if (src.at === undefined) {
-        while (lo < s.ts.length && s.ts[lo]! <= start) lo++;
-        while (hi < s.ts.length && s.ts[hi]! <= end) hi++;
+        while (lo < s.ts.length && s.ts[lo]! <= start - extLeft) lo++;
+        while (hi < s.ts.length && s.ts[hi]! <= end + extRight) hi++;
       } else if (i === 0) {
-        lo = upperBound(s.ts, start);
-        hi = upperBound(s.ts, end);
+        lo = upperBound(s.ts, start - extLeft);
+        hi = upperBound(s.ts, end + extRight);
       }
       if (hi <= lo) continue;
       ctx.evalT = t;
@@ -71,7 +89,10 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       for (let a = 0; a < scalars.length; a++) ctx.args[a] = scalars[a]![i]!;
       let r: number | undefined;
       try {
-        r = kernel(s.ts, s.vs, lo, hi, ctx);
+        r =
+          anchored || smoothed
+            ? extendedKernel(name, s.ts, s.vs, lo, hi, ctx, smoothed)
+            : kernel(s.ts, s.vs, lo, hi, ctx);
       } catch (err) {
         if (err instanceof RangeFunctionError)
           throw new QueryExecutionError(err.message, { cause: err });
@@ -139,4 +160,29 @@ function absentLabels(sel: VectorSelector | undefined): Labels {
     } else b.del(m.name);
   }
   return b.labels();
+}
+
+/** Kernels of anchored and smoothed windows. */
+function extendedKernel(
+  name: string,
+  ts: Float64Array,
+  vs: Float64Array,
+  lo: number,
+  hi: number,
+  ctx: WindowCtx,
+  smoothed: boolean,
+): number | undefined {
+  switch (name) {
+    case 'rate':
+      return extendedRate(ts, vs, lo, hi, ctx, smoothed, true, true);
+    case 'increase':
+      return extendedRate(ts, vs, lo, hi, ctx, smoothed, true, false);
+    case 'delta':
+      return extendedRate(ts, vs, lo, hi, ctx, smoothed, false, false);
+    default: {
+      const first = anchoredFirst(ts, lo, hi, ctx.rangeStart);
+      if (first < 0) return undefined;
+      return RANGE_KERNELS.get(name)!(ts, vs, first, hi, ctx);
+    }
+  }
 }

@@ -24,14 +24,15 @@ export function queryTimeRange(e: Expr, p: RangeParams): [number, number] {
       case 'VectorSelector': {
         const a = at(x.at, p);
         mint = Math.min(mint, (a ?? s) - x.offset - p.lookbackMs);
-        maxt = Math.max(maxt, (a ?? t) - x.offset);
+        maxt = Math.max(maxt, (a ?? t) - x.offset + (x.smoothed ? p.lookbackMs : 0));
         return;
       }
       case 'MatrixSelector': {
         const v = x.vectorSelector;
         const a = at(v.at, p);
-        mint = Math.min(mint, (a ?? s) - v.offset - x.range);
-        maxt = Math.max(maxt, (a ?? t) - v.offset);
+        const ext = v.anchored || v.smoothed ? p.lookbackMs : 0;
+        mint = Math.min(mint, (a ?? s) - v.offset - x.range - ext);
+        maxt = Math.max(maxt, (a ?? t) - v.offset + (v.smoothed ? p.lookbackMs : 0));
         return;
       }
       case 'SubqueryExpr': {

@@ -34,6 +34,7 @@ const SUPPORTED_FEATURES = new Set([
   'experimental_function:min_of',
   'duration_expressions',
   'binop_fill_modifiers',
+  'extended_range_selectors',
 ]);
 
 /** The reason to skip an eval, or undefined to run it. */
