@@ -106,12 +106,10 @@ export function registerLifecycleCases(factory: ConformanceFactory, deletes: boo
         assert.equal((await selectDump(h.db, MIN_TIME, MAX_TIME, sel)).length, 1);
         if (isDeleter(h.db)) await h.db.cleanTombstones();
         await m.check(q, ['job'], 'after cleanTombstones');
-        // Deleted means gone: the timestamps can be written again, with new values.
-        await m.append([
-          [A, T0 + 3000, 33],
-          [B, T0, 44],
-        ]);
-        await m.check(q, ['job'], 'after rewriting deleted timestamps');
+        // Appending outside the deleted ranges works as usual. (Appending into a deleted range
+        // is left unspecified: Prometheus' tombstones keep hiding such samples.)
+        await m.append([[A, T0 + 10_000, 10]]);
+        await m.check(q, ['job'], 'after appending beyond deleted ranges');
       });
     });
   }

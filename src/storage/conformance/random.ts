@@ -140,3 +140,23 @@ export function randomQuery(rng: Rng, span: number): QuerySpec {
   }
   return { mint, maxt, matchers };
 }
+
+/**
+ * A random delete: either random matchers over a short range (at most a twentieth of the span),
+ * or one series (by `inst`) over any range, so deletes never wipe out most of the data.
+ */
+export function randomDelete(rng: Rng, span: number, series: number): QuerySpec {
+  if (rng.chance(0.5)) {
+    const matchers: Matcher[] = [];
+    const n = 1 + rng.int(2);
+    for (let i = 0; i < n; i++) matchers.push(randomMatcher(rng));
+    const mint = randomTime(rng, span);
+    return { mint, maxt: mint + rng.int(Math.floor(span / 20)), matchers };
+  }
+  const q = randomQuery(rng, span);
+  return {
+    mint: q.mint,
+    maxt: q.maxt,
+    matchers: [new Matcher('=', 'inst', String(rng.int(series)))],
+  };
+}
