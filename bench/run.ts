@@ -1,0 +1,167 @@
+/**
+ * `npm run bench`: Kansoku against Prometheus 2.42 and VictoriaMetrics 1.79 on the same data in
+ * the same run, plus the micro-benchmarks of the hot modules. See docs/benchmarks.md.
+ *
+ * Prints a side-by-side table and writes the full results as JSON (default
+ * `bench/results/latest.json`, not committed).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FlagError, USAGE, parseFlags, type BenchOptions } from './flags.js';
+import { benchServer, type IngestResult } from './ingest.js';
+import { runMicro, type MicroResult } from './micro.js';
+import { INTERVAL_MS, buildPayloads } from './payloads.js';
+import { ingestTable, microTable } from './report.js';
+import { serverSpec } from './servers.js';
+
+/** The project root: the nearest directory above this file holding package.json. */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the project root (package.json)');
+    dir = up;
+  }
+  return dir;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+function gitHead(root: string): string {
+  try {
+    return execFileSync('git', ['log', '--oneline', '-1'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function runIngest(
+  opts: BenchOptions,
+  root: string,
+): Promise<{
+  results: IngestResult[];
+  data: Record<string, number>;
+  table: string;
+}> {
+  const nowMs = Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS;
+  const startMs = nowMs - opts.hours * 3_600_000 - 60_000;
+  log(`generating ${opts.series} series x ${opts.hours} h (batches of ${opts.batchSize})`);
+  const data = buildPayloads({
+    series: opts.series,
+    hours: opts.hours,
+    batchSize: opts.batchSize,
+    seed: opts.seed,
+    startMs,
+    shards: opts.concurrency,
+  });
+  log(
+    `built ${data.requests} requests, ${data.samples} samples in ${(data.buildMs / 1000).toFixed(1)} s ` +
+      `(${(data.protoBytes / data.samples).toFixed(1)} B/sample protobuf, ${(data.compressedBytes / data.samples).toFixed(1)} B/sample snappy)`,
+  );
+  let loadSeries = 0;
+  for (const l of data.set.labels) if (l[1] === 'node_load1') loadSeries++;
+  const results: IngestResult[] = [];
+  for (const kind of opts.servers) {
+    const spec = serverSpec(kind, root);
+    log(`--- ${spec.title}`);
+    const r = await benchServer(spec, data, {
+      keepData: opts.keepData,
+      log,
+    });
+    if (r.skipped !== undefined) log(`${spec.title} skipped: ${r.skipped}`);
+    results.push(r);
+  }
+  const loadExpected = loadSeries * data.rounds;
+  return {
+    results,
+    data: {
+      series: data.series,
+      samples: data.samples,
+      rounds: data.rounds,
+      requests: data.requests,
+      protoBytesPerSample: data.protoBytes / data.samples,
+      snappyBytesPerSample: data.compressedBytes / data.samples,
+      buildSeconds: data.buildMs / 1000,
+      firstMs: data.firstMs,
+      lastMs: data.lastMs,
+      loadSamplesExpected: loadExpected,
+    },
+    table: ingestTable(results, data.samples, data.series, loadExpected),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: BenchOptions;
+  try {
+    opts = parseFlags(argv);
+  } catch (err) {
+    if (err instanceof FlagError) {
+      if (err.message !== '') console.error(err.message);
+      console.error(USAGE);
+      return err.message === '' ? 0 : 2;
+    }
+    throw err;
+  }
+  const root = projectRoot();
+  const started = new Date();
+  const loadBefore = os.loadavg();
+  let ingest: Awaited<ReturnType<typeof runIngest>> | undefined;
+  let micro: MicroResult[] | undefined;
+  if (opts.only.includes('ingest')) ingest = await runIngest(opts, root);
+  if (opts.only.includes('micro')) {
+    log('--- micro-benchmarks');
+    micro = await runMicro(path.join(root, 'dist'), opts.quick, log);
+  }
+  const report = {
+    date: started.toISOString(),
+    command: `node dist/bench/run.js ${argv.join(' ')}`.trim(),
+    commit: gitHead(root),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryBytes: os.totalmem(),
+      node: process.version,
+      loadAvgBefore: loadBefore,
+      loadAvgAfter: os.loadavg(),
+    },
+    options: opts,
+    data: ingest?.data,
+    servers: ingest?.results,
+    micro,
+    seconds: (Date.now() - started.getTime()) / 1000,
+  };
+  const out = path.resolve(root, opts.out);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nKansoku benchmark — ${report.date} — ${report.commit}`);
+  console.log(
+    `${report.machine.cpus} x ${report.machine.cpuModel}, node ${report.machine.node}, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`,
+  );
+  if (ingest !== undefined) {
+    const d = ingest.data;
+    console.log(
+      `\nremote-write ingestion: ${d['series']} series x ${d['rounds']} scrapes = ${d['samples']} samples in ${d['requests']} requests of ${opts.batchSize}, ${opts.concurrency} connections\n`,
+    );
+    console.log(ingest.table);
+  }
+  if (micro !== undefined) console.log(`\nmicro-benchmarks\n${microTable(micro)}`);
+  console.log(
+    `\nresults written to ${path.relative(root, out)} (${report.seconds.toFixed(0)} s in all)`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  },
+);
