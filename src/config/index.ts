@@ -25,6 +25,7 @@ export {
   type LogFormatSetting,
   type LogLevelSetting,
   type ServerFlags,
+  type WalFsyncSetting,
 } from './server-flags.js';
 export {
   ConfigError,
@@ -35,6 +36,7 @@ export {
   expandGlob,
   loadPrometheusConfigFile,
   parsePrometheusConfig,
+  parseTargetGroups,
   readTargetGroup,
   type AlertmanagerConfig,
   type GlobalConfig,

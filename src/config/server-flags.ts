@@ -8,6 +8,9 @@ import { FlagError, flagText, type FlagSpec, type ParsedArgs } from './flags.js'
 /** Severity threshold of the log (the same union as the logger's). */
 export type LogLevelSetting = 'debug' | 'info' | 'warn' | 'error';
 
+/** The WAL fsync policy. */
+export type WalFsyncSetting = 'commit' | 'never';
+
 /** Encoding of log lines. */
 export type LogFormatSetting = 'logfmt' | 'json';
 
@@ -61,9 +64,11 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'storage.tsdb.wal-fsync',
-    kind: 'bool',
-    help: 'Call fsync on the write-ahead log before acknowledging each write (survives power loss, slower). Without it acknowledged writes survive a crash of the process but not of the machine.',
-    default: 'false',
+    kind: 'enum',
+    help: 'When a write is acknowledged: commit = after the write-ahead log is fsynced (survives power loss; concurrent writes share one fsync), never = after the operating system has the data (survives a crash of the process, not of the machine).',
+    default: 'commit',
+    choices: ['commit', 'never'],
+    placeholder: 'POLICY',
   },
   {
     name: 'log.level',
@@ -123,7 +128,8 @@ export interface ServerFlags {
   readonly retentionTimeMs: number;
   /** Retention by size in bytes; 0 means no size limit. */
   readonly retentionSizeBytes: number;
-  readonly walFsync: boolean;
+  /** When writes are acknowledged: after fsync of the WAL (`commit`) or without fsync (`never`). */
+  readonly walFsync: WalFsyncSetting;
   readonly logLevel: LogLevelSetting;
   readonly logFormat: LogFormatSetting;
   readonly lookbackDeltaMs: number;
@@ -169,7 +175,7 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     tsdbPath: text('storage.tsdb.path'),
     retentionTimeMs: parseDuration(text('storage.tsdb.retention.time')),
     retentionSizeBytes: parseBytes(text('storage.tsdb.retention.size')),
-    walFsync: text('storage.tsdb.wal-fsync') === 'true',
+    walFsync: text('storage.tsdb.wal-fsync') as WalFsyncSetting,
     logLevel: text('log.level') as LogLevelSetting,
     logFormat: text('log.format') as LogFormatSetting,
     lookbackDeltaMs: positiveDuration('query.lookback-delta', text('query.lookback-delta')),

@@ -26,8 +26,8 @@ class FakeAdmin implements TsdbAdmin {
     this.calls.push('clean');
     return Promise.resolve();
   }
-  compact(): Promise<void> {
-    this.calls.push('compact');
+  compact(flushHead: boolean): Promise<void> {
+    this.calls.push(`compact flushHead=${flushHead}`);
     return Promise.resolve();
   }
 }
@@ -108,11 +108,15 @@ describe('admin endpoints', () => {
   });
 
   it('cleans tombstones and compacts with 204', async () => {
-    for (const op of ['clean_tombstones', 'compact']) {
+    for (const op of ['clean_tombstones', 'compact', 'compact?flush_head=1']) {
       const res = await fetch(`${baseOn}/api/v1/admin/tsdb/${op}`, { method: 'POST' });
       assert.equal(res.status, 204);
     }
-    assert.deepEqual(admin.calls.splice(0), ['clean', 'compact']);
+    assert.deepEqual(admin.calls.splice(0), [
+      'clean',
+      'compact flushHead=false',
+      'compact flushHead=true',
+    ]);
   });
 
   it('answers 503 when the admin API is disabled', async () => {

@@ -21,8 +21,11 @@ export interface TsdbAdmin {
   deleteSeries(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<void>;
   /** Rewrites blocks to drop deleted samples for good. */
   cleanTombstones(): Promise<void>;
-  /** Forces a compaction of the head and the persisted blocks now. */
-  compact(): Promise<void>;
+  /**
+   * Forces a compaction now: persists head ranges that have ended (all head data with
+   * `flushHead`), merges blocks and applies retention.
+   */
+  compact(flushHead: boolean): Promise<void>;
 }
 
 /** What the admin routes need. */
@@ -75,7 +78,9 @@ export function addAdminRoutes(router: Router, deps: AdminDeps): void {
     sendEmpty(ctx.res, 204);
   });
   router.add(methods, '/api/v1/admin/tsdb/compact', async (ctx) => {
-    await ops().compact();
+    const params = await formParams(ctx);
+    const flushHead = parseBoolParam(params.get('flush_head'), 'flush_head', false);
+    await ops().compact(flushHead);
     sendEmpty(ctx.res, 204);
   });
 }
