@@ -52,3 +52,4 @@ export {
   type TLSConfig,
   type TargetGroup,
 } from './prometheus/index.js';
+export * from './prometheus/index.js';

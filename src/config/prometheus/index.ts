@@ -5,7 +5,7 @@ export {
   parsePrometheusConfig,
   type ParseOptions,
 } from './load.js';
-export { readTargetGroup, UNSUPPORTED_SD_KEYS } from './sd.js';
+export { parseTargetGroups, readTargetGroup, UNSUPPORTED_SD_KEYS } from './sd.js';
 export { DEFAULT_SCRAPE_PROTOCOLS, SCRAPE_PROTOCOLS } from './scrape.js';
 export { defaultHTTPClientConfig } from './http.js';
 export { ConfigError, ObjReader, parseYaml } from './yamlnode.js';

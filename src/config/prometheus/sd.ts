@@ -8,6 +8,7 @@ import {
   isNull,
   isValidUTF8,
   lineOf,
+  parseYaml,
   type ReadContext,
 } from './yamlnode.js';
 
@@ -272,4 +273,28 @@ function splitSelector(sel: string): string[] {
   }
   out.push(cur);
   return out;
+}
+
+/**
+ * Parses a file_sd / http_sd document: a JSON or YAML list of `{targets, labels}` groups. Extra
+ * labels (like `__meta_filepath`) are added to every group.
+ */
+export function parseTargetGroups(
+  text: string,
+  source: string,
+  extra: Readonly<Record<string, string>> = {},
+): TargetGroup[] {
+  const { root, ctx } = parseYaml(text);
+  if (isNull(root)) return [];
+  const items = (root as { items?: unknown[] }).items;
+  if (!Array.isArray(items))
+    throw new ConfigError('a target group file must hold a list of target groups');
+  return items.map((n, i) => {
+    if (isNull(n)) throw new ConfigError('empty or null target group', lineOf(ctx, n));
+    const g = readTargetGroup(new ObjReader(ctx, n, 'targetgroup.plain'), `${source}:${i}`);
+    if (Object.keys(extra).length === 0) return g;
+    const flat = [...g.labels.flat];
+    for (const [k, v] of Object.entries(extra)) flat.push(k, v);
+    return { ...g, labels: Labels.fromFlatUnsorted(flat) };
+  });
 }
