@@ -40,6 +40,7 @@ export type {
 } from './ast.js';
 export { children, exprType, isComparisonOp, isSetOp } from './ast.js';
 export { documentedType } from './check.js';
+export { exprEqual } from './equal.js';
 export { ParseError } from './errors.js';
 export {
   FUNCTIONS,
@@ -51,7 +52,7 @@ export {
 } from './functions.js';
 export { formatDuration, NumberSyntaxError } from './numbers.js';
 export type { ParseOptions } from './parser.js';
-export { formatExpr } from './pretty.js';
+export { DEFAULT_MAX_LINE, formatExpr } from './pretty.js';
 export { durationExprToString, exprToString, matcherToString } from './printer.js';
 export {
   DurationError,

@@ -11,13 +11,13 @@ import type {
   SubqueryExpr,
   VectorSelector,
 } from './ast.js';
-import { formatFloatF6 } from './numbers.js';
+import { formatFloatF6, goRound } from './numbers.js';
 import { constantDurationMs } from './resolve.js';
 import type { TokenStream } from './tokens.js';
 
 /** Milliseconds of a duration literal given in seconds (rounded to ns, then truncated to ms). */
 export function secondsToMs(seconds: number): number {
-  return Math.trunc(Math.round(seconds * 1e9) / 1e6) || 0;
+  return Math.trunc(goRound(seconds * 1e9) / 1e6) || 0;
 }
 
 /** A duration slot's value: literal → ms; expression → its constant value and the expression. */
@@ -68,7 +68,7 @@ export function applyAt(ts: TokenStream, e: Expr, at: AtModifier | number, end: 
     if (!Number.isFinite(at) || at >= 2 ** 63 || at <= -(2 ** 63)) {
       ts.fail(e.posRange, `timestamp out of bounds for @ modifier: ${formatFloatF6(at)}`);
     }
-    mod = { kind: 'timestamp', ms: Math.round(at * 1000) };
+    mod = { kind: 'timestamp', ms: goRound(at * 1000) || 0 };
   } else {
     mod = at;
   }

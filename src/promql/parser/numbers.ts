@@ -10,6 +10,11 @@ export class NumberSyntaxError extends Error {
 
 const INT64_MAX = 9223372036854775807n;
 
+/** Rounds half away from zero, like Go's `math.Round`. */
+export function goRound(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
 /** Go's rule for underscores in number literals: only between digits (or after a base prefix). */
 function underscoresOk(s: string): boolean {
   if (!s.includes('_')) return true;

@@ -366,6 +366,7 @@ export class Parser {
 
   private parsePostfix(start: Expr): Expr {
     let e = start;
+    let depth = this.depth.get(start) ?? 1;
     for (;;) {
       const t = this.ts.peek();
       switch (t.kind) {
@@ -397,7 +398,11 @@ export class Parser {
         default:
           return e;
       }
-      this.depth.set(e, (this.depth.get(start) ?? 1) + 1);
+      depth++;
+      if (depth > MAX_NESTING) {
+        this.ts.fail(e.posRange, `expression nested too deeply (more than ${MAX_NESTING} levels)`);
+      }
+      this.depth.set(e, depth);
     }
   }
 
