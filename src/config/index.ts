@@ -52,4 +52,3 @@ export {
   type TLSConfig,
   type TargetGroup,
 } from './prometheus/index.js';
-export * from './prometheus/index.js';
