@@ -4,7 +4,7 @@ import type { AggregateExpr } from '../parser/index.js';
 import { OutCollector } from './binary.js';
 import { QueryExecutionError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
-import { formatPromFloat } from './format.js';
+import { goF, goG } from './gofmt.js';
 import { Kahan, quantileOfSorted, sortNaNFirst } from './mathutil.js';
 import { newStepSeries, type StepSeries, type VectorValue } from './value.js';
 
@@ -187,20 +187,6 @@ function checkQuantileParam(ev: Evaluator, e: AggregateExpr, p: Float64Array): v
     ev.ctx.annotate('warning', `quantile value should be between 0 and 1, got ${goG(min)}`, pos);
 }
 
-/** Go's `%g` for the values that appear in annotations. */
-export function goG(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e21)) {
-    const [m, x] = v.toExponential().split('e') as [string, string];
-    const d = x.replace(/^[+-]/, '');
-    return `${m}e${x.startsWith('-') ? '-' : '+'}${d.length < 2 ? '0' + d : d}`;
-  }
-  return String(v);
-}
-
 /** A binary heap that mirrors Go's container/heap so ties resolve the same way. */
 class GoHeap {
   readonly items: number[] = [];
@@ -330,7 +316,7 @@ async function countValues(ev: Evaluator, e: AggregateExpr): Promise<VectorValue
     counts.clear();
     for (const s of input.series) {
       if (!s.has[i]) continue;
-      const withValue = s.labels.with(label, formatCountValue(s.vs[i]!));
+      const withValue = s.labels.with(label, goF(s.vs[i]!));
       const gl = groupLabels(withValue, grouping, e.without, lb);
       const key = gl.flat.join('\xff');
       const prev = counts.get(key);
@@ -347,11 +333,4 @@ function isValidUtf8LabelName(s: string): boolean {
     !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')) &&
     !s.includes('\ufffd')
   );
-}
-
-/** Go's `strconv.FormatFloat(f, 'f', -1, 64)`. */
-function formatCountValue(v: number): string {
-  const s = formatPromFloat(v);
-  if (!s.includes('e')) return s;
-  return v.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
 }

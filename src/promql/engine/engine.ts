@@ -1,7 +1,8 @@
 /** The PromQL engine: parses, evaluates over the storage seam, enforces limits, shapes results. */
+import { METADATA_LABELS } from './value.js';
 import { Labels } from '../../model/index.js';
 import type { Queryable } from '../../storage/index.js';
-import { exprType, type Expr } from '../parser/index.js';
+import { DurationError, exprType, resolveDurations, type Expr } from '../parser/index.js';
 import { QueryContext } from './context.js';
 import { BadQueryError, QueryCanceledError, QueryError, QueryExecutionError } from './errors.js';
 import { Evaluator } from './evaluator.js';
@@ -68,8 +69,15 @@ export class Engine {
     opts: QueryOptions,
   ): Promise<QueryResult> {
     const text = typeof input === 'string' ? input : undefined;
-    const expr =
+    const parsed =
       typeof input === 'string' ? parseQuery(input, this.opts.enableExperimentalFunctions) : input;
+    let expr: Expr;
+    try {
+      expr = resolveDurations(parsed, { stepMs: step, rangeMs: end - start });
+    } catch (err) {
+      if (err instanceof DurationError) throw new BadQueryError(err.message, { cause: err });
+      throw err;
+    }
     const isRange = step > 0;
     const type = exprType(expr);
     if (isRange && type !== 'scalar' && type !== 'vector')
@@ -147,7 +155,7 @@ function toInstant(val: EvalValue, t: number): QueryValue {
     }
     case 'matrix': {
       const out: MatrixSeries[] = val.series.map((s) => ({
-        labels: s.dropName ? s.labels.without('__name__') : s.labels,
+        labels: s.dropName ? s.labels.without(...METADATA_LABELS) : s.labels,
         ts: s.ts,
         vs: s.vs,
       }));
@@ -164,7 +172,7 @@ function dropNamesInstant(series: StepSeries[]): StepSeries[] {
   const seen = new Set<string>();
   for (const s of series) {
     if (s.dropName) {
-      s.labels = s.labels.without('__name__');
+      s.labels = s.labels.without(...METADATA_LABELS);
       s.dropName = false;
     }
     if (!s.has[0]) continue;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Labels } from '../../model/index.js';
 import { formatPromFloat, resultToPromJSON } from './format.js';
+import { formatOpenMetricsFloat, goF, goG } from './gofmt.js';
 
 describe('formatPromFloat', () => {
   it('prints like Prometheus JSON', () => {
@@ -58,5 +59,24 @@ describe('resultToPromJSON', () => {
       resultType: 'string',
       result: [2, 'x'],
     });
+  });
+});
+
+describe('Go float formatting', () => {
+  it('matches strconv g, f and OpenMetrics forms', () => {
+    assert.equal(goG(1.1), '1.1');
+    assert.equal(goG(-1.1), '-1.1');
+    assert.equal(goG(123456), '123456');
+    assert.equal(goG(1234567), '1.234567e+06');
+    assert.equal(goG(0.0001), '0.0001');
+    assert.equal(goG(0.00001), '1e-05');
+    assert.equal(goG(NaN), 'NaN');
+    assert.equal(goF(1e21), '1000000000000000000000');
+    assert.equal(goF(1.5e-7), '0.00000015');
+    assert.equal(goF(-2), '-2');
+    assert.equal(formatOpenMetricsFloat(0), '0.0');
+    assert.equal(formatOpenMetricsFloat(0.25), '0.25');
+    assert.equal(formatOpenMetricsFloat(2), '2.0');
+    assert.equal(formatOpenMetricsFloat(1e6), '1e+06');
   });
 });

@@ -5,7 +5,8 @@ import { OutCollector } from './binary.js';
 import { mergeSameLabels } from './context.js';
 import { QueryExecutionError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
-import { evalHistogramQuantile } from './histogram.js';
+import { evalHistogramQuantile, evalHistogramQuantiles } from './histogram.js';
+import { evalInfo } from './info.js';
 import { evalRangeCall } from './rangecall.js';
 import { RANGE_KERNELS } from './rangefns.js';
 import { newStepSeries, type EvalValue, type StepSeries, type VectorValue } from './value.js';
@@ -399,6 +400,8 @@ const IMPLS = new Map<string, Impl>([
       ),
   ],
   ['histogram_quantile', evalHistogramQuantile],
+  ['info', evalInfo],
+  ['histogram_quantiles', evalHistogramQuantiles],
 ]);
 
 function clamp(ev: Evaluator, v: VectorValue, lo: Float64Array, hi: Float64Array): VectorValue {
@@ -426,7 +429,6 @@ const NATIVE_ONLY = new Set([
   'histogram_stddev',
   'histogram_stdvar',
   'histogram_fraction',
-  'histogram_quantiles',
 ]);
 
 /** Evaluates a function call. */

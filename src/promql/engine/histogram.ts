@@ -1,8 +1,9 @@
 /** `histogram_quantile` over classic histograms (`le` buckets). */
 import { METADATA_LABELS } from './value.js';
-import { LabelsBuilder, type Labels } from '../../model/index.js';
-import type { Call } from '../parser/index.js';
-import { goG } from './aggregate.js';
+import type { Labels } from '../../model/index.js';
+import type { Call, Expr } from '../parser/index.js';
+import { QueryExecutionError } from './errors.js';
+import { formatOpenMetricsFloat, goG } from './gofmt.js';
 import { OutCollector } from './binary.js';
 import type { Evaluator } from './evaluator.js';
 import { almostEqual } from './mathutil.js';
@@ -82,11 +83,29 @@ export function bucketQuantile(
 }
 
 /** Evaluates `histogram_quantile(q, v)` over classic buckets. */
-export async function evalHistogramQuantile(ev: Evaluator, call: Call): Promise<VectorValue> {
-  const qs = await ev.evalScalar(call.args[0]!);
-  const v = await ev.evalVector(call.args[1]!);
+export function evalHistogramQuantile(ev: Evaluator, call: Call): Promise<VectorValue> {
+  return quantiles(ev, call.args[1]!, [call.args[0]!], undefined);
+}
+
+/** Evaluates `histogram_quantiles(v, "label", q1, q2, …)` over classic buckets. */
+export function evalHistogramQuantiles(ev: Evaluator, call: Call): Promise<VectorValue> {
+  const labelArg = call.args[1];
+  if (labelArg?.type !== 'StringLiteral')
+    throw new QueryExecutionError('BUG: histogram_quantiles needs a label');
+  return quantiles(ev, call.args[0]!, call.args.slice(2), labelArg.value);
+}
+
+async function quantiles(
+  ev: Evaluator,
+  vecExpr: Expr,
+  qExprs: readonly Expr[],
+  qLabel: string | undefined,
+): Promise<VectorValue> {
+  const qs: Float64Array[] = [];
+  for (const q of qExprs) qs.push(await ev.evalScalar(q));
+  const v = await ev.evalVector(vecExpr);
   const n = ev.nSteps;
-  const lb = new LabelsBuilder();
+  const delayed = ev.ctx.opts.delayedNameRemoval;
   const sig: string[] = [];
   const groupLabels: Labels[] = [];
   const les: (number | undefined)[] = [];
@@ -97,55 +116,64 @@ export async function evalHistogramQuantile(ev: Evaluator, call: Call): Promise<
     groupLabels.push(gl);
   }
   const col = new OutCollector(n);
-  const groups = new Map<string, { labels: Labels; drop: boolean; b: number[]; c: number[] }>();
-  let qWarned = false;
+  const groups = new Map<string, { labels: Labels; b: number[]; c: number[] }>();
+  const withQ = new Map<string, Labels>();
   for (let i = 0; i < n; i++) {
-    const q = qs[i]!;
+    qs.forEach((q, k) => {
+      const x = q[i]!;
+      if (Number.isNaN(x) || x < 0 || x > 1)
+        ev.ctx.annotate(
+          'warning',
+          `quantile value should be between 0 and 1, got ${goG(x)}`,
+          qExprs[k]!.posRange,
+        );
+    });
     groups.clear();
     for (let k = 0; k < v.series.length; k++) {
       const s = v.series[k]!;
       if (!s.has[i]) continue;
       const le = les[k];
       if (le === undefined) {
-        const name = ev.ctx.opts.delayedNameRemoval ? s.labels.get('__name__') : '';
+        const name = delayed ? s.labels.get('__name__') : '';
         ev.ctx.annotate(
           'warning',
           `bucket label "le" is missing or has a malformed value of ${JSON.stringify(s.labels.get('le'))}${name !== '' ? ` for metric name ${JSON.stringify(name)}` : ''}`,
-          call.args[1]!.posRange,
+          vecExpr.posRange,
         );
         continue;
       }
       let g = groups.get(sig[k]!);
       if (!g) {
-        g = { labels: groupLabels[k]!, drop: s.dropName, b: [], c: [] };
+        g = { labels: groupLabels[k]!, b: [], c: [] };
         groups.set(sig[k]!, g);
       }
       g.b.push(le);
       g.c.push(s.vs[i]!);
     }
-    if (!qWarned && (Number.isNaN(q) || q < 0 || q > 1)) {
-      qWarned = true;
-      ev.ctx.annotate(
-        'warning',
-        `quantile value should be between 0 and 1, got ${goG(q)}`,
-        call.args[0]!.posRange,
-      );
-    }
-    for (const g of groups.values()) {
-      const r = bucketQuantile(q, g.b, g.c);
-      if (r.forced) {
-        const name = ev.ctx.opts.delayedNameRemoval ? g.labels.get('__name__') : '';
-        ev.ctx.annotate(
-          'info',
-          `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)${name !== '' ? ` for metric name ${JSON.stringify(name)}` : ''}`,
-          call.args[1]!.posRange,
-        );
+    for (const q of qs) {
+      for (const g of groups.values()) {
+        const r = bucketQuantile(q[i]!, g.b, g.c);
+        if (r.forced) {
+          const name = delayed ? g.labels.get('__name__') : '';
+          ev.ctx.annotate(
+            'info',
+            `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)${name !== '' ? ` for metric name ${JSON.stringify(name)}` : ''}`,
+            vecExpr.posRange,
+          );
+        }
+        let labels = delayed ? g.labels : g.labels.without(...METADATA_LABELS);
+        if (qLabel !== undefined) {
+          const qs = formatOpenMetricsFloat(q[i]!);
+          const key = `${labels.flat.join('\xff')}\xfe${qs}`;
+          let l = withQ.get(key);
+          if (!l) {
+            l = labels.with(qLabel, qs);
+            withQ.set(key, l);
+          }
+          labels = l;
+        }
+        col.add(labels, delayed, i, r.v);
       }
-      lb.reset(g.labels);
-      const labels = ev.ctx.opts.delayedNameRemoval
-        ? g.labels
-        : g.labels.without(...METADATA_LABELS);
-      col.add(labels, ev.ctx.opts.delayedNameRemoval, i, r.v);
     }
   }
   return { kind: 'vector', series: col.series, ordered: false };

@@ -2,7 +2,7 @@
 import type { Call, VectorSelector } from '../parser/index.js';
 import { QueryExecutionError } from './errors.js';
 import { upperBound, type Evaluator } from './evaluator.js';
-import { goG } from './aggregate.js';
+import { goG } from './gofmt.js';
 import {
   ANCHORED_SAFE,
   KEEPS_NAME,

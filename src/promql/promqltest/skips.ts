@@ -1,4 +1,5 @@
 /** Which peer-suite evals to skip, by feature, using the suite's manifest. */
+import { Matcher } from '../../model/index.js';
 import type { EvalCommand } from './script.js';
 import type { SegmentInfo } from './runner.js';
 
@@ -35,7 +36,20 @@ const SUPPORTED_FEATURES = new Set([
   'duration_expressions',
   'binop_fill_modifiers',
   'extended_range_selectors',
+  'experimental_function:info',
+  'experimental_function:histogram_quantiles',
 ]);
+
+/** Whether label matchers accept Go's inline flag groups such as `(?i:abc)` on this runtime. */
+function inlineFlagGroupsSupported(): boolean {
+  try {
+    return new Matcher('=~', 'x', 'a(?i:b)').matches('aB');
+  } catch {
+    return false;
+  }
+}
+
+const INLINE_FLAGS_OK = inlineFlagGroupsSupported();
 
 /** The reason to skip an eval, or undefined to run it. */
 export function skipReason(
@@ -47,6 +61,8 @@ export function skipReason(
   const entry = m[file]?.eval_list.find((e) => e.line === ev.line);
   if (entry?.native_histograms) return 'needs native histograms';
   if (seg.hasStartTimestamps) return 'needs start timestamps (@st, experimental)';
+  if (!INLINE_FLAGS_OK && /\(\?[imsU]+:|[^"'`]\(\?[imsU]+\)/.test(ev.expr))
+    return 'regex inline flag groups like (?i:…) are not supported by model Matcher on this Node version';
   const missing = (entry?.features ?? []).filter((f) => !SUPPORTED_FEATURES.has(f));
   if (missing.length > 0) return `needs experimental feature ${missing.join(', ')}`;
   return undefined;
