@@ -147,3 +147,16 @@ describe('FanoutStorage', () => {
     assert.equal(f.startTime(), 1);
   });
 });
+
+describe('FanoutStorage with a closed secondary', () => {
+  it('logs the secondary it cannot append to and keeps writing the primary', async () => {
+    const logged: string[] = [];
+    const s = new MemStorage();
+    await s.close();
+    const f = new FanoutStorage(new MemStorage(), [s], { warn: (m) => logged.push(m) });
+    const a = f.appender();
+    a.append(0, L({ n: 'a' }), 1, 1);
+    await a.commit();
+    assert.deepEqual(logged, ['cannot create appender on secondary storage']);
+  });
+});

@@ -10,11 +10,12 @@ import { MergeQuerier, asError, type WarnLogger } from './merge.js';
  * A `Storage` that writes to a primary and to secondaries and reads from all of them merged.
  *
  * Writes: `append` goes to the primary first; its errors propagate and the sample is not sent
- * to the secondaries. A secondary whose `append` throws is logged, rolled back and left out of
- * the rest of the batch; a secondary whose `commit` fails is logged. So a failing secondary
- * never loses or blocks a primary write. (Prometheus' fanout returns secondary errors, but its
- * only secondary, the remote-write queue, does not fail there; we make the rule explicit.) When
- * the primary's `commit` fails, the secondaries are rolled back and the error propagates.
+ * to the secondaries. A secondary that cannot create an appender, or whose `append` throws, is
+ * logged and left out of the batch (rolled back in the second case); a secondary whose
+ * `commit` fails is logged. So a failing secondary never loses or blocks a primary write.
+ * (Prometheus' fanout returns secondary errors, but its only secondary, the remote-write queue,
+ * does not fail there; we make the rule explicit.) When the primary's `commit` fails, the
+ * secondaries are rolled back and the error propagates.
  * References returned are the primary's; secondaries get `0` and look series up by labels.
  *
  * Reads: a `MergeQuerier` with the primary as primary querier (its errors fail the query) and
@@ -35,11 +36,15 @@ export class FanoutStorage implements Storage {
   appender(): Appender {
     const primary = this.primary.appender();
     if (this.secondaries.length === 0) return primary;
-    return new FanoutAppender(
-      primary,
-      this.secondaries.map((s) => s.appender()),
-      this.logger,
-    );
+    const secondaries: Appender[] = [];
+    for (const s of this.secondaries) {
+      try {
+        secondaries.push(s.appender());
+      } catch (err) {
+        this.logger?.warn('cannot create appender on secondary storage', { err });
+      }
+    }
+    return new FanoutAppender(primary, secondaries, this.logger);
   }
 
   async querier(mint: number, maxt: number): Promise<Querier> {

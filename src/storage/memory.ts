@@ -129,7 +129,9 @@ class MemSeries {
  *   `hints.start/end` when given) and only those samples; results are always sorted. An empty
  *   matcher list selects nothing, as in Prometheus. Label lookups are exact too: they consider
  *   only matching series with a sample in the querier's range (all of them when no matchers).
- * - `deleteSeries` removes samples at once; `cleanTombstones` has nothing left to do.
+ * - `deleteSeries` removes samples at once (so the timestamps can be written again, which the
+ *   seam contract leaves unspecified); `cleanTombstones` has nothing left to do. An empty
+ *   matcher list deletes nothing.
  *
  * Concurrency: everything runs synchronously on the calling thread; methods return promises
  * only to satisfy the seam. `commit()` applies its whole batch in one synchronous step, so no

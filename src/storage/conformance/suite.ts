@@ -40,8 +40,14 @@ export interface ConformanceOptions {
  *   with a sample in it and nothing beyond the series ever written.
  * - Staleness markers, other NaN payloads, ±Inf and -0 round-trip bit-exactly.
  * - Two appenders may interleave and commit in any order; the first committed value wins.
- * - Deletion (unless `deletes: false`), persistence across `factory.reopen` and identical
- *   answers around `factory.compact`, each when the factory supports it.
+ * - Deletion (unless `deletes: false`): the samples in range of matching series disappear from
+ *   selects, also after `cleanTombstones()`. Appending into a deleted range afterwards is left
+ *   unspecified (Prometheus' tombstones keep hiding such samples until data is rewritten).
+ * - Persistence of exactly the committed data across `factory.reopen`, and identical answers
+ *   before and after `factory.compact`, each registered only when the factory has the hook.
+ *
+ * Cases open a fresh backend each (via `factory.open` in a new temporary directory) and run
+ * sequentially; the large cases take well under a second on `MemStorage`.
  */
 export function runStorageConformance(
   name: string,
