@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Labels, Matcher } from '../../model/index.js';
-import { generateSeries, sourceOf, type SampleSeries } from './fixtures.js';
+import { encodeChunks, generateSeries, sourceOf, type SampleSeries } from './fixtures.js';
 import {
   ArraySeriesChunkSource,
   Block,
@@ -221,6 +221,34 @@ describe('writeBlock input handling', () => {
       const got = drain(await q.select(true, undefined, [new Matcher('=~', '__name__', '.+')]));
       assert.deepEqual(got, expected([s!], [], 10_000, 199_999));
       assert.equal(meta.stats.numSamples, got[0]!.ts.length);
+      await b.close();
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('merges runs of small chunks into full-size ones', async () => {
+    const dir = await tempDir('block-small');
+    try {
+      const [s] = generateSeries({
+        numSeries: 1,
+        samplesPerSeries: 500,
+        startT: 0,
+        stepMs: 1000,
+        seed: 4,
+      });
+      // 38 chunks of 10 samples, then one full chunk: the small ones become 120-sample chunks.
+      const chunks = [];
+      for (let i = 0; i < 380; i += 10) chunks.push(...encodeChunks(s!, i, i + 10));
+      chunks.push(...encodeChunks(s!, 380, 500));
+      const src = new ArraySeriesChunkSource([{ labels: s!.labels, chunks }]);
+      const meta = await writeBlock(dir, src, 0, 1_000_000, {});
+      assert.equal(meta.stats.numChunks, 5);
+      assert.equal(meta.stats.numSamples, 500);
+      const b = await Block.open(path.join(dir, meta.ulid));
+      const q = await b.querier(0, 1e9);
+      const got = drain(await q.select(true, undefined, [new Matcher('!=', '__name__', '')]));
+      assert.deepEqual(got, expected([s!], [], 0, 1e9));
       await b.close();
     } finally {
       await removeDir(dir);

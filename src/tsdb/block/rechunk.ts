@@ -3,12 +3,15 @@
  * timestamp, deleted samples are dropped, and the result is re-encoded into chunks of at most
  * `SAMPLES_PER_CHUNK` samples.
  */
-import { newChunkEncoder, newChunkIterator } from '../chunkenc/index.js';
+import { chunkNumSamples, newChunkEncoder, newChunkIterator } from '../chunkenc/index.js';
 import type { ChunkInput } from './source.js';
 import { covers, isDeleted, overlaps, type Intervals } from './tombstones.js';
 
 /** Samples per re-encoded chunk: 120, the size at which XOR chunks stop getting smaller per sample. */
 export const SAMPLES_PER_CHUNK = 120;
+
+/** Chunks with fewer samples than this are merged with small neighbours. */
+const SMALL_CHUNK = SAMPLES_PER_CHUNK / 4;
 
 /** Growable parallel arrays of timestamps, values and source priorities. Reuse with `reset()`. */
 class SampleBuffer {
@@ -119,6 +122,39 @@ export function normalizeChunks(
     }
     buf ??= new SampleBuffer();
     mergeGroup(group, prios, deleted, buf, out);
+  }
+  return coalesceSmall(out, buf);
+}
+
+/**
+ * Re-encodes runs of two or more neighbouring small chunks (fewer than `SMALL_CHUNK` samples,
+ * as cut by out-of-order ingestion or deletions) into full-size chunks: fewer, larger chunks
+ * take fewer bytes per sample and less index space.
+ */
+function coalesceSmall(chunks: ChunkInput[], buf: SampleBuffer | undefined): ChunkInput[] {
+  if (chunks.length < 2) return chunks;
+  const counts = chunks.map((c) => chunkNumSamples(c.data));
+  const small = (k: number): boolean => k < counts.length && counts[k]! < SMALL_CHUNK;
+  if (!counts.some((n, k) => n < SMALL_CHUNK && small(k + 1))) return chunks;
+  const out: ChunkInput[] = [];
+  let i = 0;
+  while (i < chunks.length) {
+    if (!small(i) || !small(i + 1)) {
+      out.push(chunks[i++]!);
+      continue;
+    }
+    let j = i + 1;
+    while (small(j)) j++;
+    const run = chunks.slice(i, j);
+    buf ??= new SampleBuffer();
+    mergeGroup(
+      run,
+      run.map((_, k) => k),
+      [],
+      buf,
+      out,
+    );
+    i = j;
   }
   return out;
 }
