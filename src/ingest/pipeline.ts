@@ -1,0 +1,187 @@
+import {
+  BadInputError,
+  DuplicateSampleError,
+  LimitError,
+  Labels,
+  OutOfBoundsError,
+  isValidLegacyMetricName,
+  relabel,
+  type RelabelRule,
+} from '../model/index.js';
+import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
+
+/** Limits every push path enforces (0 = no limit). Errors name the setting. */
+export interface IngestLimits {
+  /** `--ingest.max-label-names`: labels per series, the metric name included. */
+  readonly maxLabelNames: number;
+  /** `--ingest.max-label-name-length`. */
+  readonly maxLabelNameLength: number;
+  /** `--ingest.max-label-value-length`. */
+  readonly maxLabelValueLength: number;
+}
+
+/** Options of the ingest pipeline. */
+export interface IngestOptions {
+  readonly limits: IngestLimits;
+  /** Rules applied to every pushed series (like `write_relabel_configs`). */
+  readonly relabel: readonly RelabelRule[];
+  /** How many series references to cache across requests. */
+  readonly refCacheSize: number;
+}
+
+/** Defaults that fit a small machine. */
+export function defaultIngestOptions(): IngestOptions {
+  return {
+    limits: { maxLabelNames: 64, maxLabelNameLength: 256, maxLabelValueLength: 4096 },
+    relabel: [],
+    refCacheSize: 1 << 18,
+  };
+}
+
+/** One rejected line, point or series. */
+export interface Rejection {
+  /** 1-based line number (text formats) or index, 0 when not applicable. */
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** What a push request did. */
+export interface IngestResult {
+  /** Samples stored. */
+  accepted: number;
+  /** Samples not stored (bad lines, limits, conflicts, relabeled away). */
+  rejected: number;
+  /** The first rejections (at most `MAX_REPORTED`), with line numbers. */
+  readonly errors: Rejection[];
+}
+
+/** How many rejections a result lists in detail. */
+export const MAX_REPORTED = 100;
+
+interface CachedSeries {
+  ref: SeriesRef;
+  readonly labels: Labels | undefined;
+}
+
+/**
+ * The one way pushed samples reach storage: label validation, relabeling, limits, and a cache
+ * from a series' raw label text to its storage reference, shared by every request. Each request
+ * gets a `Batch` that appends into one appender and commits atomically.
+ */
+export class IngestPipeline {
+  private readonly cache = new Map<string, CachedSeries>();
+
+  constructor(
+    private readonly storage: Appendable,
+    readonly opts: IngestOptions = defaultIngestOptions(),
+  ) {}
+
+  /** Starts a batch for one request. */
+  batch(): Batch {
+    return new Batch(this.storage.appender(), this);
+  }
+
+  /** @internal Resolves a series key to cached labels, building them on a miss. */
+  resolve(key: string, build: () => string[]): CachedSeries | string {
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const flat = build();
+    const raw = Labels.fromFlatUnsorted(flat);
+    if (raw.size * 2 !== flat.length) return 'duplicate label names';
+    const err = this.check(raw);
+    if (err !== '') return err;
+    const labels = relabel(raw, this.opts.relabel);
+    const entry: CachedSeries = { ref: 0, labels };
+    if (this.cache.size >= this.opts.refCacheSize) {
+      const first = this.cache.keys().next();
+      if (first.done !== true) this.cache.delete(first.value);
+    }
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  private check(l: Labels): string {
+    const lim = this.opts.limits;
+    const name = l.metricName();
+    if (name === '') return 'missing metric name';
+    if (!isValidLegacyMetricName(name) && !isWellFormed(name))
+      return `invalid metric name ${JSON.stringify(name)}`;
+    if (lim.maxLabelNames > 0 && l.size > lim.maxLabelNames) {
+      return `too many labels (${l.size} > ${lim.maxLabelNames}); raise --ingest.max-label-names`;
+    }
+    for (let i = 0; i < l.size; i++) {
+      const n = l.nameAt(i);
+      if (lim.maxLabelNameLength > 0 && n.length > lim.maxLabelNameLength) {
+        return `label name ${JSON.stringify(n.slice(0, 40))}… is longer than ${lim.maxLabelNameLength}; raise --ingest.max-label-name-length`;
+      }
+      if (lim.maxLabelValueLength > 0 && l.valueAt(i).length > lim.maxLabelValueLength) {
+        return `value of label ${n} is longer than ${lim.maxLabelValueLength}; raise --ingest.max-label-value-length`;
+      }
+    }
+    return '';
+  }
+}
+
+function isWellFormed(s: string): boolean {
+  return !/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
+}
+
+/** Appends one request's samples; not reusable after `commit` or `rollback`. */
+export class Batch {
+  readonly result: IngestResult = { accepted: 0, rejected: 0, errors: [] };
+
+  constructor(
+    private readonly app: Appender,
+    private readonly pipeline: IngestPipeline,
+  ) {}
+
+  /**
+   * Adds a sample. `key` identifies the series' raw labels (any string that is equal for equal
+   * label sets as sent); `build` returns its flat `[name, value, …]` labels (with `__name__`)
+   * and is only called on a cache miss. Returns whether the sample was taken.
+   */
+  add(key: string, build: () => string[], t: number, v: number, line: number): boolean {
+    const s = this.pipeline.resolve(key, build);
+    if (typeof s === 'string') {
+      this.reject(line, s);
+      return false;
+    }
+    if (!s.labels) {
+      this.result.rejected++;
+      return false;
+    }
+    try {
+      s.ref = this.app.append(s.ref, s.labels, t, v);
+    } catch (e) {
+      if (
+        e instanceof DuplicateSampleError ||
+        e instanceof OutOfBoundsError ||
+        e instanceof LimitError ||
+        e instanceof BadInputError
+      ) {
+        this.reject(line, e.message);
+        return false;
+      }
+      throw e;
+    }
+    this.result.accepted++;
+    return true;
+  }
+
+  /** Records a rejected line or sample. */
+  reject(line: number, reason: string, samples = 1): void {
+    this.result.rejected += samples;
+    if (this.result.errors.length < MAX_REPORTED) this.result.errors.push({ line, reason });
+  }
+
+  /** Stores everything added; throws the storage's error (for example a full disk). */
+  async commit(): Promise<IngestResult> {
+    await this.app.commit();
+    return this.result;
+  }
+
+  /** Discards everything added. */
+  async rollback(): Promise<void> {
+    await this.app.rollback();
+  }
+}
