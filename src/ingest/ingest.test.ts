@@ -86,9 +86,10 @@ describe('imports', () => {
       [2, 3],
     );
     const hr = await readAll(storage, { __name__: 'heart_rate' });
-    assert.equal(hr[0]?.samples.length, 3);
-    assert.deepEqual(hr[0]?.samples[0], [946_684_800_000, 61]);
-    assert.ok(Number.isNaN(hr[0]?.samples[1]?.[1]));
+    const samples = hr[0]!.samples;
+    assert.equal(samples.length, 3);
+    assert.deepEqual(samples[0], [946_684_800_000, 61]);
+    assert.ok(Number.isNaN(samples[1]![1]));
   });
 
   it('imports CSV by a column spec', async () => {
