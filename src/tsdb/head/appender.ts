@@ -67,15 +67,18 @@ export class HeadAppender implements Appender {
       }
     }
     if (t <= s.maxInOrderT() || t < head.minValidT) {
-      if (s.lookup(t) && !sameFloatBits(lookupResult.v, v)) throw duplicate(s, t);
+      if (s.lookup(t, true) && !sameFloatBits(lookupResult.v, v)) throw duplicate(s, t);
     }
     const n = this.n;
+    let mine = s.pendingMaxT;
     if (s.pendingOwner !== this.id) {
-      s.pendingOwner = this.id;
+      // Usually -Infinity: this appender has not buffered the series yet.
+      mine = head.takePending(s, this.id);
+      s.pendingMaxT = Math.max(mine, t);
+    } else if (t > mine) {
       s.pendingMaxT = t;
-    } else if (t > s.pendingMaxT) {
-      s.pendingMaxT = t;
-    } else {
+    }
+    if (t <= mine) {
       // Not after this batch's earlier samples of the series: look for the same timestamp.
       for (let i = n - 1; i >= 0; i--) {
         if (this.series[i] === s && this.ts[i] === t) {
@@ -108,7 +111,10 @@ export class HeadAppender implements Appender {
     const log = head.log;
     if (log !== undefined) {
       const newSeries = head.takeUnlogged();
-      if (this.n === 0 && newSeries.length === 0) return;
+      if (this.n === 0 && newSeries.length === 0) {
+        this.release();
+        return;
+      }
       const batch: CommitBatch = {
         newSeries,
         series: this.series,
@@ -120,6 +126,7 @@ export class HeadAppender implements Appender {
         await log.logCommit(batch);
       } catch (err) {
         head.returnUnlogged(newSeries);
+        this.release();
         throw err;
       }
     }
@@ -137,6 +144,7 @@ export class HeadAppender implements Appender {
   private release(): void {
     this.series = [];
     this.n = 0;
+    this.head.appenderDone(this.id);
   }
 }
 

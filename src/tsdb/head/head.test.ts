@@ -211,7 +211,7 @@ describe('head', () => {
   });
 
   it('truncates persisted data and removes empty series', async () => {
-    const head = new Head({ chunkRangeMs: 100 });
+    const head = new Head({ chunkRangeMs: 100, coldCacheBytes: 0 });
     const a = L({ __name__: 'a' });
     const b = L({ __name__: 'b' });
     await appendAll(head, a, [
@@ -226,6 +226,38 @@ describe('head', () => {
     // An old sample now goes to the out-of-order part.
     await appendAll(head, b, [[30, 3]]);
     assert.deepEqual(await dump(head, [eq('__name__', 'b')]), { b: [[30, 3]] });
+  });
+
+  it('keeps persisted chunks to detect late duplicates, within a budget', async () => {
+    const head = new Head({ chunkRangeMs: 100, coldCacheBytes: 1000 });
+    const a = L({ __name__: 'a' });
+    await appendAll(head, a, [
+      [10, 1],
+      [20, 2],
+      [150, 3],
+    ]);
+    head.truncate(100);
+    assert.ok(head.coldBytes > 0);
+    assert.deepEqual(await dump(head, [eq('__name__', 'a')]), { a: [[150, 3]] });
+    const app = head.appender();
+    assert.throws(() => app.append(0, a, 20, 9), DuplicateSampleError);
+    app.append(0, a, 20, 2); // the persisted value: ignored at commit
+    app.append(0, a, 30, 4);
+    await app.commit();
+    assert.deepEqual(await dump(head, [eq('__name__', 'a')]), {
+      a: [
+        [30, 4],
+        [150, 3],
+      ],
+    });
+    // A series with only persisted chunks stays (invisible to queries) until they are evicted.
+    const b = L({ __name__: 'b' });
+    await appendAll(head, b, [[40, 1]]);
+    const tiny = new Head({ chunkRangeMs: 100, coldCacheBytes: 1 });
+    await appendAll(tiny, b, [[40, 1]]);
+    tiny.truncate(100);
+    assert.equal(tiny.numSeries, 0);
+    assert.equal(tiny.coldBytes, 0);
   });
 
   it('rejects samples older than the allowed age', async () => {

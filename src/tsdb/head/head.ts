@@ -7,7 +7,7 @@ import { BadInputError, Labels, type Matcher } from '../../model/index.js';
 import type { Appender } from '../../storage/index.js';
 import { HeadAppender, type CommitLog } from './appender.js';
 import { MemIndex } from './memindex.js';
-import { HeadSeries, type ApplyResult, type ChunkCutOptions } from './series.js';
+import { HeadSeries, truncateResult, type ApplyResult, type ChunkCutOptions } from './series.js';
 
 /** Options of the head. */
 export interface HeadOptions {
@@ -24,6 +24,11 @@ export interface HeadOptions {
    * `OutOfBoundsError` (0 = accept any age). The database sets it to the retention.
    */
   readonly maxSampleAgeMs: number;
+  /**
+   * Bytes of persisted chunks the head keeps (newest first) to detect duplicates of late samples
+   * against data already written to blocks; 0 disables. Queries never read them.
+   */
+  readonly coldCacheBytes: number;
 }
 
 /** Returns the default head options. */
@@ -34,6 +39,7 @@ export function defaultHeadOptions(): HeadOptions {
     maxChunkBytes: 1024,
     oooCapacity: 32,
     maxSampleAgeMs: 0,
+    coldCacheBytes: 16 * 1024 * 1024,
   };
 }
 
@@ -91,10 +97,47 @@ export class Head {
   }
 
   private appenderSeq = 0;
+  /** Appenders not yet committed or rolled back. */
+  private readonly liveAppenders = new Set<number>();
+  /**
+   * Per live appender, series another appender took over while it had samples buffered for
+   * them, with the largest timestamp it had buffered (see `HeadSeries.pendingOwner`).
+   */
+  private readonly stolen = new Map<number, Map<HeadSeries, number>>();
 
-  /** Returns a fresh appender id (never 0). */
+  /** Registers a new appender and returns its id (never 0). */
   nextAppenderId(): number {
-    return ++this.appenderSeq;
+    const id = ++this.appenderSeq;
+    this.liveAppenders.add(id);
+    return id;
+  }
+
+  /** Unregisters an appender at commit or rollback. */
+  appenderDone(id: number): void {
+    this.liveAppenders.delete(id);
+    this.stolen.delete(id);
+  }
+
+  /**
+   * Makes appender `id` the pending owner of `s`. Returns the largest timestamp `id` had buffered
+   * for `s` before another appender took it over, or -Infinity when unknown (nothing buffered).
+   */
+  takePending(s: HeadSeries, id: number): number {
+    const prev = s.pendingOwner;
+    if (prev !== 0 && prev !== id && this.liveAppenders.has(prev)) {
+      let m = this.stolen.get(prev);
+      if (m === undefined) {
+        m = new Map();
+        this.stolen.set(prev, m);
+      }
+      m.set(s, s.pendingMaxT);
+    }
+    s.pendingOwner = id;
+    const mine = this.stolen.get(id);
+    const t = mine?.get(s);
+    if (t === undefined) return -Infinity;
+    mine!.delete(s);
+    return t;
   }
 
   /** Starts a batch of writes. */
@@ -225,35 +268,57 @@ export class Head {
   }
 
   /**
-   * Records deletion of samples in [mint, maxt] for series matching the matchers. Returns the
-   * number of series affected.
+   * Records deletion of samples in [mint, maxt] for series matching the matchers (none when
+   * the list is empty). Returns the references of the series affected.
    */
-  deleteSeries(mint: number, maxt: number, matchers: readonly Matcher[]): number {
-    const refs = this.index.postingsForMatchers(matchers);
-    let n = 0;
-    for (const ref of refs) {
+  deleteSeries(mint: number, maxt: number, matchers: readonly Matcher[]): number[] {
+    const out: number[] = [];
+    if (matchers.length === 0) return out;
+    for (const ref of this.index.postingsForMatchers(matchers)) {
       const s = this.byRef.get(ref);
       if (s === undefined || s.maxTime() < mint || s.minTime() > maxt) continue;
-      this.tombstones.set(ref, addInterval(this.tombstones.get(ref) ?? [], mint, maxt));
-      n++;
+      this.addTombstone(ref, mint, maxt);
+      out.push(ref);
     }
-    return n;
+    return out;
+  }
+
+  /** Adds a deletion interval to one series. */
+  addTombstone(ref: number, mint: number, maxt: number): void {
+    if (!this.byRef.has(ref)) return;
+    this.tombstones.set(ref, addInterval(this.tombstones.get(ref) ?? [], mint, maxt));
+  }
+
+  /**
+   * Prepares persisting the data before `boundary`: from now on in-order samples before it go
+   * to the out-of-order part, and buffered out-of-order samples are cut into chunks. Returns,
+   * per series reference, how many out-of-order chunks exist now (pass it to `truncate`).
+   */
+  prepareTruncate(boundary: number): Map<number, number> {
+    if (boundary > this.minValidT) this.minValidT = boundary;
+    const counts = new Map<number, number>();
+    for (const s of this.byRef.values()) {
+      const o = s.ooo;
+      if (o === undefined) continue;
+      o.cut();
+      counts.set(s.ref, o.chunks.length);
+    }
+    return counts;
   }
 
   /**
    * Drops data before `mint` (persisted elsewhere) and removes series left empty. Called after
-   * the data before `mint` was written to a block. Returns the number of series removed.
+   * the data before `mint` was written to a block. `oooPersisted` (from `prepareTruncate`)
+   * limits which out-of-order chunks may go; without it all may. Returns the series removed.
    */
-  truncate(mint: number): number {
+  truncate(mint: number, oooPersisted?: ReadonlyMap<number, number>): number {
     if (mint > this.minValidT) this.minValidT = mint;
-    const dead = new Set<number>();
-    const deadLabels: Labels[] = [];
+    const keepCold = this.opts.coldCacheBytes > 0;
     for (const s of this.byRef.values()) {
-      this.counters.chunksRemoved += s.truncateBefore(mint);
-      if (s.isEmpty()) {
-        dead.add(s.ref);
-        deadLabels.push(s.labels);
-      }
+      const limit = oooPersisted === undefined ? Infinity : (oooPersisted.get(s.ref) ?? 0);
+      s.truncateBefore(mint, limit, keepCold);
+      this.counters.chunksRemoved += truncateResult.dropped;
+      this.coldBytes += truncateResult.coldBytes;
       const tomb = this.tombstones.get(s.ref);
       if (tomb !== undefined) {
         const kept = tomb.filter((_, i) => tomb[i - (i % 2) + 1]! >= mint);
@@ -261,10 +326,60 @@ export class Head {
         else this.tombstones.set(s.ref, kept);
       }
     }
+    this.trimCold();
+    const dead = new Set<number>();
+    const deadLabels: Labels[] = [];
+    for (const s of this.byRef.values()) {
+      if (s.isEmpty() && s.cold === undefined) {
+        dead.add(s.ref);
+        deadLabels.push(s.labels);
+      }
+    }
     this.removeSeries(dead, deadLabels);
     this.minT = Infinity;
     this.recomputeMinT();
     return dead.size;
+  }
+
+  /** Bytes of persisted chunks kept for duplicate checks. */
+  coldBytes = 0;
+
+  /**
+   * Keeps a persisted chunk of the series with these labels for duplicate checks (used when
+   * opening a database, newest blocks first). Returns false once the budget is used up.
+   */
+  addColdChunk(labels: Labels, data: Uint8Array, minT: number, maxT: number): boolean {
+    if (this.coldBytes + data.length > this.opts.coldCacheBytes) return false;
+    const [s] = this.getOrCreate(labels);
+    this.coldBytes += s.addCold(data, minT, maxT);
+    return true;
+  }
+
+  /** Evicts the oldest persisted chunks until the cache fits its budget. */
+  private trimCold(): void {
+    const budget = this.opts.coldCacheBytes;
+    if (this.coldBytes <= budget) return;
+    const ends: number[] = [];
+    const sizes: number[] = [];
+    for (const s of this.byRef.values()) {
+      const c = s.cold;
+      if (c === undefined) continue;
+      for (let i = 0; i < c.length; i++) {
+        ends.push(s.coldTimes![i * 2 + 1]!);
+        sizes.push(c[i]!.length);
+      }
+    }
+    const order = ends.map((_, i) => i).sort((a, b) => ends[b]! - ends[a]!);
+    let total = 0;
+    let cutoff = -Infinity;
+    for (const i of order) {
+      total += sizes[i]!;
+      if (total > budget) {
+        cutoff = ends[i]! + 1;
+        break;
+      }
+    }
+    for (const s of this.byRef.values()) this.coldBytes -= s.evictCold(cutoff);
   }
 
   /** Removes the given series entirely (index, lookup tables, tombstones). */

@@ -21,6 +21,9 @@ export interface ChunkCutOptions {
 /** Outcome of applying one sample to a series. */
 export type ApplyResult = 'appended' | 'ooo' | 'same' | 'duplicate';
 
+/** Scratch result of `HeadSeries.truncateBefore` (read right after the call). */
+export const truncateResult = { dropped: 0, coldBytes: 0 };
+
 /** Scratch result of `HeadSeries.lookup` (read right after the call). */
 export const lookupResult = { v: 0 };
 
@@ -92,6 +95,12 @@ export class HeadSeries {
   enc: XorEncoder | undefined = undefined;
   /** Out-of-order data, created on the first out-of-order sample. */
   ooo: OooPart | undefined = undefined;
+  /**
+   * Persisted chunks kept only to detect duplicates of late samples (never read by queries):
+   * flat `[minT, maxT, …]` in `coldTimes`. Bounded by the head's cold cache budget.
+   */
+  cold: Uint8Array[] | undefined = undefined;
+  coldTimes: number[] | undefined = undefined;
   /** Set when the head dropped the series; appenders holding it re-create it. */
   dead = false;
   /** Id of the appender that last buffered a sample for this series (0 = none). */
@@ -157,7 +166,7 @@ export class HeadSeries {
       this.appendInOrder(t, v, o);
       return 'appended';
     }
-    if (this.lookup(t)) return sameFloatBits(lookupResult.v, v) ? 'same' : 'duplicate';
+    if (this.lookup(t, true)) return sameFloatBits(lookupResult.v, v) ? 'same' : 'duplicate';
     this.ooo ??= new OooPart();
     this.ooo.insert(t, v, o.oooCap);
     return 'ooo';
@@ -192,8 +201,11 @@ export class HeadSeries {
     (this.times ??= []).push(e.minT, e.maxT);
   }
 
-  /** Finds the sample at `t`; on success its value is in `lookupResult.v`. */
-  lookup(t: number): boolean {
+  /**
+   * Finds the sample at `t` in the series' data (and, with `withCold`, in its persisted chunks
+   * kept for duplicate checks); on success its value is in `lookupResult.v`.
+   */
+  lookup(t: number, withCold = false): boolean {
     const e = this.enc;
     if (e !== undefined && t >= e.minT && t <= e.maxT) {
       if (t === e.maxT) {
@@ -228,48 +240,93 @@ export class HeadSeries {
         }
       }
     }
+    if (withCold && this.cold !== undefined) {
+      const ct = this.coldTimes!;
+      for (let i = this.cold.length - 1; i >= 0; i--) {
+        if (ct[i * 2]! <= t && ct[i * 2 + 1]! >= t && findIn(this.cold[i]!, t)) return true;
+      }
+    }
     return false;
   }
 
+  /** Keeps a persisted chunk for duplicate checks. Returns its size in bytes. */
+  addCold(data: Uint8Array, minT: number, maxT: number): number {
+    (this.cold ??= []).push(data);
+    (this.coldTimes ??= []).push(minT, maxT);
+    return data.length;
+  }
+
+  /** Drops persisted chunks that end before `cutoff`; returns the bytes freed. */
+  evictCold(cutoff: number): number {
+    const c = this.cold;
+    const ct = this.coldTimes;
+    if (c === undefined || ct === undefined) return 0;
+    let freed = 0;
+    let n = 0;
+    for (let i = 0; i < c.length; i++) {
+      if (ct[i * 2 + 1]! < cutoff) {
+        freed += c[i]!.length;
+        continue;
+      }
+      c[n] = c[i]!;
+      ct[n * 2] = ct[i * 2]!;
+      ct[n * 2 + 1] = ct[i * 2 + 1]!;
+      n++;
+    }
+    if (n === 0) {
+      this.cold = undefined;
+      this.coldTimes = undefined;
+    } else {
+      c.length = n;
+      ct.length = n * 2;
+    }
+    return freed;
+  }
+
   /**
-   * Drops in-order and out-of-order chunks that end before `mint` (they were persisted), and
-   * out-of-order buffered samples before it. Returns the number of chunks dropped.
+   * Drops in-order chunks that end before `mint` (they were persisted), and those of the first
+   * `oooPersisted` out-of-order chunks that end before it. Buffered out-of-order samples are
+   * kept: they arrived after the data was persisted. With `keepCold`, dropped chunks move to the
+   * persisted-chunk cache. Returns the number of chunks dropped and the bytes moved to the cache
+   * (through `truncateResult`).
    */
-  truncateBefore(mint: number): number {
+  truncateBefore(mint: number, oooPersisted = Infinity, keepCold = false): void {
     let dropped = 0;
+    let coldBytes = 0;
+    const move = (data: Uint8Array, minT: number, maxT: number): void => {
+      dropped++;
+      if (keepCold) coldBytes += this.addCold(data, minT, maxT);
+    };
     const tm = this.times;
     if (tm !== undefined && this.chunks !== undefined) {
       let k = 0;
-      while (k < this.chunks.length && tm[k * 2 + 1]! < mint) k++;
+      while (k < this.chunks.length && tm[k * 2 + 1]! < mint) {
+        move(this.chunks[k]!, tm[k * 2]!, tm[k * 2 + 1]!);
+        k++;
+      }
       if (k > 0) {
         this.chunks.splice(0, k);
         tm.splice(0, k * 2);
-        dropped += k;
       }
     }
-    if (this.enc !== undefined && this.enc.maxT < mint) {
+    const e = this.enc;
+    if (e !== undefined && e.maxT < mint) {
       this.enc = undefined;
-      dropped++;
+      if (e.numSamples > 0) move(e.bytes(), e.minT, e.maxT);
     }
     const o = this.ooo;
     if (o !== undefined) {
-      for (let i = o.chunks.length - 1; i >= 0; i--) {
+      for (let i = Math.min(oooPersisted, o.chunks.length) - 1; i >= 0; i--) {
         if (o.times[i * 2 + 1]! < mint) {
+          move(o.chunks[i]!, o.times[i * 2]!, o.times[i * 2 + 1]!);
           o.chunks.splice(i, 1);
           o.times.splice(i * 2, 2);
-          dropped++;
         }
-      }
-      let k = 0;
-      while (k < o.n && o.ts[k]! < mint) k++;
-      if (k > 0) {
-        o.ts.copyWithin(0, k, o.n);
-        o.vs.copyWithin(0, k, o.n);
-        o.n -= k;
       }
       if (o.n === 0 && o.chunks.length === 0) this.ooo = undefined;
     }
-    return dropped;
+    truncateResult.dropped = dropped;
+    truncateResult.coldBytes = coldBytes;
   }
 }
 
