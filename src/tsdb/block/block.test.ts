@@ -164,6 +164,39 @@ describe('block write and query', () => {
     assert.deepEqual(await none.labelValues('job', []), []);
   });
 
+  it('reads symbols on demand when the cache is tiny', async () => {
+    const b = await Block.open(block.dir, undefined, { symbolCacheBlocks: 1 });
+    try {
+      const q = await b.querier(START, END);
+      for (const [name, ms] of cases) {
+        assert.deepEqual(
+          drain(await q.select(true, undefined, ms)),
+          expected(series, ms, START, END),
+          name,
+        );
+      }
+      assert.deepEqual(
+        await q.labelValues('instance', [new Matcher('=', 'job', 'job-5')]),
+        [
+          ...new Set(
+            series
+              .filter((s) => s.labels.get('job') === 'job-5')
+              .map((s) => s.labels.get('instance')),
+          ),
+        ].sort(),
+      );
+      const src = await b.chunkSource();
+      const seen: string[] = [];
+      while (src.next()) seen.push(src.labels().toString());
+      assert.deepEqual(
+        seen,
+        series.map((s) => s.labels.toString()),
+      );
+    } finally {
+      await b.close();
+    }
+  });
+
   it('rejects use after close', async () => {
     const b = await Block.open(block.dir);
     const q = await b.querier(START, END);

@@ -22,6 +22,15 @@ import {
   type Intervals,
 } from './tombstones.js';
 
+/** Options of `Block.open`. */
+export interface BlockOpenOptions {
+  /**
+   * Symbol blocks (of 32 symbols) the index reader caches; default 1024. Lower values save
+   * memory for blocks with many distinct label values at the cost of more reads.
+   */
+  symbolCacheBlocks?: number;
+}
+
 /** A persisted, immutable block (apart from its tombstones). Safe for concurrent async use. */
 export class Block implements BlockAccess {
   private closed = false;
@@ -48,9 +57,13 @@ export class Block implements BlockAccess {
    * table and postings offset table, the chunk segment headers and the tombstones. Throws
    * `CorruptBlockError` naming the file and offset when something is damaged.
    */
-  static async open(dir: string, logger: Logger = Logger.nop()): Promise<Block> {
+  static async open(
+    dir: string,
+    logger: Logger = Logger.nop(),
+    opts: BlockOpenOptions = {},
+  ): Promise<Block> {
     const meta = await readMeta(dir);
-    const ir = await IndexReader.open(dir, meta.minTime);
+    const ir = await IndexReader.open(dir, meta.minTime, opts.symbolCacheBlocks);
     let cr: ChunkReader | undefined;
     try {
       cr = await ChunkReader.open(dir);

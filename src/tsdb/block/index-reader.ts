@@ -59,7 +59,11 @@ export class IndexReader {
   }
 
   /** Opens and validates the index of the block in `dir`. */
-  static async open(dir: string, blockMinT: number): Promise<IndexReader> {
+  static async open(
+    dir: string,
+    blockMinT: number,
+    symbolCacheBlocks?: number,
+  ): Promise<IndexReader> {
     let fh: FileHandle;
     try {
       fh = await open(`${dir}/${INDEX_FILE}`, 'r');
@@ -69,14 +73,19 @@ export class IndexReader {
       });
     }
     try {
-      return await IndexReader.load(fh, dir, blockMinT);
+      return await IndexReader.load(fh, dir, blockMinT, symbolCacheBlocks);
     } catch (err) {
       await fh.close();
       throw err;
     }
   }
 
-  private static async load(fh: FileHandle, dir: string, blockMinT: number): Promise<IndexReader> {
+  private static async load(
+    fh: FileHandle,
+    dir: string,
+    blockMinT: number,
+    symbolCacheBlocks: number | undefined,
+  ): Promise<IndexReader> {
     const src = { dir, file: INDEX_FILE };
     const size = (await fh.stat()).size;
     const hr = new ByteReader(await readAt(fh, 0, INDEX_HEADER_SIZE, dir, INDEX_FILE), 0, src);
@@ -106,7 +115,7 @@ export class IndexReader {
     ) {
       tr.reset(tocBuf, tocOff).fail('table of contents offsets out of order');
     }
-    const symbols = await SymbolTable.load(fh, dir, symbolsOff, seriesOff);
+    const symbols = await SymbolTable.load(fh, dir, symbolsOff, seriesOff, symbolCacheBlocks);
 
     // Postings offset table.
     const lr = new ByteReader(await readAt(fh, tableOff, 4, dir, INDEX_FILE), tableOff, src);

@@ -3,7 +3,7 @@
  * directory, opening and querying blocks through the storage seam, deletions with tombstones,
  * and compaction. Formats: docs/format/block.md and docs/format/index.md.
  */
-export { Block } from './block.js';
+export { Block, type BlockOpenOptions } from './block.js';
 export { cleanupTmpBlocks } from './cleanup.js';
 export { MergedChunkSource, compactBlocks, type CompactOptions } from './compact.js';
 export { BlockClosedError, BlockWriteError, CorruptBlockError } from './errors.js';

@@ -11,8 +11,8 @@ import { checksum, readAt } from './fileio.js';
 
 /** Symbols per in-memory sample and per cached block. */
 export const SYMBOL_BLOCK = 32;
-/** Cached symbol blocks per index (4096 × 32 = 131072 symbols). */
-const SYMBOL_CACHE_BLOCKS = 4096;
+/** Default number of cached symbol blocks per index (1024 × 32 = 32768 symbols, ~1 MiB). */
+export const DEFAULT_SYMBOL_CACHE_BLOCKS = 1024;
 /** Symbol blocks closer than this many bytes are fetched with one read. */
 const COALESCE_GAP = 4096;
 
@@ -50,10 +50,17 @@ export class SymbolTable {
     private readonly blockOffsets: Float64Array,
     private readonly blockFirst: readonly string[],
     private readonly dataEnd: number,
+    private readonly cacheBlocks: number,
   ) {}
 
   /** Reads the section at `off`, checks its checksum and samples every 32nd symbol. */
-  static async load(fh: FileHandle, dir: string, off: number, limit: number): Promise<SymbolTable> {
+  static async load(
+    fh: FileHandle,
+    dir: string,
+    off: number,
+    limit: number,
+    cacheBlocks = DEFAULT_SYMBOL_CACHE_BLOCKS,
+  ): Promise<SymbolTable> {
     const src = { dir, file: 'index' };
     const lenBuf = new ByteReader(await readAt(fh, off, 4, dir, 'index'), off, src);
     const len = lenBuf.u32();
@@ -78,12 +85,12 @@ export class SymbolTable {
       if (i % SYMBOL_BLOCK === 0) {
         offsets[b] = at;
         first.push(s);
-        if (b < SYMBOL_CACHE_BLOCKS) cached.push([b, []]);
+        if (b < cacheBlocks) cached.push([b, []]);
       }
-      if (b < SYMBOL_CACHE_BLOCKS) cached[b]![1].push(s);
+      if (b < cacheBlocks) cached[b]![1].push(s);
     }
     if (r.remaining() !== 0) r.fail('trailing bytes in symbols section');
-    const t = new SymbolTable(fh, dir, count, offsets, first, off + 4 + len);
+    const t = new SymbolTable(fh, dir, count, offsets, first, off + 4 + len, cacheBlocks);
     for (const [b, syms] of cached) t.cache.set(b, syms);
     return t;
   }
@@ -104,7 +111,7 @@ export class SymbolTable {
 
   private remember(b: number, syms: string[]): void {
     this.cache.set(b, syms);
-    if (this.cache.size > SYMBOL_CACHE_BLOCKS) {
+    if (this.cache.size > this.cacheBlocks) {
       const oldest = this.cache.keys().next();
       if (oldest.done !== true) this.cache.delete(oldest.value);
     }
