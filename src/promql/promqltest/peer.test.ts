@@ -55,6 +55,7 @@ if (!fs.existsSync(path.join(PEER, 'README.md'))) {
           newStorage: () => new MemStorage(),
           skip: (ev, seg) => skipReason(manifest, file, ev, seg),
           rangeModeCheck: true,
+          atModifierCheck: true,
         }),
       );
     } catch (err) {

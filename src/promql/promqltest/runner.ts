@@ -1,15 +1,17 @@
 import { STALE_NAN } from '../../model/index.js';
 import type { Appendable, Queryable } from '../../storage/index.js';
-import type { QueryResult, QueryValue } from '../engine/types.js';
+import type { QueryResult, QueryValue, VectorSample } from '../engine/types.js';
+import { parseExpr, type Expr } from '../parser/index.js';
+import { TEST_PARSE_OPTIONS, atModifierCases } from './atcheck.js';
 import { checkAnnotations, compareInstant, compareMatrix } from './compare.js';
 import { parseScript, type Command, type EvalCommand, type LoadCommand } from './script.js';
 
 /** The engine calls a script needs; the real engine fits this shape. */
 export interface ScriptEngine {
-  instantQuery(q: Queryable, expr: string, timeMs: number): Promise<QueryResult>;
+  instantQuery(q: Queryable, expr: string | Expr, timeMs: number): Promise<QueryResult>;
   rangeQuery(
     q: Queryable,
-    expr: string,
+    expr: string | Expr,
     startMs: number,
     endMs: number,
     stepMs: number,
@@ -28,6 +30,8 @@ export interface RunOptions {
   skip?: (ev: EvalCommand, segment: SegmentInfo) => string | undefined;
   /** Also re-run instant evals as a range query around the instant (Prometheus' runner does). */
   rangeModeCheck?: boolean;
+  /** Also re-run instant evals with `@ t` added at other eval times (Prometheus' runner does). */
+  atModifierCheck?: boolean;
 }
 
 /** What was loaded since the last `clear`. */
@@ -105,14 +109,19 @@ async function load(storage: ScriptStorage, cmd: LoadCommand): Promise<void> {
   await app.commit();
 }
 
-async function query(
-  opts: RunOptions,
-  storage: ScriptStorage,
-  cmd: EvalCommand,
-): Promise<QueryResult> {
-  if (cmd.mode === 'range')
-    return opts.engine.rangeQuery(storage, cmd.expr, cmd.start, cmd.end, cmd.step);
-  return opts.engine.instantQuery(storage, cmd.expr, cmd.start);
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Checks an error against `expect fail`; returns a problem or ''. */
+function checkFailure(cmd: EvalCommand, err: unknown): string {
+  const msg = errText(err);
+  if (!cmd.fail) return `unexpected error: ${msg}`;
+  if (cmd.fail.msg !== undefined && cmd.fail.msg !== msg)
+    return `expected error "${cmd.fail.msg}", got "${msg}"`;
+  if (cmd.fail.regex && !cmd.fail.regex.test(msg))
+    return `expected error matching ${cmd.fail.regex.source}, got "${msg}"`;
+  return '';
 }
 
 async function runEval(
@@ -120,29 +129,57 @@ async function runEval(
   storage: ScriptStorage,
   cmd: EvalCommand,
 ): Promise<string> {
-  let res: QueryResult;
   try {
-    res = await query(opts, storage, cmd);
+    parseExpr(cmd.expr, TEST_PARSE_OPTIONS);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (!cmd.fail) return `unexpected error: ${msg}`;
-    if (cmd.fail.msg !== undefined && cmd.fail.msg !== msg)
-      return `expected error "${cmd.fail.msg}", got "${msg}"`;
-    if (cmd.fail.regex && !cmd.fail.regex.test(msg))
-      return `expected error matching ${cmd.fail.regex.source}, got "${msg}"`;
-    return '';
+    return `the test file's expression does not parse: ${errText(err)}`;
   }
-  if (cmd.fail) return `expected error, got a ${res.value.type} result`;
-  const ann = checkAnnotations(cmd, res.warnings, res.infos);
-  if (ann !== '') return ann;
   if (cmd.mode === 'range') {
+    let res: QueryResult;
+    try {
+      res = await opts.engine.rangeQuery(storage, cmd.expr, cmd.start, cmd.end, cmd.step);
+    } catch (err) {
+      return checkFailure(cmd, err);
+    }
+    if (cmd.fail) return `expected error, got a ${res.value.type} result`;
+    const ann = checkAnnotations(cmd, res.warnings, res.infos);
+    if (ann !== '') return ann;
     if (res.value.type !== 'matrix')
       return `expected matrix from range query, got ${res.value.type}`;
     return compareMatrix(cmd.series, res.value.series, cmd.start, cmd.step, true);
   }
+  const cases: { expr: string | Expr; t: number; label: string }[] = [
+    { expr: cmd.expr, t: cmd.start, label: '' },
+  ];
+  if (opts.atModifierCheck)
+    for (const c of atModifierCases(cmd.expr, cmd.start))
+      cases.push({ ...c, label: `@-modifier check at ${c.t}ms: ` });
+  for (const c of cases) {
+    const problem = await instantCase(opts, storage, cmd, c.expr, c.t);
+    if (problem !== '') return c.label + problem;
+  }
+  return '';
+}
+
+async function instantCase(
+  opts: RunOptions,
+  storage: ScriptStorage,
+  cmd: EvalCommand,
+  expr: string | Expr,
+  t: number,
+): Promise<string> {
+  let res: QueryResult;
+  try {
+    res = await opts.engine.instantQuery(storage, expr, t);
+  } catch (err) {
+    return checkFailure(cmd, err);
+  }
+  if (cmd.fail) return `expected error, got a ${res.value.type} result`;
+  const ann = checkAnnotations(cmd, res.warnings, res.infos);
+  if (ann !== '') return ann;
   const problem = compareInstant(cmd, res.value);
   if (problem !== '') return problem;
-  if (opts.rangeModeCheck && wantsRangeCheck(cmd)) return rangeCheck(opts, storage, cmd);
+  if (opts.rangeModeCheck && wantsRangeCheck(cmd)) return rangeCheck(opts, storage, cmd, expr, t);
   return '';
 }
 
@@ -160,13 +197,14 @@ async function rangeCheck(
   opts: RunOptions,
   storage: ScriptStorage,
   cmd: EvalCommand,
+  expr: string | Expr,
+  t: number,
 ): Promise<string> {
-  const t = cmd.start;
   let res: QueryResult;
   try {
-    res = await opts.engine.rangeQuery(storage, cmd.expr, t - 60_000, t + 60_000, 60_000);
+    res = await opts.engine.rangeQuery(storage, expr, t - 60_000, t + 60_000, 60_000);
   } catch (err) {
-    return `range-mode check: unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    return `range-mode check: unexpected error: ${errText(err)}`;
   }
   if (res.value.type !== 'matrix')
     return `range-mode check: expected matrix, got ${res.value.type}`;
@@ -181,7 +219,7 @@ async function rangeCheck(
     if (!s || idx < 0) return 'range-mode check: no scalar point at the instant';
     v = { type: 'scalar', t, v: s.vs[idx]! };
   } else {
-    const out: { labels: (typeof series)[number]['labels']; t: number; v: number }[] = [];
+    const out: VectorSample[] = [];
     for (const s of series) {
       const idx = s.ts.indexOf(t);
       if (idx >= 0) out.push({ labels: s.labels, t, v: s.vs[idx]! });
