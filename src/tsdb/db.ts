@@ -23,14 +23,24 @@ import { cleanHeadTombstones } from './headsource.js';
 import { defaultDBOptions, type DBOptions } from './options.js';
 import { takeSnapshot } from './snapshot.js';
 import { computeStats, type TsdbStats } from './stats.js';
-import { Wal } from './wal/index.js';
+import { Wal, walFsFromEnv, type WalFs } from './wal/index.js';
 import { WalCommitLog, asUnavailable, replayWal } from './walbridge.js';
 
 /** How often maintenance checks retention and stray out-of-order data (ms). */
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
+/** Replaceable parts of a database, for tests. */
+export interface DBDeps {
+  /** The file system of the WAL (default: the real one, or fault injection steered by env). */
+  readonly walFs?: WalFs;
+}
+
 /** Opens (creating when missing) the database in `dir`: blocks, WAL replay, then the head. */
-export async function openDB(dir: string, opts: Partial<DBOptions> = {}): Promise<DB> {
+export async function openDB(
+  dir: string,
+  opts: Partial<DBOptions> = {},
+  deps: DBDeps = {},
+): Promise<DB> {
   const o: DBOptions = { ...defaultDBOptions(), ...opts };
   await mkdir(dir, { recursive: true });
   const logger = o.logger;
@@ -44,6 +54,7 @@ export async function openDB(dir: string, opts: Partial<DBOptions> = {}): Promis
     segmentBytes: o.walSegmentBytes,
     fsync: o.fsync,
     logger: logger.child({ component: 'wal' }),
+    fs: deps.walFs ?? walFsFromEnv(process.env),
   });
   try {
     const started = Date.now();
