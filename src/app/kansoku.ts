@@ -3,37 +3,48 @@
  * top-down.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { formatBytes, formatDuration, splitHostPort, type ServerFlags } from '../config/index.js';
+import {
+  formatBytes,
+  formatDuration,
+  loadPrometheusConfigFile,
+  parsePrometheusConfig,
+  splitHostPort,
+  type PrometheusConfig,
+  type ServerFlags,
+} from '../config/index.js';
 import {
   HttpMetrics,
   HttpServer,
   buildRouter,
   defaultHttpServerOptions,
   defaultRemoteWriteOptions,
+  type HeadStats,
   type TsdbAdmin,
 } from '../http/index.js';
 import { Engine } from '../promql/index.js';
+import { ScrapeManager } from '../scrape/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
-import { SelfMonitor } from './selfmon.js';
 import type { BuildInfo } from './version.js';
 import { openStorage } from './storage.js';
 
 /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
-/** Self-scrape interval: Prometheus' default scrape interval. */
-const SELF_SCRAPE_INTERVAL_MS = 15_000;
 
 /** One running Kansoku server. */
 export class Kansoku {
   readonly registry = new Registry();
   private storage: Storage | undefined;
   private admin: TsdbAdmin | undefined;
+  private headStats: (() => HeadStats) | undefined;
   private http: HttpServer | undefined;
-  private selfmon: SelfMonitor | undefined;
+  private scrape: ScrapeManager | undefined;
   private ready = false;
   private readonly engine: Engine;
   private readonly startTime = new Date();
+  private config: PrometheusConfig | undefined;
+  private configOk = true;
+  private configTime = new Date();
   /** The address the server listens on, as `host:port` (known after `start()`). */
   listenAddress = '';
 
@@ -57,6 +68,7 @@ export class Kansoku {
    * storage answer 503 until it is open. Then storage, then the loops that write into it.
    */
   async start(): Promise<void> {
+    this.loadConfig();
     const { host, port } = splitHostPort(this.flags.listenAddress);
     const router = buildRouter({
       logger: this.logger.child({ component: 'web' }),
@@ -74,12 +86,13 @@ export class Kansoku {
         flags: this.flags.asText,
         runtime: () => ({
           startTime: this.startTime,
-          reloadConfigSuccess: true,
-          lastConfigTime: this.startTime,
+          reloadConfigSuccess: this.configOk,
+          lastConfigTime: this.configTime,
           corruptionCount: 0,
           storageRetention: retentionText(this.flags),
         }),
         queryTimeoutMs: this.flags.queryTimeoutMs,
+        headStats: () => (this.ready ? this.headStats?.() : undefined),
       },
     });
     const webLogger = this.logger.child({ component: 'web' });
@@ -95,20 +108,66 @@ export class Kansoku {
     const opened = await openStorage(this.flags, this.logger.child({ component: 'tsdb' }));
     this.storage = opened.storage;
     this.admin = opened.admin;
+    this.headStats = opened.headStats;
     this.logger.info('storage opened', {
       path: this.flags.tsdbPath,
       duration_ms: Math.round(performance.now() - t0),
     });
 
-    this.selfmon = new SelfMonitor(
-      this.registry,
-      opened.storage,
-      { intervalMs: SELF_SCRAPE_INTERVAL_MS, job: 'kansoku', instance: this.listenAddress },
-      this.logger.child({ component: 'selfmon' }),
-    );
-    this.selfmon.start();
+    this.scrape = new ScrapeManager({
+      appendable: opened.storage,
+      logger: this.logger.child({ component: 'scrape' }),
+      userAgent: `Kansoku/${this.build.version}`,
+    });
+    if (this.config) this.scrape.applyConfig(this.config);
+    else {
+      this.scrape.applyConfig(selfScrapeConfig(this.listenAddress));
+      // Scrape once right away so that a fresh start has data to query at once.
+      this.scrape.scrapeAllNow().catch((err: unknown) => {
+        this.logger.warn('cannot scrape self', { err });
+      });
+    }
     this.ready = true;
     this.logger.info('server is ready to receive requests');
+  }
+
+  /**
+   * Loads and validates `--config.file` (when given). Its scrape configurations drive the scrape
+   * manager; rule, alerting and remote-write sections are checked but not acted on yet.
+   */
+  private loadConfig(): void {
+    const file = this.flags.configFile;
+    if (file === undefined) return;
+    try {
+      this.config = loadPrometheusConfigFile(file);
+    } catch (err) {
+      this.configOk = false;
+      throw new Error(
+        `cannot load configuration file ${file} (--config.file): ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
+    this.configOk = true;
+    this.configTime = new Date();
+    this.logger.info('loaded configuration file', {
+      file,
+      scrape_configs: this.config.scrapeConfigs.length,
+    });
+  }
+
+  /** Re-reads the configuration file (SIGHUP); a bad file is logged and the old one kept. */
+  reload(): void {
+    if (this.flags.configFile === undefined) {
+      this.logger.info('received SIGHUP: no configuration file to reload (--config.file not set)');
+      return;
+    }
+    try {
+      this.loadConfig();
+    } catch (err) {
+      this.logger.error('cannot reload configuration', { err });
+      return;
+    }
+    if (this.config) this.scrape?.applyConfig(this.config);
   }
 
   /** Stops everything top-down: HTTP (draining in-flight requests), loops, then storage. */
@@ -122,9 +181,9 @@ export class Kansoku {
         });
       this.http = undefined;
     }
-    if (this.selfmon) {
-      await this.selfmon.stop();
-      this.selfmon = undefined;
+    if (this.scrape) {
+      await this.scrape.stop();
+      this.scrape = undefined;
     }
     if (this.storage) {
       await this.storage.close();
@@ -141,4 +200,25 @@ function retentionText(flags: ServerFlags): string {
   if (flags.retentionTimeMs > 0) parts.push(formatDuration(flags.retentionTimeMs));
   if (flags.retentionSizeBytes > 0) parts.push(formatBytes(flags.retentionSizeBytes));
   return parts.length === 0 ? 'unlimited' : parts.join(' or ');
+}
+
+/** Self-scrape interval without a configuration file (Prometheus' usual 15 s). */
+const SELF_SCRAPE_INTERVAL = '15s';
+
+/**
+ * The configuration used without `--config.file`: Kansoku scrapes its own `/metrics` as
+ * `job="kansoku"`, so a fresh start has data to query.
+ */
+function selfScrapeConfig(listenAddress: string): PrometheusConfig {
+  return parsePrometheusConfig(
+    [
+      'global:',
+      `  scrape_interval: ${SELF_SCRAPE_INTERVAL}`,
+      'scrape_configs:',
+      '  - job_name: kansoku',
+      '    static_configs:',
+      `      - targets: [${JSON.stringify(listenAddress)}]`,
+      '',
+    ].join('\n'),
+  );
 }

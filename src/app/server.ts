@@ -6,7 +6,7 @@ import type { BuildInfo } from './version.js';
 
 /**
  * Runs the server. Resolves with the exit code: 0 after a graceful shutdown, 1 when startup
- * failed. SIGHUP only logs for now (nothing is reloadable yet).
+ * failed. SIGHUP re-reads and validates the configuration file.
  */
 export async function runServer(flags: ServerFlags, build: BuildInfo): Promise<number> {
   const logger = new Logger({
@@ -34,7 +34,7 @@ export async function runServer(flags: ServerFlags, build: BuildInfo): Promise<n
     stopSignal?.(sig);
   };
   const onHup = (): void => {
-    logger.info('received SIGHUP: nothing to reload yet');
+    app.reload();
   };
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);

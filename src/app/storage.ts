@@ -1,34 +1,65 @@
 /**
- * Opening the storage behind `--storage.tsdb.*` and adapting its admin operations for the HTTP
- * layer.
+ * Opening the embedded database behind `--storage.tsdb.*` and adapting it for the HTTP layer
+ * (admin operations, head statistics).
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { ServerFlags } from '../config/index.js';
-import type { TsdbAdmin } from '../http/index.js';
-import { StorageUnavailableError } from '../model/index.js';
-import { MemStorage, type Storage } from '../storage/index.js';
+import type { HeadStats, TsdbAdmin } from '../http/index.js';
+import type { Storage } from '../storage/index.js';
+import { openDB, type DB } from '../tsdb/index.js';
 import type { Logger } from '../util/index.js';
 
-/** An open storage with its admin operations. */
+/** An open storage with what the HTTP layer needs beside the storage interface. */
 export interface OpenStorage {
   readonly storage: Storage;
   readonly admin: TsdbAdmin;
+  readonly headStats: () => HeadStats;
 }
 
-/** Creates the data directory when missing and opens the storage in it. */
+/**
+ * Opens the embedded database in `--storage.tsdb.path` (created when missing), replaying its
+ * write-ahead log.
+ */
 export async function openStorage(flags: ServerFlags, logger: Logger): Promise<OpenStorage> {
-  await mkdir(flags.tsdbPath, { recursive: true });
-  const mem = new MemStorage();
-  logger.warn('using the in-memory storage: samples are not persisted', { path: flags.tsdbPath });
-  const unsupported = (what: string): StorageUnavailableError =>
-    new StorageUnavailableError(`cannot ${what}: the in-memory storage does not support it`, false);
+  const db = await openDB(flags.tsdbPath, {
+    retentionMs: flags.retentionTimeMs,
+    retentionBytes: flags.retentionSizeBytes,
+    fsync: flags.walFsync,
+    logger,
+  });
+  return { storage: db, admin: dbAdmin(db, flags.tsdbPath), headStats: () => headStats(db) };
+}
+
+/** The admin operations of the embedded database. */
+function dbAdmin(db: DB, dataDir: string): TsdbAdmin {
   return {
-    storage: mem,
-    admin: {
-      snapshot: () => Promise.reject(unsupported('snapshot')),
-      deleteSeries: (mint, maxt, matchers) => mem.deleteSeries(mint, maxt, matchers),
-      cleanTombstones: () => mem.cleanTombstones(),
-      compact: () => Promise.resolve(),
+    async snapshot(skipHead) {
+      const name = snapshotName(new Date());
+      await db.snapshot(path.join(dataDir, 'snapshots', name), !skipHead);
+      return name;
     },
+    deleteSeries: (mint, maxt, matchers) => db.deleteSeries(mint, maxt, matchers),
+    cleanTombstones: () => db.cleanTombstones(),
+    compact: (flushHead) => db.compact(flushHead),
+  };
+}
+
+/** A snapshot directory name like Prometheus': `20171210T211224Z-2be650b6d019eb54`. */
+export function snapshotName(now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(8).toString('hex')}`;
+}
+
+function headStats(db: DB): HeadStats {
+  const s = db.stats();
+  return {
+    numSeries: s.numSeries,
+    chunkCount: s.chunks,
+    minTime: s.headMinTime ?? 0,
+    maxTime: s.headMaxTime ?? 0,
   };
 }

@@ -45,6 +45,15 @@ describe('kansoku command line', () => {
     assert.match(r.stderr, /agent mode is not available yet/);
   });
 
+  it('exits 1 when the configuration file cannot be loaded', async () => {
+    const r = await runCli(['--config.file=/nonexistent/kansoku.yml']);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /cannot load configuration file \/nonexistent\/kansoku\.yml \(--config\.file\)/,
+    );
+  });
+
   it('exits 1 when the listen address is taken', async () => {
     const net = await import('node:net');
     const srv = net.createServer();

@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { METRIC_NAME, Matcher } from '../../src/model/index.js';
 import { WriteRequestEncoder, encodeSnappyBody } from '../../src/parsers/index.js';
+import { openDB } from '../../src/tsdb/index.js';
+import { Logger } from '../../src/util/index.js';
 import {
   makeTemp,
   removeTemp,
@@ -136,11 +139,51 @@ describe('kansoku server (end to end)', () => {
     assert.equal(((await r405.json()) as ErrorBody).errorType, 'bad_data');
   });
 
+  it('logs SIGHUP and keeps serving', async () => {
+    k.child.kill('SIGHUP');
+    const end = Date.now() + 3000;
+    while (!/received SIGHUP/.test(k.stderr()) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.match(k.stderr(), /received SIGHUP: no configuration file to reload/);
+    assert.equal((await fetch(`${k.base}/-/healthy`)).status, 200);
+  });
+
   it('shuts down gracefully on SIGTERM with exit code 0', async () => {
     const { code, ms } = await k.stop('SIGTERM');
     assert.equal(code, 0, k.stderr());
     assert.ok(ms < 5000, `shutdown took ${ms}ms`);
     assert.match(k.stderr(), /msg="received signal, shutting down" signal=SIGTERM/);
     assert.match(k.stderr(), /msg="storage closed"/);
+  });
+
+  it('flushed every acknowledged sample and nothing of rejected requests', async () => {
+    const db = await openDB(k.dataDir, { logger: Logger.nop() });
+    try {
+      const q = await db.querier(0, Number.MAX_SAFE_INTEGER);
+      const read = async (name: string): Promise<string[]> => {
+        const set = await q.select(true, undefined, [new Matcher('=', METRIC_NAME, name)]);
+        const out: string[] = [];
+        while (set.next()) {
+          const s = set.at();
+          const it = s.iterator();
+          while (it.next() !== 'none')
+            out.push(`${s.labels.get('job')} ${it.atT() - now} ${it.atF()}`);
+        }
+        assert.equal(set.err(), undefined);
+        return out;
+      };
+      assert.deepEqual(await read('it_metric'), ['it -2000 1', 'it -1000 2', 'other -1000 3']);
+      assert.deepEqual(await read('it_partial'), []);
+      // Kansoku scraped itself at startup (and wrote a staleness marker when it stopped).
+      const up = await read('up');
+      assert.ok(
+        up.some((x) => x.startsWith('kansoku ') && x.endsWith(' 1')),
+        `up samples: ${up.join('; ')}`,
+      );
+      q.close();
+    } finally {
+      await db.close();
+    }
   });
 });
