@@ -64,104 +64,107 @@ interface Typed {
   matrix: string;
 }
 
-const { vector, scalar } = fc.letrec<Typed>((tie) => ({
-  vector: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.tuple(selector, at, offset).map(([s, a, o]) => `${s}${a}${o}`),
-    fc
-      .tuple(fc.constantFrom('rate', 'increase', 'max_over_time', 'changes'), tie('matrix'))
-      .map(([f, m]) => `${f}(${m})`),
-    fc
-      .tuple(
-        fc.constantFrom('sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar'),
-        fc.constantFrom('', ' by (job)', ' without (instance, "dotted.name")', ' by ()'),
-        fc.boolean(),
-        tie('vector'),
-      )
-      .map(([op, g, after, v]) => (after ? `${op}(${v})${g}` : `${op}${g} (${v})`)),
-    fc
-      .tuple(
-        fc.constantFrom('topk', 'bottomk', 'quantile', 'limitk', 'limit_ratio'),
-        tie('scalar'),
-        tie('vector'),
-      )
-      .map(([op, p, v]) => `${op}(${p}, ${v})`),
-    fc
-      .tuple(tie('vector'), fc.constantFrom('', ' by (job)'))
-      .map(([v, g]) => `count_values${g} ("x", ${v})`),
-    fc
-      .tuple(
-        tie('vector'),
-        fc.constantFrom(
-          '+',
-          '-',
-          '*',
-          '/',
-          '%',
-          '^',
-          'atan2',
-          '==',
-          '!=',
-          '>',
-          '<=',
-          '> bool',
-          '== bool',
-        ),
-        fc.constantFrom(
-          '',
-          ' on (job)',
-          ' ignoring (instance)',
-          ' on (job) group_left ()',
-          ' on (job) group_right (le)',
-          ' fill (0)',
-          ' fill_left (1) fill_right (-2)',
-        ),
-        tie('vector'),
-      )
-      .map(([l, op, m, r]) => `(${l}) ${op}${m} (${r})`),
-    fc
-      .tuple(
-        tie('vector'),
-        fc.constantFrom('and', 'or', 'unless'),
-        fc.constantFrom('', ' on (job)'),
-        tie('vector'),
-      )
-      .map(([l, op, m, r]) => `(${l}) ${op}${m} (${r})`),
-    fc
-      .tuple(tie('scalar'), fc.constantFrom('+', '*', '>', '^'), tie('vector'))
-      .map(([l, op, r]) => `(${l}) ${op} (${r})`),
-    tie('vector').map((v) => `(${v})`),
-    tie('vector').map((v) => `-(${v})`),
-    tie('vector').map((v) => `abs(${v})`),
-    tie('vector').map((v) => `label_replace(${v}, "dst", "$1", "src", "(.*)")`),
-    tie('vector').map((v) => `sort_by_label(${v}, "a", "b")`),
-    fc.tuple(tie('scalar'), tie('vector')).map(([s, v]) => `histogram_quantile(${s}, ${v})`),
-    tie('scalar').map((s) => `vector(${s})`),
-  ),
-  scalar: fc.oneof(
-    { depthSize: 'small' },
-    num,
-    fc.constantFrom('time()', 'pi()', 'step()'),
-    tie('vector').map((v) => `scalar(${v})`),
-    fc
-      .tuple(
-        tie('scalar'),
-        fc.constantFrom('+', '-', '*', '/', '^', '== bool', '> bool'),
-        tie('scalar'),
-      )
-      .map(([l, op, r]) => `(${l}) ${op} (${r})`),
-    tie('scalar').map((s) => `(${s})`),
-  ),
-  matrix: fc.oneof(
-    fc
-      .tuple(selector, durationExpr, fc.constantFrom('', ' anchored', ' smoothed'), at, offset)
-      .map(([s, d, x, a, o]) => `${s}[${d}]${x}${a}${o}`),
-    fc
-      // A subquery range must contain a digit before its colon (as in Prometheus' lexer).
-      .tuple(tie('vector'), literalDuration, fc.option(durationExpr), at, offset)
-      .map(([v, r, st, a, o]) => `(${v})[${r}:${st ?? ''}]${a}${o}`),
-  ),
-}));
+const { vector, scalar } = fc.letrec<Typed>((tieAny) => {
+  const tie = (k: keyof Typed): fc.Arbitrary<string> => tieAny(k) as fc.Arbitrary<string>;
+  return {
+    vector: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.tuple(selector, at, offset).map(([s, a, o]) => `${s}${a}${o}`),
+      fc
+        .tuple(fc.constantFrom('rate', 'increase', 'max_over_time', 'changes'), tie('matrix'))
+        .map(([f, m]) => `${f}(${m})`),
+      fc
+        .tuple(
+          fc.constantFrom('sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar'),
+          fc.constantFrom('', ' by (job)', ' without (instance, "dotted.name")', ' by ()'),
+          fc.boolean(),
+          tie('vector'),
+        )
+        .map(([op, g, after, v]) => (after ? `${op}(${v})${g}` : `${op}${g} (${v})`)),
+      fc
+        .tuple(
+          fc.constantFrom('topk', 'bottomk', 'quantile', 'limitk', 'limit_ratio'),
+          tie('scalar'),
+          tie('vector'),
+        )
+        .map(([op, p, v]) => `${op}(${p}, ${v})`),
+      fc
+        .tuple(tie('vector'), fc.constantFrom('', ' by (job)'))
+        .map(([v, g]) => `count_values${g} ("x", ${v})`),
+      fc
+        .tuple(
+          tie('vector'),
+          fc.constantFrom(
+            '+',
+            '-',
+            '*',
+            '/',
+            '%',
+            '^',
+            'atan2',
+            '==',
+            '!=',
+            '>',
+            '<=',
+            '> bool',
+            '== bool',
+          ),
+          fc.constantFrom(
+            '',
+            ' on (job)',
+            ' ignoring (instance)',
+            ' on (job) group_left ()',
+            ' on (job) group_right (le)',
+            ' fill (0)',
+            ' fill_left (1) fill_right (-2)',
+          ),
+          tie('vector'),
+        )
+        .map(([l, op, m, r]) => `(${l}) ${op}${m} (${r})`),
+      fc
+        .tuple(
+          tie('vector'),
+          fc.constantFrom('and', 'or', 'unless'),
+          fc.constantFrom('', ' on (job)'),
+          tie('vector'),
+        )
+        .map(([l, op, m, r]) => `(${l}) ${op}${m} (${r})`),
+      fc
+        .tuple(tie('scalar'), fc.constantFrom('+', '*', '>', '^'), tie('vector'))
+        .map(([l, op, r]) => `(${l}) ${op} (${r})`),
+      tie('vector').map((v) => `(${v})`),
+      tie('vector').map((v) => `-(${v})`),
+      tie('vector').map((v) => `abs(${v})`),
+      tie('vector').map((v) => `label_replace(${v}, "dst", "$1", "src", "(.*)")`),
+      tie('vector').map((v) => `sort_by_label(${v}, "a", "b")`),
+      fc.tuple(tie('scalar'), tie('vector')).map(([s, v]) => `histogram_quantile(${s}, ${v})`),
+      tie('scalar').map((s) => `vector(${s})`),
+    ),
+    scalar: fc.oneof(
+      { depthSize: 'small' },
+      num,
+      fc.constantFrom('time()', 'pi()', 'step()'),
+      tie('vector').map((v) => `scalar(${v})`),
+      fc
+        .tuple(
+          tie('scalar'),
+          fc.constantFrom('+', '-', '*', '/', '^', '== bool', '> bool'),
+          tie('scalar'),
+        )
+        .map(([l, op, r]) => `(${l}) ${op} (${r})`),
+      tie('scalar').map((s) => `(${s})`),
+    ),
+    matrix: fc.oneof(
+      fc
+        .tuple(selector, durationExpr, fc.constantFrom('', ' anchored', ' smoothed'), at, offset)
+        .map(([s, d, x, a, o]) => `${s}[${d}]${x}${a}${o}`),
+      fc
+        // A subquery range must contain a digit before its colon (as in Prometheus' lexer).
+        .tuple(tie('vector'), literalDuration, fc.option(durationExpr), at, offset)
+        .map(([v, r, st, a, o]) => `(${v})[${r}:${st ?? ''}]${a}${o}`),
+    ),
+  };
+});
 
 describe('generated queries', () => {
   it('parse and round-trip through both printers', () => {
