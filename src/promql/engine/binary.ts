@@ -67,16 +67,23 @@ function changesSchema(op: BinaryOp): boolean {
 /** Collects output points by label set, failing when a label set gets two points at one step. */
 export class OutCollector {
   private readonly byKey = new Map<string, StepSeries>();
+  private readonly byIdentity = new Map<Labels, StepSeries>();
   readonly series: StepSeries[] = [];
   constructor(private readonly n: number) {}
 
   add(labels: Labels, dropName: boolean, i: number, v: number): void {
-    const key = labels.flat.join('\xff');
-    let s = this.byKey.get(key);
+    let s = this.byIdentity.get(labels);
     if (!s) {
-      s = newStepSeries(labels, this.n, dropName);
-      this.byKey.set(key, s);
-      this.series.push(s);
+      const key = labels.flat.join('\xff');
+      s = this.byKey.get(key);
+      if (!s) {
+        s = newStepSeries(labels, this.n, dropName);
+        this.byKey.set(key, s);
+        this.series.push(s);
+      }
+      this.byIdentity.set(labels, s);
+      if (s.has[i])
+        throw new QueryExecutionError('vector cannot contain metrics with the same labelset');
     } else if (s.has[i])
       throw new QueryExecutionError('vector cannot contain metrics with the same labelset');
     s.vs[i] = v;
@@ -237,49 +244,92 @@ function vectorVector(
   const swap = m.card === 'one-to-many';
   const many = swap ? rhsIn.series : lhsIn.series;
   const one = swap ? lhsIn.series : rhsIn.series;
-  const manySig = many.map((s) => signature(s.labels, m));
-  const oneSig = one.map((s) => signature(s.labels, m));
+  // Signatures become small integers once, so each step works on typed arrays.
+  const ordinals = new Map<string, number>();
+  const ordOf = (l: Labels): number => {
+    const sig = signature(l, m);
+    let o = ordinals.get(sig);
+    if (o === undefined) {
+      o = ordinals.size;
+      ordinals.set(sig, o);
+    }
+    return o;
+  };
+  const manyOrd = Int32Array.from(many, (s) => ordOf(s.labels));
+  const oneOrd = Int32Array.from(one, (s) => ordOf(s.labels));
+  const nSigs = ordinals.size;
   const cmp = isComparison(e.op);
   const col = new OutCollector(n);
-  const resultCache = new Map<string, Labels>();
   const lb = new LabelsBuilder();
   const dropNow = changesSchema(e.op) || (e.returnBool && !ev.ctx.opts.delayedNameRemoval);
-  const resultLabels = (l: Labels, r: Labels, key: string): Labels => {
-    let res = resultCache.get(key);
-    if (res) return res;
+  const keepOn = new Set(m.labels);
+  const computeLabels = (l: Labels, r: Labels): Labels => {
     lb.reset(l);
-    if (dropNow) for (const n of METADATA_LABELS) lb.del(n);
+    if (dropNow) for (const name of METADATA_LABELS) lb.del(name);
     if (m.card === 'one-to-one') {
-      if (m.on) {
-        const keep = new Set(m.labels);
+      if (m.on)
         l.forEach((name) => {
-          if (!keep.has(name)) lb.del(name);
+          if (!keepOn.has(name)) lb.del(name);
         });
-      } else for (const name of m.labels) lb.del(name);
+      else for (const name of m.labels) lb.del(name);
     }
     for (const name of m.include) {
       const v = r.get(name);
       if (v !== '') lb.set(name, v);
       else lb.del(name);
     }
-    res = lb.labels();
-    resultCache.set(key, res);
-    return res;
+    return lb.labels();
   };
+  // Result labels by (many index, one index); one index `one.length` stands for a filled partner.
+  const pairCache = new Map<number, Labels>();
+  const fillManyCache = new Map<number, Labels>();
+  const stride = one.length + 1;
   // Fill values for a missing partner on the many side and on the one side (Prometheus applies
   // `fill_right` to the side opposite the driving side, also when group_right swaps them).
   const fillOne = m.fill?.rhs;
   const fillMany = m.fill?.lhs;
-  const oneAt = new Map<string, number>();
-  const matched = new Map<string, Set<string> | true>();
+  const oneAt = new Int32Array(nSigs).fill(-1);
+  const touched: number[] = [];
+  const matchedStep = new Int32Array(nSigs).fill(-1);
+  const matchedSets = m.card === 'one-to-one' ? undefined : new Map<number, Set<Labels>>();
+  let step = 0;
+  const doOp = (labels: Labels, lv: number, rv: number, ord: number): void => {
+    let res = arith(e.op, lv, rv);
+    let keep = true;
+    if (cmp) {
+      keep = res === 1;
+      if (!e.returnBool) res = lv;
+    }
+    if (!matchedSets) {
+      if (matchedStep[ord] === step)
+        throw new QueryExecutionError(
+          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+        );
+    } else {
+      let set = matchedSets.get(ord);
+      if (matchedStep[ord] !== step || !set) {
+        set = new Set<Labels>();
+        matchedSets.set(ord, set);
+      }
+      if (set.has(labels))
+        throw new QueryExecutionError(
+          'multiple matches for labels: grouping labels must ensure unique matches',
+        );
+      set.add(labels);
+    }
+    matchedStep[ord] = step;
+    if (!keep && !e.returnBool) return;
+    col.add(labels, e.returnBool, step, res);
+  };
   for (let i = 0; i < n; i++) {
-    oneAt.clear();
-    matched.clear();
+    step = i;
+    for (const o of touched) oneAt[o] = -1;
+    touched.length = 0;
     for (let k = 0; k < one.length; k++) {
       if (!one[k]!.has[i]) continue;
-      const sig = oneSig[k]!;
-      const prev = oneAt.get(sig);
-      if (prev !== undefined) {
+      const ord = oneOrd[k]!;
+      const prev = oneAt[ord]!;
+      if (prev >= 0) {
         let d1 = promLabelString(one[k]!.labels);
         let d2 = promLabelString(one[prev]!.labels);
         if (d1 > d2) [d1, d2] = [d2, d1];
@@ -287,72 +337,50 @@ function vectorVector(
           `found duplicate series for the match group ${promLabelString(matchLabels(one[k]!.labels, m))} on the ${swap ? 'left' : 'right'} hand-side of the operation: [${d1}, ${d2}];many-to-many matching not allowed: matching labels must be unique on one side`,
         );
       }
-      oneAt.set(sig, k);
+      oneAt[ord] = k;
+      touched.push(ord);
     }
     let manyPresent = false;
-    for (const ms of many) if (ms.has[i]) manyPresent = true;
-    if (!manyPresent && oneAt.size === 0) continue;
-    if ((!manyPresent || oneAt.size === 0) && fillMany === undefined && fillOne === undefined)
+    for (const ms of many)
+      if (ms.has[i]) {
+        manyPresent = true;
+        break;
+      }
+    if (!manyPresent && touched.length === 0) continue;
+    if ((!manyPresent || touched.length === 0) && fillMany === undefined && fillOne === undefined)
       continue;
-    // ml/ol: labels of the many/one side; mv/ov: their values; key caches result labels.
-    const doOp = (
-      ml: Labels,
-      mv: number,
-      ol: Labels,
-      ov: number,
-      sig: string,
-      key: string,
-    ): void => {
-      const lv = swap ? ov : mv;
-      const rv = swap ? mv : ov;
-      let res = arith(e.op, lv, rv);
-      let keep = true;
-      if (cmp) {
-        keep = res === 1;
-        if (!e.returnBool) res = lv;
-      }
-      const labels = resultLabels(ml, ol, key);
-      if (m.card === 'one-to-one') {
-        if (matched.has(sig))
-          throw new QueryExecutionError(
-            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
-          );
-        matched.set(sig, true);
-      } else {
-        let set = matched.get(sig);
-        if (set === undefined || set === true) {
-          set = new Set<string>();
-          matched.set(sig, set);
-        }
-        const lk = labels.flat.join('\xff');
-        if (set.has(lk))
-          throw new QueryExecutionError(
-            'multiple matches for labels: grouping labels must ensure unique matches',
-          );
-        set.add(lk);
-      }
-      if (!keep && !e.returnBool) return;
-      col.add(labels, e.returnBool, i, res);
-    };
     for (let k = 0; k < many.length; k++) {
       const ms = many[k]!;
       if (!ms.has[i]) continue;
-      const sig = manySig[k]!;
-      const ok = oneAt.get(sig);
-      if (ok !== undefined) {
+      const ord = manyOrd[k]!;
+      const ok = oneAt[ord]!;
+      const mv = ms.vs[i]!;
+      if (ok >= 0) {
         const os = one[ok]!;
-        doOp(ms.labels, ms.vs[i]!, os.labels, os.vs[i]!, sig, `${k}:${ok}`);
+        const key = k * stride + ok;
+        let labels = pairCache.get(key);
+        if (!labels) pairCache.set(key, (labels = computeLabels(ms.labels, os.labels)));
+        const ov = os.vs[i]!;
+        doOp(labels, swap ? ov : mv, swap ? mv : ov, ord);
       } else if (fillOne !== undefined) {
-        doOp(ms.labels, ms.vs[i]!, matchLabels(ms.labels, m), fillOne, sig, `${k}:fill`);
+        const key = k * stride + one.length;
+        let labels = pairCache.get(key);
+        if (!labels)
+          pairCache.set(key, (labels = computeLabels(ms.labels, matchLabels(ms.labels, m))));
+        doOp(labels, swap ? fillOne : mv, swap ? mv : fillOne, ord);
       }
     }
     if (fillMany !== undefined) {
       for (let k = 0; k < one.length; k++) {
         const os = one[k]!;
         if (!os.has[i]) continue;
-        const sig = oneSig[k]!;
-        if (matched.has(sig)) continue;
-        doOp(matchLabels(os.labels, m), fillMany, os.labels, os.vs[i]!, sig, `fill:${k}`);
+        const ord = oneOrd[k]!;
+        if (matchedStep[ord] === i) continue;
+        let labels = fillManyCache.get(k);
+        if (!labels)
+          fillManyCache.set(k, (labels = computeLabels(matchLabels(os.labels, m), os.labels)));
+        const ov = os.vs[i]!;
+        doOp(labels, swap ? ov : fillMany, swap ? fillMany : ov, ord);
       }
     }
   }
