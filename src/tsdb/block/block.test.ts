@@ -288,6 +288,37 @@ describe('writeBlock input handling', () => {
     }
   });
 
+  it('spreads chunks over several segment files', async () => {
+    const dir = await tempDir('block-segments');
+    try {
+      const series = generateSeries({
+        numSeries: 40,
+        samplesPerSeries: 300,
+        startT: 0,
+        stepMs: 1000,
+        seed: 8,
+      });
+      const meta = await writeBlock(dir, sourceOf(series), 0, 300_000, { segmentSize: 8192 });
+      const b = await Block.open(path.join(dir, meta.ulid));
+      const segments = await readdir(path.join(b.dir, 'chunks'));
+      assert.ok(segments.length > 3, `${segments.length} segments`);
+      assert.equal(segments[1], '000002');
+      const q = await b.querier(0, 300_000);
+      const ms = [new Matcher('=~', 'job', '.+')];
+      assert.deepEqual(
+        drain(await q.select(true, undefined, ms)),
+        expected(series, ms, 0, 300_000),
+      );
+      const src = await b.chunkSource();
+      let n = 0;
+      while (src.next()) n += src.chunks().length;
+      assert.equal(n, meta.stats.numChunks);
+      await b.close();
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
   it('writes and reads an empty block', async () => {
     const dir = await tempDir('block-empty');
     try {
