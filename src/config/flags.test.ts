@@ -93,7 +93,7 @@ describe('serverFlagsFrom', () => {
     assert.equal(f.retentionTimeMs, 15 * 24 * 3600 * 1000);
     assert.equal(f.retentionSizeBytes, 0);
     assert.equal(f.enableAdminApi, true);
-    assert.equal(f.walFsync, 'commit');
+    assert.equal(f.walFsync, 'never');
     assert.equal(f.logLevel, 'info');
     assert.equal(f.logFormat, 'logfmt');
     assert.equal(f.lookbackDeltaMs, 300_000);
@@ -113,7 +113,7 @@ describe('serverFlagsFrom', () => {
           '--storage.tsdb.retention.time',
           '1d',
           '--log.format=json',
-          '--storage.tsdb.wal-fsync=never',
+          '--storage.tsdb.wal-fsync=commit',
         ],
         SERVER_FLAGS,
       ),
@@ -122,7 +122,7 @@ describe('serverFlagsFrom', () => {
     assert.equal(f.retentionSizeBytes, 512 * 1024 * 1024);
     assert.equal(f.retentionTimeMs, 86_400_000);
     assert.equal(f.logFormat, 'json');
-    assert.equal(f.walFsync, 'never');
+    assert.equal(f.walFsync, 'commit');
   });
 
   it('turns the admin API off by default on non-loopback addresses', () => {

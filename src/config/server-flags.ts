@@ -65,8 +65,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   {
     name: 'storage.tsdb.wal-fsync',
     kind: 'enum',
-    help: 'When a write is acknowledged: commit = after the write-ahead log is fsynced (survives power loss; concurrent writes share one fsync), never = after the operating system has the data (survives a crash of the process, not of the machine).',
-    default: 'commit',
+    help: 'When a write is acknowledged: never = once the operating system has the data (survives a crash of the process, not of the machine; like Prometheus), commit = after the write-ahead log is fsynced (survives power loss; concurrent writes share one fsync).',
+    default: 'never',
     choices: ['commit', 'never'],
     placeholder: 'POLICY',
   },
