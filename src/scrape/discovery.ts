@@ -6,6 +6,7 @@ import { Labels } from '../model/index.js';
 import { expandGlob, parseTargetGroups, type SDConfig, type TargetGroup } from '../config/index.js';
 import type { Logger } from '../util/index.js';
 import { HTTPClient } from './client.js';
+import { KubernetesDiscoverer } from './kubernetes/discoverer.js';
 
 /**
  * A running service discovery: it reports the complete current list of target groups each time
@@ -31,8 +32,7 @@ export function newDiscoverer(sd: SDConfig, logger: Logger): Discoverer | undefi
     case 'dns':
       return new DNSDiscoverer(sd, logger);
     case 'kubernetes':
-      logger.warn('kubernetes_sd_configs is not supported yet; its targets are not scraped');
-      return undefined;
+      return new KubernetesDiscoverer(sd, logger);
   }
 }
 
