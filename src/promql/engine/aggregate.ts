@@ -5,6 +5,7 @@ import { OutCollector } from './binary.js';
 import { QueryExecutionError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { goF, goG } from './gofmt.js';
+import { ratioOffset } from './xxhash.js';
 import { Kahan, quantileOfSorted, sortNaNFirst } from './mathutil.js';
 import { newStepSeries, type StepSeries, type VectorValue } from './value.js';
 
@@ -245,7 +246,20 @@ function aggregateK(
   if (e.op === 'limit_ratio') {
     if (max === 0 && min === 0) return { kind: 'vector', series: [], ordered: false };
     if (nan) throw new QueryExecutionError('Ratio value is NaN');
-    throw new QueryExecutionError('limit_ratio is not supported');
+    const pos = e.param!.posRange;
+    if (max > 1)
+      ev.ctx.annotate(
+        'warning',
+        `ratio value should be between -1 and 1, got ${goG(max)}, capping to 1`,
+        pos,
+      );
+    if (min < -1)
+      ev.ctx.annotate(
+        'warning',
+        `ratio value should be between -1 and 1, got ${goG(min)}, capping to -1`,
+        pos,
+      );
+    return limitRatio(n, input, param);
   }
   if (!(max >= 1)) {
     if (!nan) return { kind: 'vector', series: [], ordered: false };
@@ -333,4 +347,22 @@ function isValidUtf8LabelName(s: string): boolean {
     !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')) &&
     !s.includes('\ufffd')
   );
+}
+
+/** `limit_ratio(r, v)`: keeps the series whose label hash falls in the sampled fraction. */
+function limitRatio(n: number, input: StepSeries[], param: Float64Array): VectorValue {
+  const col = new OutCollector(n);
+  const offsets = input.map((s) => ratioOffset(s.labels));
+  for (let i = 0; i < n; i++) {
+    const r = Math.max(-1, Math.min(1, param[i]!));
+    if (r === 0) continue;
+    for (let k = 0; k < input.length; k++) {
+      const s = input[k]!;
+      if (!s.has[i]) continue;
+      const off = offsets[k]!;
+      if ((r >= 0 && off < r) || (r < 0 && off >= 1 + r))
+        col.add(s.labels, s.dropName, i, s.vs[i]!);
+    }
+  }
+  return { kind: 'vector', series: col.series, ordered: false };
 }

@@ -27,6 +27,7 @@ const SUPPORTED_FEATURES = new Set([
   'experimental_function:ts_of_max_over_time',
   'experimental_function:ts_of_min_over_time',
   'experimental_function:limitk',
+  'experimental_function:limit_ratio',
   'experimental_function:start',
   'experimental_function:end',
   'experimental_function:range',
