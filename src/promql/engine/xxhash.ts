@@ -84,5 +84,6 @@ export function prometheusLabelsHash(l: Labels): bigint {
 
 /** The sampling offset in [0, 1] that `limit_ratio` compares with its ratio. */
 export function ratioOffset(l: Labels): number {
-  return Number(prometheusLabelsHash(l)) / 18446744073709551615;
+  // float64(math.MaxUint64) rounds to exactly 2^64.
+  return Number(prometheusLabelsHash(l)) / 2 ** 64;
 }
