@@ -186,8 +186,10 @@ describe('deep nesting', () => {
     });
   }
 
-  it('moderate nesting still parses', () => {
-    const q = '('.repeat(200) + 'x' + ')'.repeat(200) + ' + 1'.repeat(200);
+  it('moderate nesting still parses, prints and type-checks', () => {
+    const q = '('.repeat(450) + 'x' + ')'.repeat(450) + ' or y'.repeat(500);
     assert.equal(exprToString(parseExpr(q)), q);
+    const neg = '-'.repeat(450) + 'x';
+    assert.equal(exprToString(parseExpr(neg)), neg);
   });
 });

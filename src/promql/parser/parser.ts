@@ -22,7 +22,7 @@ import { isAggregatorKind, isPreprocessorKind, type Token, type TokenKind } from
 import { applyAt, applyExtendedRange, applyOffset, makeMatrix, makeSubquery } from './modifiers.js';
 import { parseBinaryModifiers, parseGroupingLabels, type RawMatching } from './grouping.js';
 import { METRIC_NAME_LABEL, newMatcher, parseLabelMatchers, unquoteToken } from './selectors.js';
-import { MAX_NESTING, tokenRange, TokenStream } from './tokens.js';
+import { MAX_TREE_DEPTH, tokenRange, TokenStream } from './tokens.js';
 
 /** Options of the parser; experimental syntax is off unless enabled, like in Prometheus. */
 export interface ParseOptions {
@@ -143,12 +143,12 @@ export class Parser {
     return sel;
   }
 
-  /** Records the tree depth of a new node and rejects trees deeper than MAX_NESTING. */
+  /** Records the tree depth of a new node and rejects trees deeper than MAX_TREE_DEPTH. */
   private node<T extends Expr>(n: T, ...kids: Expr[]): T {
     let d = 0;
     for (const k of kids) d = Math.max(d, this.depth.get(k) ?? 0);
-    if (d + 1 > MAX_NESTING) {
-      this.ts.fail(n.posRange, `expression nested too deeply (more than ${MAX_NESTING} levels)`);
+    if (d + 1 > MAX_TREE_DEPTH) {
+      this.ts.fail(n.posRange, `expression nested too deeply (more than ${MAX_TREE_DEPTH} levels)`);
     }
     this.depth.set(n, d + 1);
     return n;
@@ -203,15 +203,13 @@ export class Parser {
     if (t.kind !== '+' && t.kind !== '-') return this.parsePostfix(this.parsePrimary());
     this.ts.next();
     const op = t.kind;
-    return this.ts.nested(() => {
-      const operand = this.parseBinary(POW_PRECEDENCE);
-      const posRange = { start: t.pos, end: operand.posRange.end };
-      if (operand.type === 'NumberLiteral') {
-        const value = op === '-' ? -operand.value : operand.value;
-        return { ...operand, value, posRange };
-      }
-      return this.node({ type: 'UnaryExpr', op, expr: operand, posRange }, operand);
-    });
+    const operand = this.parseBinary(POW_PRECEDENCE);
+    const posRange = { start: t.pos, end: operand.posRange.end };
+    if (operand.type === 'NumberLiteral') {
+      const value = op === '-' ? -operand.value : operand.value;
+      return { ...operand, value, posRange };
+    }
+    return this.node({ type: 'UnaryExpr', op, expr: operand, posRange }, operand);
   }
 
   private parsePrimary(): Expr {
@@ -246,14 +244,12 @@ export class Parser {
 
   private parseParen(): Expr {
     const open = this.ts.next();
-    return this.ts.nested(() => {
-      const inner = this.parseBinary(0);
-      this.ts.expect(')');
-      return this.node(
-        { type: 'ParenExpr', expr: inner, posRange: { start: open.pos, end: this.ts.prevEnd } },
-        inner,
-      );
-    });
+    const inner = this.parseBinary(0);
+    this.ts.expect(')');
+    return this.node(
+      { type: 'ParenExpr', expr: inner, posRange: { start: open.pos, end: this.ts.prevEnd } },
+      inner,
+    );
   }
 
   private parseSelector(nameTok: Token | undefined): VectorSelector {
@@ -293,7 +289,7 @@ export class Parser {
 
   private parseCall(): Call {
     const nameTok = this.ts.next();
-    const args = this.ts.nested(() => this.parseArgs());
+    const args = this.parseArgs();
     const func = getFunction(nameTok.val);
     if (func === undefined) {
       return this.ts.fail(
@@ -320,7 +316,7 @@ export class Parser {
         without = modifier.kind === 'without';
       }
       if (!this.ts.at('(')) this.ts.unexpected(this.ts.peek());
-      const args = this.ts.nested(() => this.parseArgs());
+      const args = this.parseArgs();
       if (!modifier) {
         modifier = this.ts.accept('by') ?? this.ts.accept('without');
         if (modifier) {
@@ -399,8 +395,11 @@ export class Parser {
           return e;
       }
       depth++;
-      if (depth > MAX_NESTING) {
-        this.ts.fail(e.posRange, `expression nested too deeply (more than ${MAX_NESTING} levels)`);
+      if (depth > MAX_TREE_DEPTH) {
+        this.ts.fail(
+          e.posRange,
+          `expression nested too deeply (more than ${MAX_TREE_DEPTH} levels)`,
+        );
       }
       this.depth.set(e, depth);
     }

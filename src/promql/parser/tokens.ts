@@ -23,11 +23,17 @@ export interface ErrorContext {
 const TOP: ErrorContext = { context: '', expected: '' };
 
 /**
- * The deepest nesting of parentheses, calls, operators and modifiers a query may have. Deeper
- * queries are rejected with a ParseError instead of overflowing the stack of the parser, the
- * printer or the engine; real queries stay far below it.
+ * The deepest syntactic nesting (parentheses, calls, unary and right-associative operators) the
+ * parser descends into. Deeper queries are rejected with a ParseError instead of overflowing the
+ * parser's stack; real queries stay far below it.
  */
 export const MAX_NESTING = 500;
+
+/**
+ * The deepest AST a query may produce (long chains of left-associative operators count too), so
+ * that recursive consumers — type checks, printers, the engine — cannot overflow the stack.
+ */
+export const MAX_TREE_DEPTH = 1000;
 
 /** The end offset of a token. */
 export function tokenEnd(t: Token): number {
