@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Matcher } from '../../model/index.js';
 import { encodeChunks, generateSeries, type SampleSeries } from './fixtures.js';
-import { ArraySeriesChunkSource, Block, compactBlocks, writeBlock } from './index.js';
+import {
+  ArraySeriesChunkSource,
+  Block,
+  CorruptBlockError,
+  compactBlocks,
+  compactBlocksInWorker,
+  writeBlock,
+} from './index.js';
 import { drain, expected, removeDir, tempDir } from './testutil.js';
 
 const STEP = 10_000;
@@ -131,6 +138,44 @@ describe('compaction', () => {
         want.reduce((n, s) => n + s.ts.length, 0),
       );
       assert.deepEqual(await selectAll(c), want);
+      assert.equal((await readdir(dir)).filter((n) => n.includes('.tmp')).length, 0);
+    } finally {
+      for (const b of blocks) await b.close();
+      await removeDir(dir);
+    }
+  });
+
+  it('compacts on a worker thread with the same result and typed errors', async () => {
+    const dir = await tempDir('compact-worker');
+    const blocks: Block[] = [];
+    try {
+      const series = generateSeries({
+        numSeries: 20,
+        samplesPerSeries: 300,
+        startT: 0,
+        stepMs: STEP,
+        seed: 11,
+      });
+      blocks.push(await writePart(dir, series, 0, 200));
+      blocks.push(await writePart(dir, series, 150, 300));
+      await blocks[1]!.delete(0, 250 * STEP, [new Matcher('=', 'job', 'job-1')]);
+      const inMain = await Block.open(path.join(dir, (await compactBlocks(dir, blocks)).ulid));
+      blocks.push(inMain);
+      const meta = await compactBlocksInWorker(dir, blocks.slice(0, 2));
+      const inWorker = await Block.open(path.join(dir, meta.ulid));
+      blocks.push(inWorker);
+      assert.deepEqual(meta.stats, inMain.meta.stats);
+      assert.deepEqual(meta.compaction, inMain.meta.compaction);
+      assert.deepEqual(await selectAll(inWorker), await selectAll(inMain));
+      // A damaged input comes back as CorruptBlockError naming the file.
+      const seg = path.join(inMain.dir, 'chunks', '000001');
+      const buf = await readFile(seg);
+      buf[20] = buf[20]! ^ 0xff;
+      await writeFile(seg, buf);
+      await assert.rejects(
+        compactBlocksInWorker(dir, [inMain]),
+        (e: unknown) => e instanceof CorruptBlockError && e.file === 'chunks/000001',
+      );
       assert.equal((await readdir(dir)).filter((n) => n.includes('.tmp')).length, 0);
     } finally {
       for (const b of blocks) await b.close();

@@ -6,6 +6,7 @@
 export { Block, type BlockOpenOptions } from './block.js';
 export { cleanupTmpBlocks } from './cleanup.js';
 export { MergedChunkSource, compactBlocks, type CompactOptions } from './compact.js';
+export { compactBlocksInWorker } from './compact-thread.js';
 export { BlockClosedError, BlockWriteError, CorruptBlockError } from './errors.js';
 export { META_FILE, readMeta, type BlockMeta } from './meta.js';
 export { SAMPLES_PER_CHUNK } from './rechunk.js';
