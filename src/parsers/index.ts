@@ -2,3 +2,4 @@
 export * from './exposition/index.js';
 export * from './lineprotocol/index.js';
 export * from './remotewrite/index.js';
+export * from './remoteread/index.js';
