@@ -79,6 +79,12 @@ export const NO_SCALE = -1;
 export function decimalScale(v: number): number {
   if (v === 0) return 1 / v > 0 ? 0 : NO_SCALE;
   if (!Number.isFinite(v)) return NO_SCALE;
+  // A value with k ≤ 6 decimals also has 6: both divisions round the same rational m/10^k.
+  // So one test at 10^6 rejects most floats (for |v| small enough that v·10^6 stays exact).
+  if (Math.abs(v) < 9e9) {
+    const m6 = Math.round(v * 1e6);
+    if (m6 / 1e6 !== v) return NO_SCALE;
+  }
   for (let k = 0; k < POW10.length; k++) {
     const p = POW10[k]!;
     const m = Math.round(v * p);

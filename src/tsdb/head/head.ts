@@ -7,6 +7,7 @@ import { BadInputError, Labels, type Matcher } from '../../model/index.js';
 import type { Appender } from '../../storage/index.js';
 import { HeadAppender, type CommitLog } from './appender.js';
 import { MemIndex } from './memindex.js';
+import { SeriesTable } from './seriestable.js';
 import { HeadSeries, truncateResult, type ApplyResult, type ChunkCutOptions } from './series.js';
 
 /** Options of the head. */
@@ -61,7 +62,7 @@ export class Head {
   readonly cut: ChunkCutOptions;
   /** The inverted index. */
   readonly index = new MemIndex();
-  private readonly byRef = new Map<number, HeadSeries>();
+  private readonly byRef = new SeriesTable();
   private readonly byHash = new Map<number, HeadSeries | HeadSeries[]>();
   private readonly symbols = new Map<string, string>();
   private nextRef = 1;
