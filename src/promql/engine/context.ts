@@ -50,9 +50,9 @@ export class QueryContext {
   /** Throws when the query was aborted or ran out of time. */
   check(force = false): void {
     if (!force && (++this.checks & 63) !== 0) return;
-    if (this.opts.signal?.aborted) throw new QueryCanceledError('expression evaluation');
     if (Date.now() > this.opts.deadline)
       throw new QueryTimeoutError('expression evaluation', this.opts.timeoutMs);
+    if (this.opts.signal?.aborted) throw new QueryCanceledError('expression evaluation');
   }
 
   /** Accounts for `n` more samples held in memory; throws past the limit. */

@@ -10,7 +10,15 @@ import {
   type VectorMatching,
   type VectorSelector,
 } from '../parser/index.js';
-import { Engine, QueryCanceledError, QueryExecutionError, TooManySamplesError } from '../index.js';
+import {
+  BadQueryError,
+  Engine,
+  QueryCanceledError,
+  QueryExecutionError,
+  QueryTimeoutError,
+  TooManySamplesError,
+} from '../index.js';
+import type { Queryable } from '../../storage/index.js';
 
 const P = { start: 0, end: 1 };
 const MIN = 60_000;
@@ -197,6 +205,45 @@ describe('engine', () => {
       engine.instantQuery(st, sel('x'), 0, { signal: ac.signal }),
       QueryCanceledError,
     );
+  });
+
+  it('times out slow queries and queued ones', async () => {
+    const st = await storage([
+      [{ __name__: 'x' }, 1000, Array.from({ length: 1000 }, (_, i) => i)],
+    ]);
+    const slowStorage: Queryable = {
+      querier: async (mint, maxt) => {
+        await new Promise((r) => setTimeout(r, 50));
+        return st.querier(mint, maxt);
+      },
+    };
+    const quick = new Engine({ timeoutMs: 10, maxConcurrent: 1 });
+    await assert.rejects(
+      quick.instantQuery(slowStorage, sel('x'), 1000),
+      (err: unknown) =>
+        err instanceof QueryTimeoutError &&
+        err.errorType === 'timeout' &&
+        err.message.includes('--query.timeout'),
+    );
+    const blocked = quick.instantQuery(slowStorage, sel('x'), 1000);
+    const queued = quick.instantQuery(st, sel('x'), 1000);
+    await Promise.all([
+      assert.rejects(queued, QueryTimeoutError),
+      assert.rejects(blocked, QueryTimeoutError),
+    ]);
+  });
+
+  it('rejects bad range parameters as bad_data', async () => {
+    const st = await storage([]);
+    await assert.rejects(
+      engine.rangeQuery(st, sel('x'), 0, 1000, 0),
+      (err: unknown) => err instanceof BadQueryError && err.errorType === 'bad_data',
+    );
+    await assert.rejects(
+      engine.rangeQuery(st, 'x[5m]', 0, 1000, 10),
+      /invalid expression type "range vector" for range query/,
+    );
+    await assert.rejects(engine.instantQuery(st, 'sum(', 0), BadQueryError);
   });
 
   it('queues queries beyond maxConcurrent', async () => {

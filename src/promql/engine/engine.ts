@@ -4,7 +4,13 @@ import { Labels } from '../../model/index.js';
 import type { Queryable } from '../../storage/index.js';
 import { DurationError, exprType, resolveDurations, type Expr } from '../parser/index.js';
 import { QueryContext } from './context.js';
-import { BadQueryError, QueryCanceledError, QueryError, QueryExecutionError } from './errors.js';
+import {
+  BadQueryError,
+  QueryCanceledError,
+  QueryError,
+  QueryExecutionError,
+  QueryTimeoutError,
+} from './errors.js';
 import { Evaluator } from './evaluator.js';
 import { ConcurrencyGate } from './gate.js';
 import { parseQuery } from './parse.js';
@@ -53,10 +59,13 @@ export class Engine {
     opts?: QueryOptions,
   ): Promise<QueryResult> {
     if (!(stepMs > 0))
-      throw new BadQueryError(
-        'zero or negative query resolution step widths are not accepted. Try a positive integer',
+      return Promise.reject(
+        new BadQueryError(
+          'zero or negative query resolution step widths are not accepted. Try a positive integer',
+        ),
       );
-    if (endMs < startMs) throw new BadQueryError('end timestamp must not be before start time');
+    if (endMs < startMs)
+      return Promise.reject(new BadQueryError('end timestamp must not be before start time'));
     return this.run(q, expr, startMs, endMs, stepMs, opts ?? {});
   }
 
@@ -84,7 +93,28 @@ export class Engine {
       throw new BadQueryError(
         `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
       );
-    const release = await this.gate.acquire(opts.signal);
+    // The timeout covers waiting in the queue and evaluation; the timer also aborts storage calls.
+    const deadline = Date.now() + this.opts.timeoutMs;
+    const timer = new AbortController();
+    const handle = setTimeout(() => {
+      timer.abort();
+    }, this.opts.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
+    const failure = (err: unknown, where: string): QueryError => {
+      if (opts.signal?.aborted) return new QueryCanceledError(where);
+      if (timer.signal.aborted || Date.now() > deadline)
+        return new QueryTimeoutError(where, this.opts.timeoutMs);
+      if (err instanceof QueryError) return err;
+      const msg = err instanceof Error ? err.message : String(err);
+      return new QueryExecutionError(msg, { cause: err });
+    };
+    let release: () => void;
+    try {
+      release = await this.gate.acquire(signal);
+    } catch (err) {
+      clearTimeout(handle);
+      throw failure(err, 'queue');
+    }
     const t0 = performance.now();
     try {
       const lookbackMs = opts.lookbackDeltaMs ?? this.opts.lookbackDeltaMs;
@@ -100,8 +130,8 @@ export class Engine {
           lookbackMs,
           maxSamples: this.opts.maxSamples,
           timeoutMs: this.opts.timeoutMs,
-          deadline: Date.now() + this.opts.timeoutMs,
-          signal: opts.signal,
+          deadline,
+          signal,
           delayedNameRemoval: this.opts.enableDelayedNameRemoval,
           defaultSubqueryStepMs: this.opts.defaultSubqueryStepMs,
           queryText: text,
@@ -126,11 +156,11 @@ export class Engine {
         querier.close();
       }
     } catch (err) {
-      if (err instanceof QueryError) throw err;
-      if (opts.signal?.aborted) throw new QueryCanceledError('expression evaluation');
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new QueryExecutionError(msg, { cause: err });
+      // Limits and bad input keep their own error; interrupted work becomes timeout/cancel.
+      if (err instanceof QueryError && !(err instanceof QueryCanceledError)) throw err;
+      throw failure(err, 'expression evaluation');
     } finally {
+      clearTimeout(handle);
       release();
     }
   }
