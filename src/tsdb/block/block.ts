@@ -14,6 +14,7 @@ import { readMeta, type BlockMeta } from './meta.js';
 import { BlockQuerier, type BlockAccess } from './querier.js';
 import { CHUNK_META_FIELDS } from './series.js';
 import { BlockChunkSource } from './source.js';
+import { verifyBlock, type BlockVerifyReport } from './verify.js';
 import {
   TOMBSTONES_FILE,
   addInterval,
@@ -161,6 +162,14 @@ export class Block implements BlockAccess {
     this.tombstonesSize = await writeTombstones(this.dir, next);
     this.ts = next;
     this.logger.info('deleted series samples', { series: changed, mint: lo, maxt: hi });
+  }
+
+  /**
+   * Reads the whole block and checks every checksum, decodes every chunk and compares the
+   * counts with meta.json (for `tsdb verify`-style checks); throws `CorruptBlockError`.
+   */
+  verify(): Promise<BlockVerifyReport> {
+    return this.run('verify block', () => verifyBlock(this.meta, this.ir, this.cr));
   }
 
   /** Waits for running reads and deletions, then closes all files. Idempotent. */

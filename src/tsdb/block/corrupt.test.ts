@@ -75,6 +75,27 @@ describe('corruption detection', () => {
     await queryAll(await freshBlock());
   });
 
+  it('verifies a whole block', async () => {
+    let dir = await freshBlock();
+    let b = await Block.open(dir);
+    assert.deepEqual(await b.verify(), { numSeries: 20, numChunks: 40, numSamples: 4000 });
+    await b.close();
+    // Wrong counts in meta.json.
+    const metaPath = path.join(dir, 'meta.json');
+    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as { stats: { numSamples: number } };
+    meta.stats.numSamples++;
+    await writeFile(metaPath, JSON.stringify(meta));
+    b = await Block.open(dir);
+    await assert.rejects(b.verify(), isCorrupt('meta.json'));
+    await b.close();
+    // A damaged chunk in the last series, which a query of other series would not read.
+    dir = await freshBlock();
+    await flipByte(path.join(dir, 'chunks', '000001'), -3);
+    b = await Block.open(dir);
+    await assert.rejects(b.verify(), isCorrupt('chunks/000001'));
+    await b.close();
+  });
+
   it('detects a broken meta.json', async () => {
     const dir = await freshBlock();
     await writeFile(path.join(dir, 'meta.json'), '{"ulid": 1');

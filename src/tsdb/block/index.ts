@@ -17,4 +17,5 @@ export {
   type SeriesChunkSource,
 } from './source.js';
 export { isULID, newULID } from './ulid.js';
+export type { BlockVerifyReport } from './verify.js';
 export { TMP_BLOCK_SUFFIX, writeBlock, type WriteBlockOptions } from './write.js';
