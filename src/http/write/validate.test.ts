@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidSeriesError, validatedLabels } from './validate.js';
-import { SeriesCache } from './series-cache.js';
 import { Labels } from '../../model/index.js';
 
 function check(flat: string[]): Labels {
@@ -45,30 +44,4 @@ describe('validatedLabels', () => {
       );
     });
   }
-});
-
-describe('SeriesCache', () => {
-  it('keeps recent entries within capacity', () => {
-    const c = new SeriesCache(4);
-    const l = Labels.fromRecord({ __name__: 'x' });
-    for (let i = 0; i < 10; i++) c.set(`k${i}`, { labels: l, ref: i + 1 });
-    assert.ok(c.size <= 4);
-    assert.equal(c.get('k9')?.ref, 10);
-    assert.equal(c.get('k8')?.ref, 9);
-    assert.equal(c.get('k0'), undefined);
-  });
-
-  it('promotes hits from the previous generation', () => {
-    const c = new SeriesCache(4);
-    const l = Labels.fromRecord({ __name__: 'x' });
-    c.set('a', { labels: l, ref: 1 });
-    c.set('b', { labels: l, ref: 2 });
-    c.set('c', { labels: l, ref: 3 }); // rotates: a, b are the previous generation
-    assert.equal(c.get('a')?.ref, 1); // promoted
-    c.set('d', { labels: l, ref: 4 }); // rotates again: b is dropped, a survives
-    assert.equal(c.get('a')?.ref, 1);
-    assert.equal(c.get('b'), undefined);
-    c.clear();
-    assert.equal(c.size, 0);
-  });
 });
