@@ -29,7 +29,7 @@ class Checker {
 
   constructor(
     private readonly ts: TokenStream,
-    private readonly raw: WeakMap<BinaryExpr, RawMatching>,
+    private readonly raw: ReadonlyMap<BinaryExpr, RawMatching>,
   ) {}
 
   private fail(r: PosRange, msg: string): never {
@@ -237,6 +237,10 @@ class Checker {
 }
 
 /** Type-checks a parsed expression; throws ParseError at the first problem. */
-export function checkExpr(e: Expr, ts: TokenStream, raw: WeakMap<BinaryExpr, RawMatching>): void {
+export function checkExpr(
+  e: Expr,
+  ts: TokenStream,
+  raw: ReadonlyMap<BinaryExpr, RawMatching>,
+): void {
   new Checker(ts, raw).check(e);
 }

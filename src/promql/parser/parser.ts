@@ -108,8 +108,8 @@ function canStartExpr(t: Token): boolean {
 export class Parser {
   readonly ts: TokenStream;
   private readonly durations: DurationParser;
-  private readonly rawMatching = new WeakMap<BinaryExpr, RawMatching>();
-  private readonly depth = new WeakMap<Expr, number>();
+  private readonly rawMatching = new Map<BinaryExpr, RawMatching>();
+  private readonly depth = new Map<Expr, number>();
 
   constructor(
     query: string,
