@@ -1,33 +1,6 @@
-import { ProtoDecodeError } from './errors.js';
+import { FieldReader, type FieldTable } from './fields.js';
+import type { DecodeOptions } from './options.js';
 import { WriteRequestRows } from './rows.js';
-import { WireStrings, defaultWireStringsOptions, type WireStringsOptions } from './strings.js';
-import { VarintReader } from './varint.js';
-
-/** Limits and tuning of the remote-write decoder. Every limit has a name used in errors. */
-export interface DecodeOptions extends WireStringsOptions {
-  /** Most labels one series may carry. */
-  maxLabelsPerSeries: number;
-  /** Longest label name in bytes. */
-  maxLabelNameBytes: number;
-  /** Longest label value in bytes. */
-  maxLabelValueBytes: number;
-  /** Longest metadata string (family name, help, unit) in bytes. */
-  maxMetadataTextBytes: number;
-}
-
-/**
- * Default limits: far above what real senders produce (Prometheus itself has no limits here), low
- * enough that a hostile request cannot make one label or series hold megabytes.
- */
-export function defaultDecodeOptions(): DecodeOptions {
-  return {
-    ...defaultWireStringsOptions(),
-    maxLabelsPerSeries: 512,
-    maxLabelNameBytes: 1024,
-    maxLabelValueBytes: 64 * 1024,
-    maxMetadataTextBytes: 64 * 1024,
-  };
-}
 
 // Tags (field number << 3 | wire type) of the fields the decoder reads.
 const TAG_WRITE_TIMESERIES = (1 << 3) | 2;
@@ -45,11 +18,6 @@ const TAG_META_FAMILY = (2 << 3) | 2;
 const TAG_META_HELP = (4 << 3) | 2;
 const TAG_META_UNIT = (5 << 3) | 2;
 
-/**
- * Known fields per message as `[name, wire type]` by field number, used to tell a wrong wire type
- * of a known field (an error) from an unknown field (skipped).
- */
-type FieldTable = readonly (readonly [string, number] | undefined)[];
 const WRITE_FIELDS: FieldTable = [undefined, ['timeseries', 2], undefined, ['metadata', 2]];
 const SERIES_FIELDS: FieldTable = [
   undefined,
@@ -81,25 +49,9 @@ const META_FIELDS: FieldTable = [
  * The decoder keeps a string cache across requests; one instance per isolate (or worker) is
  * enough and it must not be used re-entrantly.
  */
-export class WriteRequestDecoder extends VarintReader {
-  private readonly strings: WireStrings;
-  private readonly opts: DecodeOptions;
-  // Error context: which message and field is being decoded (used only to build messages).
-  private top = '';
-  private topIdx = 0;
-  private mid = '';
-  private midIdx = 0;
-  private leaf = '';
-
+export class WriteRequestDecoder extends FieldReader {
   constructor(options: Partial<DecodeOptions> = {}) {
-    super();
-    this.opts = { ...defaultDecodeOptions(), ...options };
-    this.strings = new WireStrings(this.opts);
-  }
-
-  /** String cache hits and misses since the decoder was made (for benchmarks). */
-  internStats(): { hits: number; misses: number } {
-    return { hits: this.strings.hits, misses: this.strings.misses };
+    super(options);
   }
 
   /**
@@ -257,42 +209,6 @@ export class WriteRequestDecoder extends VarintReader {
       }
     }
     rows.addMetadataCode(code, family, help, unit);
-  }
-
-  private readString(end: number, max: number, setting: string): string {
-    const at = this.pos;
-    const len = this.readLength(end);
-    if (len > max) throw this.fail(at, `${len} bytes is more than ${max} bytes`, setting);
-    const start = this.pos;
-    this.pos = start + len;
-    const s = this.strings.read(this.buf, start, start + len);
-    if (s === undefined) throw this.fail(start, 'invalid UTF-8');
-    return s;
-  }
-
-  /** Skips an unknown field, or fails when a known field has the wrong wire type. */
-  private skipField(tag: number, at: number, end: number, known: FieldTable): void {
-    const field = tag >>> 3;
-    const wire = tag & 7;
-    const def = known[field];
-    if (def !== undefined) {
-      this.leaf = def[0];
-      throw this.fail(at, `wrong wire type ${wire} for field ${field} (expected ${def[1]})`);
-    }
-    this.leaf = `field ${field}`;
-    this.skip(wire, at, end);
-  }
-
-  protected override fail(offset: number, reason: string, setting?: string): ProtoDecodeError {
-    return new ProtoDecodeError(this.path(), offset, reason, setting);
-  }
-
-  private path(): string {
-    let p = '';
-    if (this.top !== '') p = `${this.top}[${this.topIdx}]`;
-    if (this.mid !== '') p += `.${this.mid}[${this.midIdx}]`;
-    if (this.leaf !== '') p += p === '' ? this.leaf : `.${this.leaf}`;
-    return p;
   }
 }
 

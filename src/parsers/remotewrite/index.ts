@@ -1,18 +1,17 @@
 /**
- * Prometheus remote write 1.0: a strict protobuf decoder into reusable columnar rows, the
- * encoder, and the snappy stream layer with decompression limits.
+ * Prometheus remote write 1.0 and 2.0: strict protobuf decoders into reusable columnar rows, the
+ * encoders, and the snappy stream layer with decompression limits.
  */
-export {
-  WriteRequestDecoder,
-  decodeWriteRequest,
-  defaultDecodeOptions,
-  type DecodeOptions,
-} from './decode.js';
+export { WriteRequestDecoder, decodeWriteRequest } from './decode.js';
+export { WriteRequestV2Decoder } from './decode2.js';
+export { defaultDecodeOptions, type DecodeOptions } from './options.js';
 export { WriteRequestEncoder, encodeLabels, encodeWriteRequest } from './encode.js';
+export { WriteRequestV2Encoder, type SeriesMetadataV2 } from './encode2.js';
 export { DecodedBodyTooLargeError, ProtoDecodeError, SnappyDecodeError } from './errors.js';
 export {
   METRIC_METADATA_TYPES,
   WriteRequestRows,
+  WriteRequestV2Rows,
   metadataTypeCode,
   metadataTypeFromCode,
   type MetricMetadataType,

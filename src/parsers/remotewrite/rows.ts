@@ -182,3 +182,21 @@ export class WriteRequestRows {
     this.histogramCounts = grow(this.histogramCounts);
   }
 }
+
+/**
+ * Rows of a remote write 2.0 request: the 1.0 rows plus each sample's start (created) timestamp.
+ * Per-series metadata becomes metadata entries named after the series' `__name__`.
+ */
+export class WriteRequestV2Rows extends WriteRequestRows {
+  /** Start timestamps per sample, ms; 0 means not set (as on the wire). */
+  startTimestamps: Float64Array = new Float64Array(INITIAL_SAMPLES);
+
+  override growSamples(n: number): void {
+    super.growSamples(n);
+    if (this.startTimestamps.length < this.timestamps.length) {
+      const st = new Float64Array(this.timestamps.length);
+      st.set(this.startTimestamps.subarray(0, this.sampleCount));
+      this.startTimestamps = st;
+    }
+  }
+}
