@@ -74,8 +74,12 @@ export class BlockQuerier implements Querier {
     if (this.closed) throw new Error(`cannot ${verb}: querier is closed`);
   }
 
-  private candidates(entries: readonly SeriesEntry[], mint: number, maxt: number): Candidate[] {
-    const ts = this.b.tombstones();
+  private candidates(
+    entries: readonly SeriesEntry[],
+    ts: ReadonlyMap<number, Intervals>,
+    mint: number,
+    maxt: number,
+  ): Candidate[] {
     const out: Candidate[] = [];
     for (const e of entries) {
       const del = ts.get(e.ref) ?? [];
@@ -113,11 +117,12 @@ export class BlockQuerier implements Querier {
     c: Candidate,
     labels: Labels,
     data: readonly Uint8Array[],
+    ts: ReadonlyMap<number, Intervals>,
     mint: number,
     maxt: number,
   ): BlockSeries {
     const maxTs = c.chunks.map((k) => c.entry.chunks[k * CHUNK_META_FIELDS + 1]!);
-    const del = this.b.tombstones().get(c.entry.ref) ?? [];
+    const del = ts.get(c.entry.ref) ?? [];
     return new BlockSeries(labels, data, maxTs, mint, maxt, del);
   }
 
@@ -137,13 +142,14 @@ export class BlockQuerier implements Querier {
       const pairs = Array.from({ length: hi - lo }, (_, i) => lo + i);
       postings = intersect(postings, union(await ir.postings(pairs)));
     }
-    const cands = this.candidates(await ir.series(postings), mint, maxt);
+    const ts = this.b.tombstones();
+    const cands = this.candidates(await ir.series(postings), ts, mint, maxt);
     const data = await this.load(cands, true);
     return cands
       .filter(
         (c, i) =>
           c.sure ||
-          this.seriesOf(c, Labels.EMPTY, data[i]!, mint, maxt).iterator().next() !== 'none',
+          this.seriesOf(c, Labels.EMPTY, data[i]!, ts, mint, maxt).iterator().next() !== 'none',
       )
       .map((c) => c.entry);
   }
@@ -163,14 +169,15 @@ export class BlockQuerier implements Querier {
       const { ir } = this.b;
       const postings = await postingsForMatchers(ir, matchers);
       signal?.throwIfAborted();
-      const cands = this.candidates(await ir.series(postings), mint, maxt);
+      const ts = this.b.tombstones();
+      const cands = this.candidates(await ir.series(postings), ts, mint, maxt);
       signal?.throwIfAborted();
       const data = await this.load(cands, false);
       const labels = await ir.labelsOf(cands.map((c) => c.entry));
       const out: BlockSeries[] = [];
       const limit = hints?.limit ?? 0;
       for (let i = 0; i < cands.length && (limit <= 0 || out.length < limit); i++) {
-        const s = this.seriesOf(cands[i]!, labels[i]!, data[i]!, mint, maxt);
+        const s = this.seriesOf(cands[i]!, labels[i]!, data[i]!, ts, mint, maxt);
         if (cands[i]!.sure || s.iterator().next() !== 'none') out.push(s);
       }
       return new ListSeriesSet(out);
