@@ -3,7 +3,7 @@
  * producing dense per-series arrays. Subqueries run a child evaluator on their own step grid.
  */
 import { METADATA_LABELS } from './value.js';
-import { interpolate } from './rangefns.js';
+import { interpolate } from './extended.js';
 import { Labels, isStaleNaN } from '../../model/index.js';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/index.js';
 import { evalAggregate } from './aggregate.js';

@@ -1,21 +1,13 @@
 /** Calls of functions over range vectors: windows each series per step and runs a kernel. */
-import type { Call, VectorSelector } from '../parser/index.js';
+import type { Call } from '../parser/index.js';
 import { QueryExecutionError } from './errors.js';
 import { upperBound, type Evaluator } from './evaluator.js';
 import { goG } from './gofmt.js';
-import {
-  ANCHORED_SAFE,
-  KEEPS_NAME,
-  RANGE_KERNELS,
-  RangeFunctionError,
-  SMOOTHED_SAFE,
-  anchoredFirst,
-  extendedRate,
-  type WindowCtx,
-} from './rangefns.js';
+import { ANCHORED_SAFE, SMOOTHED_SAFE, extendedKernel } from './extended.js';
+import { KEEPS_NAME, RANGE_KERNELS, RangeFunctionError, type WindowCtx } from './rangefns.js';
 import { mergeSameLabels } from './context.js';
+import { absentLabels } from './labelfns.js';
 import { newStepSeries, type StepSeries, type VectorValue } from './value.js';
-import { Labels, LabelsBuilder } from '../../model/index.js';
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
@@ -119,7 +111,7 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
   }
   if (warnText !== '') ev.ctx.annotate('warning', warnText, call.posRange);
   if (covered) {
-    const s = newStepSeries(absentLabels(sel), n, false);
+    const s = newStepSeries(absentLabels(matrixArg), n, false);
     for (let i = 0; i < n; i++)
       if (!covered[i]) {
         s.has[i] = 1;
@@ -144,45 +136,6 @@ function checkQuantile(ev: Evaluator, call: Call, q: Float64Array): void {
         call.args[0]!.posRange,
       );
       return;
-    }
-  }
-}
-
-function absentLabels(sel: VectorSelector | undefined): Labels {
-  if (!sel) return Labels.EMPTY;
-  const b = new LabelsBuilder();
-  const has = new Set<string>();
-  for (const m of sel.matchers) {
-    if (m.name === '__name__') continue;
-    if (m.type === '=' && !has.has(m.name)) {
-      b.set(m.name, m.value);
-      has.add(m.name);
-    } else b.del(m.name);
-  }
-  return b.labels();
-}
-
-/** Kernels of anchored and smoothed windows. */
-function extendedKernel(
-  name: string,
-  ts: Float64Array,
-  vs: Float64Array,
-  lo: number,
-  hi: number,
-  ctx: WindowCtx,
-  smoothed: boolean,
-): number | undefined {
-  switch (name) {
-    case 'rate':
-      return extendedRate(ts, vs, lo, hi, ctx, smoothed, true, true);
-    case 'increase':
-      return extendedRate(ts, vs, lo, hi, ctx, smoothed, true, false);
-    case 'delta':
-      return extendedRate(ts, vs, lo, hi, ctx, smoothed, false, false);
-    default: {
-      const first = anchoredFirst(ts, lo, hi, ctx.rangeStart);
-      if (first < 0) return undefined;
-      return RANGE_KERNELS.get(name)!(ts, vs, first, hi, ctx);
     }
   }
 }
