@@ -190,6 +190,29 @@ describe('corruption detection', () => {
     );
   });
 
+  it('detects a missing chunk segment when a chunk in it is read', async () => {
+    const series = generateSeries({
+      numSeries: 20,
+      samplesPerSeries: 200,
+      startT: 0,
+      stepMs: 1000,
+      seed: 6,
+    });
+    const meta = await writeBlock(root, sourceOf(series), 0, 200_000, { segmentSize: 4096 });
+    const dir = path.join(root, meta.ulid);
+    await rm(path.join(dir, 'chunks', '000002'));
+    await assert.rejects(
+      queryAll(dir),
+      (e: unknown) => e instanceof CorruptBlockError && /segment 000002/.test(e.message),
+    );
+    const b = await Block.open(dir);
+    await assert.rejects(
+      b.verify(),
+      (e: unknown) => e instanceof CorruptBlockError && /000002/.test(e.message),
+    );
+    await b.close();
+  });
+
   it('detects damaged tombstones and missing files', async () => {
     let dir = await freshBlock();
     await flipByte(path.join(dir, 'tombstones'), -1);
