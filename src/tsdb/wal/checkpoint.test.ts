@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -172,6 +180,66 @@ describe('Wal.checkpoint', () => {
     );
     assert.deepEqual(readdirSync(dir), []);
     await w.close();
+  });
+
+  it('runs beside writes: records logged during a checkpoint are all replayed once', async () => {
+    const dir = tmp();
+    const w = await Wal.open(dir, quiet);
+    const s1 = await fill(w, 0, true);
+    const ck = w.checkpoint(
+      s1,
+      () => true,
+      () => true,
+    );
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      w.logSamples(new Uint32Array([1]), new Float64Array([1000 + i]), new Float64Array([i]), 1);
+      writes.push(w.sync());
+    }
+    await Promise.all([ck, ...writes]);
+    await w.close();
+    const seen = await collect(dir);
+    const late = seen.samples.filter((x) => Number(x.split('@')[1]) >= 1000);
+    assert.deepEqual(
+      late,
+      Array.from({ length: 20 }, (_, i) => `1@${1000 + i}`),
+    );
+    assert.equal(seen.samples.length, 100 + 20);
+  });
+
+  it('replays the readable part of a damaged checkpoint and then the segments', async () => {
+    const dir = tmp();
+    const w = await Wal.open(dir, quiet);
+    const s1 = await fill(w, 0, true);
+    await w.checkpoint(
+      s1,
+      () => true,
+      () => true,
+    );
+    await fill(w, 10, false);
+    await w.close();
+    const file = path.join(dir, 'checkpoint.00000001', '00000001');
+    const buf = readFileSync(file);
+    buf[buf.length - 5] = buf[buf.length - 5]! ^ 0xff; // inside the samples record
+    writeFileSync(file, buf);
+    const warnings: string[] = [];
+    const logger = new Logger({
+      level: 'warn',
+      format: 'json',
+      sink: { write: (l: string) => warnings.push(l) },
+    });
+    const w2 = await Wal.open(dir, { logger });
+    let samples = 0;
+    let series = 0;
+    await w2.replay((r) => {
+      if (r.kind === 'samples') samples += r.count;
+      if (r.kind === 'series') series += r.refs.length;
+    });
+    await w2.close();
+    assert.equal(series, 10); // the series record before the damage
+    assert.equal(samples, 100); // only segment 2's samples
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /checkpoint is damaged/);
   });
 });
 

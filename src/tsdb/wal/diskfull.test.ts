@@ -173,4 +173,36 @@ describe('Wal on a full disk', () => {
     await w.close();
     assert.deepEqual(await replayCopy(dir), [1, 2]);
   });
+
+  it('writes large buffers in the background and keeps them when that fails', async () => {
+    const dir = tmp();
+    const fs = new FaultInjectingFs(nodeWalFs());
+    const errors: string[] = [];
+    const logger = new Logger({
+      level: 'error',
+      format: 'json',
+      sink: { write: (l: string) => errors.push(l) },
+    });
+    const w = await Wal.open(dir, { logger, fs });
+    const n = 8192;
+    const refs = new Uint32Array(n);
+    const ts = new Float64Array(n).map((_, i) => i);
+    const vs = new Float64Array(n);
+    // About 5 MB without a sync: a background write starts on its own.
+    for (let k = 0; k < 60; k++) w.logSamples(refs.fill(k), ts, vs, n);
+    await new Promise((r) => setTimeout(r, 50));
+    await w.sync();
+    assert.ok(fs.counters.writes >= 2, `writes: ${fs.counters.writes}`);
+    fs.writeBudget = 0;
+    for (let k = 60; k < 120; k++) w.logSamples(refs.fill(k), ts, vs, n);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(errors.some((l) => /background WAL write failed/.test(l)));
+    fs.writeBudget = Infinity;
+    await w.close();
+    const got = await replayCopy(dir);
+    assert.deepEqual(
+      got,
+      Array.from({ length: 120 }, (_, k) => k),
+    );
+  });
 });

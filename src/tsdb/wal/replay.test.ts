@@ -204,6 +204,21 @@ describe('Wal replay of damaged segments', () => {
     assert.deepEqual(await replayRefs(dir, { logger: Logger.nop() }), [...range(3), 42]);
   });
 
+  it('logs a gap in segment numbers and replays on', async () => {
+    const dir = tmp();
+    const w = await Wal.open(dir, { logger: Logger.nop() });
+    for (let i = 0; i < 3; i++) {
+      w.logSamples(new Uint32Array([i]), new Float64Array([i]), new Float64Array([i]), 1);
+      await w.cut();
+    }
+    await w.close();
+    rmSync(path.join(dir, '00000002'));
+    const c = capture();
+    assert.deepEqual(await replayRefs(dir, c.opts), [0, 2]);
+    assert.equal(c.warnings.length, 1);
+    assert.match(c.warnings[0]!, /not consecutive/);
+  });
+
   it('reports replay statistics', async () => {
     const w = await Wal.open(template, { logger: Logger.nop() });
     const st = await w.replay(() => undefined);
