@@ -122,7 +122,8 @@ export class Wal {
 
   /**
    * Opens (creating when missing) the WAL in `dir`. Leftovers of an interrupted checkpoint are
-   * removed. Nothing is read or validated yet: call `replay` before writing.
+   * removed. No record is read yet: `replay` rebuilds state and repairs a torn tail; writing
+   * without a replay first validates the segments the same way (without delivering records).
    */
   static async open(dir: string, opts?: Partial<WalOptions>): Promise<Wal> {
     const o: WalOptions = { ...defaultWalOptions(), ...opts };
