@@ -21,6 +21,7 @@ import {
   type HeadStats,
   type TsdbAdmin,
 } from '../http/index.js';
+import { IngestPipeline, defaultIngestOptions } from '../ingest/index.js';
 import { Engine } from '../promql/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import type { Storage } from '../storage/index.js';
@@ -37,6 +38,7 @@ export class Kansoku {
   private storage: Storage | undefined;
   private admin: TsdbAdmin | undefined;
   private headStats: (() => HeadStats) | undefined;
+  private pipeline: IngestPipeline | undefined;
   private http: HttpServer | undefined;
   private scrape: ScrapeManager | undefined;
   private ready = false;
@@ -75,6 +77,7 @@ export class Kansoku {
       registry: this.registry,
       ready: () => this.ready,
       storage: () => (this.ready ? this.storage : undefined),
+      pipeline: () => (this.ready ? this.pipeline : undefined),
       admin: {
         enabled: this.flags.enableAdminApi,
         admin: () => (this.ready ? this.admin : undefined),
@@ -109,6 +112,14 @@ export class Kansoku {
     this.storage = opened.storage;
     this.admin = opened.admin;
     this.headStats = opened.headStats;
+    this.pipeline = new IngestPipeline(opened.storage, {
+      ...defaultIngestOptions(),
+      limits: {
+        maxLabelNames: this.flags.ingestMaxLabelNames,
+        maxLabelNameLength: this.flags.ingestMaxLabelNameLength,
+        maxLabelValueLength: this.flags.ingestMaxLabelValueLength,
+      },
+    });
     this.logger.info('storage opened', {
       path: this.flags.tsdbPath,
       duration_ms: Math.round(performance.now() - t0),

@@ -102,6 +102,9 @@ describe('serverFlagsFrom', () => {
     assert.equal(f.queryMaxConcurrency, 20);
     assert.equal(f.remoteWriteMaxBytes, 64 * 1024 ** 2);
     assert.equal(f.asText['storage.tsdb.retention.time'], '15d');
+    assert.equal(f.ingestMaxLabelNames, 64);
+    assert.equal(f.ingestMaxLabelNameLength, 256);
+    assert.equal(f.ingestMaxLabelValueLength, 4096);
   });
 
   it('converts given values', () => {
@@ -140,6 +143,13 @@ describe('serverFlagsFrom', () => {
     assert.equal(
       serverFlagsFrom(parseArgv(['--no-web.enable-admin-api'], SERVER_FLAGS)).enableAdminApi,
       false,
+    );
+  });
+
+  it('rejects negative limits', () => {
+    assert.throws(
+      () => serverFlagsFrom(parseArgv(['--ingest.max-label-names=-1'], SERVER_FLAGS)),
+      (e: unknown) => e instanceof FlagError && e.flag === '--ingest.max-label-names',
     );
   });
 

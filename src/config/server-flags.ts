@@ -42,6 +42,27 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     placeholder: 'SIZE',
   },
   {
+    name: 'ingest.max-label-names',
+    kind: 'int',
+    help: 'Most labels (the metric name included) a series pushed by line protocol or import may have; 0 means no limit.',
+    default: '64',
+    placeholder: 'N',
+  },
+  {
+    name: 'ingest.max-label-name-length',
+    kind: 'int',
+    help: 'Longest label name accepted from line protocol and imports, in characters; 0 means no limit.',
+    default: '256',
+    placeholder: 'N',
+  },
+  {
+    name: 'ingest.max-label-value-length',
+    kind: 'int',
+    help: 'Longest label value accepted from line protocol and imports, in characters; 0 means no limit.',
+    default: '4096',
+    placeholder: 'N',
+  },
+  {
     name: 'storage.tsdb.path',
     kind: 'string',
     help: 'Directory of the embedded time-series database; created when missing.',
@@ -123,6 +144,10 @@ export interface ServerFlags {
   readonly listenAddress: string;
   readonly enableAdminApi: boolean;
   readonly remoteWriteMaxBytes: number;
+  /** Label limits of the push paths (line protocol, imports); 0 means no limit. */
+  readonly ingestMaxLabelNames: number;
+  readonly ingestMaxLabelNameLength: number;
+  readonly ingestMaxLabelValueLength: number;
   readonly tsdbPath: string;
   /** Retention by time in ms; 0 means no time limit. */
   readonly retentionTimeMs: number;
@@ -160,6 +185,16 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
       );
     return n;
   };
+  const nonNegative = (name: string): number => {
+    const n = Number(text(name));
+    if (n < 0) {
+      throw new FlagError(
+        `invalid value ${JSON.stringify(text(name))} for flag '--${name}': must not be negative`,
+        `--${name}`,
+      );
+    }
+    return n;
+  };
   const asText: Record<string, string> = {};
   for (const s of SERVER_FLAGS) asText[s.name] = flagText(parsed, s) ?? '';
   asText['web.enable-admin-api'] = String(enableAdminApi);
@@ -172,6 +207,9 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
       'web.remote-write.max-body-size',
       text('web.remote-write.max-body-size'),
     ),
+    ingestMaxLabelNames: nonNegative('ingest.max-label-names'),
+    ingestMaxLabelNameLength: nonNegative('ingest.max-label-name-length'),
+    ingestMaxLabelValueLength: nonNegative('ingest.max-label-value-length'),
     tsdbPath: text('storage.tsdb.path'),
     retentionTimeMs: parseDuration(text('storage.tsdb.retention.time')),
     retentionSizeBytes: parseBytes(text('storage.tsdb.retention.size')),

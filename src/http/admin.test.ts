@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Registry } from 'prom-client';
 import type { Matcher } from '../model/index.js';
-import { Engine } from '../promql/index.js';
 import { MemStorage } from '../storage/index.js';
-import { Logger } from '../util/index.js';
 import type { TsdbAdmin } from './admin.js';
-import { HttpMetrics } from './metrics.js';
-import { buildRouter } from './routes.js';
-import { HttpServer, defaultHttpServerOptions } from './server.js';
-import { defaultRemoteWriteOptions } from './write/remote-write.js';
+import { startTestServer, type TestServer } from './testkit.js';
 
 /** Records the admin calls it receives. */
 class FakeAdmin implements TsdbAdmin {
@@ -32,46 +26,25 @@ class FakeAdmin implements TsdbAdmin {
   }
 }
 
-function serve(enabled: boolean, admin: TsdbAdmin): HttpServer {
-  const registry = new Registry();
-  const storage = new MemStorage();
-  const router = buildRouter({
-    logger: Logger.nop(),
-    registry,
-    ready: () => true,
-    storage: () => storage,
-    admin: { enabled, admin: () => admin },
-    remoteWrite: defaultRemoteWriteOptions(),
-    apiV1: {
-      engine: new Engine(),
-      buildInfo: {},
-      flags: {},
-      runtime: () => ({
-        startTime: new Date(0),
-        reloadConfigSuccess: true,
-        lastConfigTime: new Date(0),
-        corruptionCount: 0,
-        storageRetention: '15d',
-      }),
-      queryTimeoutMs: 1000,
-    },
-  });
-  return new HttpServer(defaultHttpServerOptions(router, Logger.nop(), new HttpMetrics(registry)));
+function serve(enabled: boolean, admin: TsdbAdmin): Promise<TestServer> {
+  return startTestServer(new MemStorage(), { admin: { enabled, admin: () => admin } });
 }
 
 describe('admin endpoints', () => {
   const admin = new FakeAdmin();
-  const on = serve(true, admin);
-  const off = serve(false, admin);
+  let on: TestServer;
+  let off: TestServer;
   let baseOn = '';
   let baseOff = '';
   before(async () => {
-    baseOn = `http://127.0.0.1:${(await on.listen('127.0.0.1', 0)).port}`;
-    baseOff = `http://127.0.0.1:${(await off.listen('127.0.0.1', 0)).port}`;
+    on = await serve(true, admin);
+    off = await serve(false, admin);
+    baseOn = on.base;
+    baseOff = off.base;
   });
   after(async () => {
-    await on.close(1000);
-    await off.close(1000);
+    await on.close();
+    await off.close();
   });
 
   it('snapshots, answering the directory name', async () => {

@@ -40,7 +40,8 @@ export {
 } from './router.js';
 export { buildRouter, type HttpDeps } from './routes.js';
 export { HttpServer, defaultHttpServerOptions, type HttpServerOptions } from './server.js';
-export { RemoteWriteMetrics } from './write/metrics.js';
+export { IngestCounters, RemoteWriteMetrics } from './write/metrics.js';
+export { addPushRoutes, type PushDeps } from './write/push.js';
 export {
   RemoteWriteHandler,
   SampleRejectedError,

@@ -1,12 +1,14 @@
 /** Assembles every route of the HTTP server from the program's parts. */
 import type { Registry } from 'prom-client';
+import type { IngestPipeline } from '../ingest/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
 import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addHealthRoutes, type ReadinessFn } from './health.js';
 import { Router } from './router.js';
-import { RemoteWriteMetrics } from './write/metrics.js';
+import { IngestCounters, RemoteWriteMetrics } from './write/metrics.js';
+import { addPushRoutes } from './write/push.js';
 import { RemoteWriteHandler, type RemoteWriteOptions } from './write/remote-write.js';
 
 /** What the HTTP routes need from the rest of the program; built by the composition root. */
@@ -18,6 +20,8 @@ export interface HttpDeps {
   readonly ready: ReadinessFn;
   /** The storage once open, undefined before (endpoints that need it answer 503). */
   readonly storage: () => Storage | undefined;
+  /** The ingest pipeline for push formats once storage is open, undefined before. */
+  readonly pipeline: () => IngestPipeline | undefined;
   readonly admin: AdminDeps;
   readonly remoteWrite: RemoteWriteOptions;
   /** The query, metadata and status endpoints' needs (the same `storage` function as above). */
@@ -28,13 +32,20 @@ export interface HttpDeps {
 export function buildRouter(deps: HttpDeps): Router {
   const router = new Router();
   addHealthRoutes(router, deps.ready, deps.registry);
+  const counters = new IngestCounters(deps.registry);
   const rw = new RemoteWriteHandler(
     deps.storage,
     deps.remoteWrite,
-    new RemoteWriteMetrics(deps.registry),
+    new RemoteWriteMetrics(deps.registry, counters),
     deps.logger.child({ component: 'remote_write' }),
   );
   router.post('/api/v1/write', rw.handle);
+  addPushRoutes(router, {
+    pipeline: deps.pipeline,
+    maxBodyBytes: deps.remoteWrite.maxBodyBytes,
+    maxBodySetting: deps.remoteWrite.maxBodySetting,
+    counters,
+  });
   addAdminRoutes(router, deps.admin);
   addApiV1Routes(router, { ...deps.apiV1, storage: deps.storage });
   return router;

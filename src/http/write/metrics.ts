@@ -4,6 +4,29 @@ import { Counter, type Registry } from 'prom-client';
 /** Why a remote-write request was rejected. */
 export type RejectReason = 'decode' | 'invalid_series' | 'conflict' | 'limit' | 'storage';
 
+/** Counters shared by every push path, by `source` (remote_write, influx, import_json, …). */
+export class IngestCounters {
+  /** `kansoku_ingest_samples_total{source}`: samples committed to storage. */
+  readonly samples: Counter<'source'>;
+  /** `kansoku_ingest_rejected_samples_total{source}`: samples of bad lines, not stored. */
+  readonly rejectedSamples: Counter<'source'>;
+
+  constructor(registry: Registry) {
+    this.samples = new Counter({
+      name: 'kansoku_ingest_samples_total',
+      help: 'Samples committed to storage, by ingestion path.',
+      labelNames: ['source'],
+      registers: [registry],
+    });
+    this.rejectedSamples = new Counter({
+      name: 'kansoku_ingest_rejected_samples_total',
+      help: 'Samples pushed but not stored because their line or series was invalid, by ingestion path.',
+      labelNames: ['source'],
+      registers: [registry],
+    });
+  }
+}
+
 /** Counters of the remote-write receiver. */
 export class RemoteWriteMetrics {
   /** `kansoku_ingest_samples_total{source="remote_write"}`: samples committed to storage. */
@@ -15,13 +38,8 @@ export class RemoteWriteMetrics {
   /** `kansoku_remote_write_series_cache_total{result}`: series reference cache hits and misses. */
   readonly cache: Counter<'result'>;
 
-  constructor(registry: Registry) {
-    this.samples = new Counter({
-      name: 'kansoku_ingest_samples_total',
-      help: 'Samples committed to storage, by ingestion path.',
-      labelNames: ['source'],
-      registers: [registry],
-    });
+  constructor(registry: Registry, counters: IngestCounters) {
+    this.samples = counters.samples;
     this.rejected = new Counter({
       name: 'kansoku_remote_write_requests_rejected_total',
       help: 'Remote-write requests rejected as a whole, by reason.',

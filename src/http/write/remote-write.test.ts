@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { METRIC_NAME, Matcher } from '../../model/index.js';
 import { WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
-import { Engine } from '../../promql/index.js';
 import { MemStorage, type Storage } from '../../storage/index.js';
-import { Logger } from '../../util/index.js';
-import { HttpMetrics } from '../metrics.js';
-import { buildRouter } from '../routes.js';
-import { HttpServer, defaultHttpServerOptions } from '../server.js';
+import { startTestServer, type TestServer } from '../testkit.js';
 import { defaultRemoteWriteOptions } from './remote-write.js';
 
 interface SeriesIn {
@@ -43,39 +39,21 @@ async function samplesOf(storage: Storage, name: string): Promise<[number, numbe
 describe('POST /api/v1/write', () => {
   const storage = new MemStorage();
   let ready = true;
-  const registry = new Registry();
-  const router = buildRouter({
-    logger: Logger.nop(),
-    registry,
-    ready: () => ready,
-    storage: () => (ready ? storage : undefined),
-    admin: { enabled: true, admin: () => undefined },
-    remoteWrite: { ...defaultRemoteWriteOptions(), maxBodyBytes: 4096 },
-    apiV1: {
-      engine: new Engine(),
-      buildInfo: {},
-      flags: {},
-      runtime: () => ({
-        startTime: new Date(0),
-        reloadConfigSuccess: true,
-        lastConfigTime: new Date(0),
-        corruptionCount: 0,
-        storageRetention: '15d',
-      }),
-      queryTimeoutMs: 1000,
-    },
-  });
-  const server = new HttpServer(
-    defaultHttpServerOptions(router, Logger.nop(), new HttpMetrics(registry)),
-  );
+  let server: TestServer;
+  let registry: Registry;
   let base = '';
 
   before(async () => {
-    const addr = await server.listen('127.0.0.1', 0);
-    base = `http://127.0.0.1:${addr.port}`;
+    server = await startTestServer(storage, {
+      ready: () => ready,
+      storage: () => (ready ? storage : undefined),
+      remoteWrite: { ...defaultRemoteWriteOptions(), maxBodyBytes: 4096 },
+    });
+    registry = server.registry;
+    base = server.base;
   });
   after(async () => {
-    await server.close(1000);
+    await server.close();
     await storage.close();
   });
 

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Registry } from 'prom-client';
 import { Labels } from '../../../model/index.js';
 import { Engine } from '../../../promql/index.js';
 import { MemStorage } from '../../../storage/index.js';
-import { Logger } from '../../../util/index.js';
-import { HttpMetrics } from '../../metrics.js';
-import { buildRouter } from '../../routes.js';
-import { HttpServer, defaultHttpServerOptions } from '../../server.js';
-import { defaultRemoteWriteOptions } from '../../write/remote-write.js';
+import { startTestServer, type TestServer } from '../../testkit.js';
 
 interface Envelope {
   status: string;
@@ -20,31 +15,7 @@ interface Envelope {
 
 describe('/api/v1 query, metadata and status endpoints', () => {
   const storage = new MemStorage();
-  const registry = new Registry();
-  const router = buildRouter({
-    logger: Logger.nop(),
-    registry,
-    ready: () => true,
-    storage: () => storage,
-    admin: { enabled: true, admin: () => undefined },
-    remoteWrite: defaultRemoteWriteOptions(),
-    apiV1: {
-      engine: new Engine(),
-      buildInfo: { version: '1.2.3', goVersion: 'node' },
-      flags: { 'query.timeout': '2m' },
-      runtime: () => ({
-        startTime: new Date(1000),
-        reloadConfigSuccess: true,
-        lastConfigTime: new Date(1000),
-        corruptionCount: 0,
-        storageRetention: '15d',
-      }),
-      queryTimeoutMs: 5000,
-    },
-  });
-  const server = new HttpServer(
-    defaultHttpServerOptions(router, Logger.nop(), new HttpMetrics(registry)),
-  );
+  let server: TestServer;
   let base = '';
 
   before(async () => {
@@ -59,11 +30,25 @@ describe('/api/v1 query, metadata and status endpoints', () => {
     }
     app.append(0, Labels.fromRecord({ __name__: 'up', job: 'db' }), 600_000, 1);
     await app.commit();
-    const addr = await server.listen('127.0.0.1', 0);
-    base = `http://127.0.0.1:${addr.port}`;
+    server = await startTestServer(storage, {
+      apiV1: {
+        engine: new Engine(),
+        buildInfo: { version: '1.2.3', goVersion: 'node' },
+        flags: { 'query.timeout': '2m' },
+        runtime: () => ({
+          startTime: new Date(1000),
+          reloadConfigSuccess: true,
+          lastConfigTime: new Date(1000),
+          corruptionCount: 0,
+          storageRetention: '15d',
+        }),
+        queryTimeoutMs: 5000,
+      },
+    });
+    base = server.base;
   });
   after(async () => {
-    await server.close(1000);
+    await server.close();
     await storage.close();
   });
 
