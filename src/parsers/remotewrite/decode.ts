@@ -1,4 +1,5 @@
 import { FieldReader, type FieldTable } from './fields.js';
+import { LabelRunCache } from './labelruns.js';
 import type { DecodeOptions } from './options.js';
 import { WriteRequestRows } from './rows.js';
 
@@ -50,8 +51,17 @@ const META_FIELDS: FieldTable = [
  * enough and it must not be used re-entrantly.
  */
 export class WriteRequestDecoder extends FieldReader {
+  private readonly runs: LabelRunCache | undefined;
+
   constructor(options: Partial<DecodeOptions> = {}) {
     super(options);
+    const n = this.opts.labelRunCacheEntries;
+    this.runs = n > 0 ? new LabelRunCache(n) : undefined;
+  }
+
+  /** Label-run cache hits and misses since the decoder was made (for benchmarks). */
+  labelRunStats(): { hits: number; misses: number } {
+    return { hits: this.runs?.hits ?? 0, misses: this.runs?.misses ?? 0 };
   }
 
   /**
@@ -105,6 +115,13 @@ export class WriteRequestDecoder extends FieldReader {
         this.decodeSample(rows, this.pos + len);
       } else if (tag === TAG_SERIES_LABEL) {
         this.mid = 'labels';
+        if (labels === 0 && this.runs !== undefined) {
+          const n = this.cachedLabelRun(rows, at, end);
+          if (n > 0) {
+            labels = n;
+            continue;
+          }
+        }
         this.midIdx = labels++;
         if (labels > this.opts.maxLabelsPerSeries) {
           throw this.fail(
@@ -134,6 +151,55 @@ export class WriteRequestDecoder extends FieldReader {
     rows.exemplarCount += exemplars;
     rows.histogramCount += histograms;
     rows.endSeries();
+  }
+
+  /**
+   * Handles the run of label fields starting at `at` (whose tag has been read) through the
+   * label-run cache: on a hit copies the strings and returns the number of labels; on a miss
+   * decodes the run, remembers it, and returns the number of labels; returns 0 (nothing
+   * consumed past the tag) when the run is malformed, leaving the errors to the plain path.
+   */
+  private cachedLabelRun(rows: WriteRequestRows, at: number, end: number): number {
+    const runs = this.runs;
+    if (runs === undefined) return 0;
+    const buf = this.buf;
+    let p = at;
+    let pairs = 0;
+    while (p < end && buf[p] === TAG_SERIES_LABEL) {
+      // Inline length varint (at most 5 bytes); anything odd goes to the plain path.
+      let len = 0;
+      let shift = 0;
+      let q = p + 1;
+      for (;;) {
+        if (q >= end || shift > 28) return 0;
+        const b = buf[q++]!;
+        len += (b & 0x7f) * 2 ** shift;
+        if (b < 0x80) break;
+        shift += 7;
+      }
+      if (len > end - q) return 0;
+      p = q + len;
+      pairs++;
+    }
+    if (pairs > this.opts.maxLabelsPerSeries) return 0;
+    const h = LabelRunCache.hash(buf, at, p);
+    const hit = runs.get(buf, at, p, h);
+    if (hit !== undefined) {
+      for (let i = 0; i < hit.length; i += 2) rows.addLabel(hit[i]!, hit[i + 1]!);
+      this.pos = p;
+      return pairs;
+    }
+    const first = rows.labelPairCount * 2;
+    for (let i = 0; i < pairs; i++) {
+      this.mid = 'labels';
+      this.midIdx = i;
+      this.leaf = '';
+      if (i > 0) this.readTag(end);
+      const len = this.readLength(end);
+      this.decodeLabel(rows, this.pos + len);
+    }
+    runs.put(buf, at, p, h, rows.labels.slice(first, rows.labelPairCount * 2));
+    return pairs;
   }
 
   private decodeLabel(rows: WriteRequestRows, end: number): void {

@@ -10,6 +10,13 @@ export interface DecodeOptions extends WireStringsOptions {
   maxLabelValueBytes: number;
   /** Longest metadata string (family name, help, unit) in bytes. */
   maxMetadataTextBytes: number;
+  /**
+   * Series label sets (runs of label fields, by their bytes) remembered across requests so that
+   * a repeated series costs one comparison instead of decoding its strings; 0 turns it off.
+   * Each entry holds a copy of the run's bytes and its strings (about 400 bytes for a typical
+   * series), so the default bounds the cache at roughly 25 MB.
+   */
+  labelRunCacheEntries: number;
 }
 
 /**
@@ -23,5 +30,6 @@ export function defaultDecodeOptions(): DecodeOptions {
     maxLabelNameBytes: 1024,
     maxLabelValueBytes: 64 * 1024,
     maxMetadataTextBytes: 64 * 1024,
+    labelRunCacheEntries: 65_536,
   };
 }

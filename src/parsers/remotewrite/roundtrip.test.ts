@@ -100,23 +100,42 @@ describe('remote write round trip (property)', () => {
     );
   });
 
-  it('interning on and off give the same strings', () => {
-    const on = new WriteRequestDecoder({ internSlots: 64 });
-    const off = new WriteRequestDecoder({ internSlots: 0 });
-    const a = new WriteRequestRows();
-    const b = new WriteRequestRows();
+  it('the string and label-run caches never change what is decoded', () => {
+    const variants = [
+      new WriteRequestDecoder(),
+      new WriteRequestDecoder({ internSlots: 16, labelRunCacheEntries: 3 }),
+      new WriteRequestDecoder({ internSlots: 0, labelRunCacheEntries: 0 }),
+    ];
+    const rows = variants.map(() => new WriteRequestRows());
+    const labelsOf = (r: WriteRequestRows): string[] => r.labels.slice(0, r.labelPairCount * 2);
     fc.assert(
-      fc.property(requestCase, (req) => {
-        const bytes = encode(req);
-        on.decode(bytes, a);
-        off.decode(bytes, b);
-        assert.deepEqual(
-          a.labels.slice(0, a.labelPairCount * 2),
-          b.labels.slice(0, b.labelPairCount * 2),
-        );
+      fc.property(fc.array(requestCase, { minLength: 1, maxLength: 3 }), (reqs) => {
+        // Each request twice, so that the second decode can hit the caches.
+        for (const bytes of reqs.flatMap((r) => [encode(r), encode(r)])) {
+          variants.forEach((d, i) => d.decode(bytes, rows[i]));
+          const expected = labelsOf(rows[2] ?? new WriteRequestRows());
+          assert.deepEqual(labelsOf(rows[0] ?? new WriteRequestRows()), expected);
+          assert.deepEqual(labelsOf(rows[1] ?? new WriteRequestRows()), expected);
+        }
       }),
       { numRuns: 100, seed: 7 },
     );
+    assert.ok((variants[0]?.labelRunStats().hits ?? 0) > 0, 'the label-run cache was used');
+  });
+
+  it('tells apart label runs that differ in one byte', () => {
+    const dec = new WriteRequestDecoder();
+    const rows = new WriteRequestRows();
+    const one = (value: string): Uint8Array => {
+      const enc = new WriteRequestEncoder();
+      enc.addSeries(['__name__', 'up', 'instance', value], [1], [1]);
+      return enc.finish();
+    };
+    for (const v of ['10.0.0.1:9100', '10.0.0.2:9100', '10.0.0.1:9100', '10.0.0.2:9100']) {
+      dec.decode(one(v), rows);
+      assert.deepEqual(rows.seriesLabels(0), ['__name__', 'up', 'instance', v]);
+    }
+    assert.deepEqual(dec.labelRunStats(), { hits: 2, misses: 2 });
   });
 });
 
