@@ -111,6 +111,28 @@ describe('block write and query', () => {
     assert.deepEqual(limited, expected(series, ms, START, END).slice(0, 5));
   });
 
+  it('selects labels only for metadata queries without reading chunks', async () => {
+    const ms = [new Matcher('=~', 'job', 'job-[2-4]'), new Matcher('!=', 'code', '404')];
+    const mint = START + 33 * STEP + 5;
+    const maxt = START + 35 * STEP;
+    const q = await block.querier(START - 1e6, END + 1e6);
+    const set = await q.select(false, { start: mint, end: maxt, func: 'series' }, ms);
+    const got: string[] = [];
+    while (set.next()) {
+      got.push(set.at().labels.toString());
+      assert.equal(set.at().iterator().next(), 'none');
+    }
+    assert.deepEqual(
+      got,
+      expected(series, ms, mint, maxt).map((s) => s.labels),
+    );
+    assert.ok(got.length > 10);
+    const limited = await q.select(false, { start: mint, end: maxt, func: 'series', limit: 3 }, ms);
+    let n = 0;
+    while (limited.next()) n++;
+    assert.equal(n, 3);
+  });
+
   it('seeks within and across chunks', async () => {
     const s = series[17]!;
     const q = await block.querier(START, END);

@@ -167,6 +167,7 @@ export class BlockQuerier implements Querier {
       const maxt = hints ? Math.min(this.maxt, hints.end) : this.maxt;
       if (matchers.length === 0 || !this.overlapsBlock(mint, maxt)) return emptySeriesSet();
       const { ir } = this.b;
+      if (hints?.func === 'series') return this.selectLabelsOnly(matchers, mint, maxt, hints.limit);
       const postings = await postingsForMatchers(ir, matchers);
       signal?.throwIfAborted();
       const ts = this.b.tombstones();
@@ -182,6 +183,23 @@ export class BlockQuerier implements Querier {
       }
       return new ListSeriesSet(out);
     });
+  }
+
+  /**
+   * Metadata-only select (`hints.func === 'series'`, as the series API uses): the same series,
+   * but their iterators are empty and no chunks are read except to decide whether a series has
+   * samples in the range when no chunk lies wholly inside it.
+   */
+  private async selectLabelsOnly(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    limit = 0,
+  ): Promise<SeriesSet> {
+    let entries = await this.matching(matchers, mint, maxt);
+    if (limit > 0 && entries.length > limit) entries = entries.slice(0, limit);
+    const labels = await this.b.ir.labelsOf(entries);
+    return new ListSeriesSet(labels.map((l) => new BlockSeries(l, [], [], mint, maxt, [])));
   }
 
   labelValues(name: string, matchers: readonly Matcher[], hints?: LabelHints): Promise<string[]> {
