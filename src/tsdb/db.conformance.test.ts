@@ -1,10 +1,4 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import {
-  runRandomizedDifferential,
-  runStorageConformance,
-  type ConformanceFactory,
-} from '../storage/conformance/index.js';
+import { runStorageConformance, type ConformanceFactory } from '../storage/conformance/index.js';
 import type { Storage } from '../storage/index.js';
 import { Logger } from '../util/index.js';
 import { DB, openDB } from './index.js';
@@ -28,21 +22,3 @@ const factory: ConformanceFactory = {
 };
 
 runStorageConformance('tsdb DB', factory, { manySeries: 2000, longSeries: 20_000 });
-
-describe('tsdb DB randomized differential', () => {
-  it('matches the reference model across compaction and restart', async () => {
-    const r = await runRandomizedDifferential({ factory, seed: 3, phases: 4 });
-    assert.ok(r.samples > 0);
-    assert.ok(r.compactions > 0);
-    assert.ok(r.reopens > 0);
-  });
-
-  it('matches the reference model with only the head', async () => {
-    const r = await runRandomizedDifferential({
-      factory: { open },
-      seed: 9,
-      phases: 2,
-    });
-    assert.ok(r.queries > 0);
-  });
-});

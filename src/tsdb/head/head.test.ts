@@ -260,6 +260,26 @@ describe('head', () => {
     assert.equal(tiny.coldBytes, 0);
   });
 
+  it('splits out-of-order chunks at the persistence boundary', async () => {
+    const head = new Head({ chunkRangeMs: 100, oooCapacity: 8, coldCacheBytes: 0 });
+    const a = L({ __name__: 'a' });
+    await appendAll(head, a, [[500, 1]]);
+    await appendAll(head, a, [
+      [90, 1],
+      [95, 2],
+      [105, 3],
+      [110, 4],
+    ]);
+    const persisted = head.prepareTruncate(100);
+    head.truncate(100, persisted);
+    assert.equal(head.minTime(), 105);
+    assert.deepEqual((await dump(head, [eq('__name__', 'a')]))['a'], [
+      [105, 3],
+      [110, 4],
+      [500, 1],
+    ]);
+  });
+
   it('rejects samples older than the allowed age', async () => {
     const head = new Head({ maxSampleAgeMs: 1000 });
     const a = L({ __name__: 'a' });

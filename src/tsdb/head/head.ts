@@ -292,7 +292,8 @@ export class Head {
 
   /**
    * Prepares persisting the data before `boundary`: from now on in-order samples before it go
-   * to the out-of-order part, and buffered out-of-order samples are cut into chunks. Returns,
+   * to the out-of-order part, and buffered out-of-order samples are cut into chunks, split at
+   * the boundary (so that nothing before it stays behind to be persisted again). Returns,
    * per series reference, how many out-of-order chunks exist now (pass it to `truncate`).
    */
   prepareTruncate(boundary: number): Map<number, number> {
@@ -301,7 +302,7 @@ export class Head {
     for (const s of this.byRef.values()) {
       const o = s.ooo;
       if (o === undefined) continue;
-      o.cut();
+      o.cutAndSplit(boundary);
       counts.set(s.ref, o.chunks.length);
     }
     return counts;

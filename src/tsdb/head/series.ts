@@ -77,6 +77,23 @@ export class OooPart {
     this.n = 0;
   }
 
+  /**
+   * Cuts the buffer into a chunk and splits every chunk that spans `boundary` in two, so that
+   * persisting the data before `boundary` can drop whole chunks.
+   */
+  cutAndSplit(boundary: number): void {
+    this.cut();
+    for (let k = this.chunks.length - 1; k >= 0; k--) {
+      if (!(this.times[k * 2]! < boundary && this.times[k * 2 + 1]! >= boundary)) continue;
+      const lo = new XorEncoder(64);
+      const hi = new XorEncoder(64);
+      const it = scratchIt.reset(this.chunks[k]!);
+      while (it.next() !== 'none') (it.atT() < boundary ? lo : hi).append(it.atT(), it.atF());
+      this.chunks.splice(k, 1, lo.bytes(), hi.bytes());
+      this.times.splice(k * 2, 2, lo.minT, lo.maxT, hi.minT, hi.maxT);
+    }
+  }
+
   /** Number of samples held (buffer and chunks). */
   numSamples(): number {
     let n = this.n;
