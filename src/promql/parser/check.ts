@@ -56,31 +56,28 @@ class Checker {
     return { start, end };
   }
 
+  /** Checks `e` and its children; returns its type (computed bottom-up, without re-walking). */
   check(e: Expr): ValueType {
     switch (e.type) {
       case 'NumberLiteral':
+        return 'scalar';
       case 'StringLiteral':
-        break;
+        return 'string';
       case 'AggregateExpr':
         this.expectType(e.expr, 'vector', 'aggregation expression');
         if (e.param !== undefined) {
-          this.expectType(
-            e.param,
-            e.op === 'count_values' ? 'string' : 'scalar',
-            'aggregation parameter',
-          );
+          const want = e.op === 'count_values' ? 'string' : 'scalar';
+          this.expectType(e.param, want, 'aggregation parameter');
         }
-        break;
+        return 'vector';
       case 'BinaryExpr':
-        this.checkBinary(e);
-        break;
+        return this.checkBinary(e);
       case 'Call':
         this.checkCall(e);
-        break;
+        return e.func.returnType;
       case 'ParenExpr':
       case 'StepInvariantExpr':
-        this.check(e.expr);
-        break;
+        return this.check(e.expr);
       case 'UnaryExpr': {
         const t = this.check(e.expr);
         if (t !== 'scalar' && t !== 'vector') {
@@ -89,22 +86,22 @@ class Checker {
             `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`,
           );
         }
-        break;
+        return t;
       }
       case 'SubqueryExpr': {
         const t = this.check(e.expr);
-        if (t !== 'vector')
+        if (t !== 'vector') {
           this.fail(e.posRange, `subquery is only allowed on instant vector, got ${t} instead`);
-        break;
+        }
+        return 'matrix';
       }
       case 'MatrixSelector':
         this.check(e.vectorSelector);
-        break;
+        return 'matrix';
       case 'VectorSelector':
         this.checkSelector(e);
-        break;
+        return 'vector';
     }
-    return exprType(e);
   }
 
   private checkSelector(e: Expr & { type: 'VectorSelector' }): void {
@@ -125,7 +122,7 @@ class Checker {
     }
   }
 
-  private checkBinary(n: BinaryExpr): void {
+  private checkBinary(n: BinaryExpr): ValueType {
     const lt = this.check(n.lhs);
     const rt = this.check(n.rhs);
     const raw = this.raw.get(n);
@@ -181,6 +178,7 @@ class Checker {
         `set operator ${goQuote(n.op)} not allowed in binary scalar expression`,
       );
     }
+    return lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
   }
 
   private checkCall(n: Call): void {

@@ -67,31 +67,32 @@ export class DurationParser {
 
   /** Parses a full duration expression (the grammar inside brackets). */
   parseExpr(minPrec = 0): DurationExpr {
-    return this.ts.nested(() => {
-      let lhs = this.parseUnary();
-      for (;;) {
-        const t = this.ts.peek();
-        const prec = DURATION_PREC[t.kind];
-        if (prec === undefined || prec < minPrec) return lhs;
-        this.ts.next();
-        const rhs = this.parseExpr(t.kind === '^' ? prec : prec + 1);
-        this.experimental(lhs);
-        if (
-          (t.kind === '/' || t.kind === '%') &&
-          rhs.type === 'DurationNumber' &&
-          rhs.seconds === 0
-        ) {
-          this.ts.fail(tokenRange(t), t.kind === '/' ? 'division by zero' : 'modulo by zero');
-        }
-        lhs = {
-          type: 'DurationBinary',
-          op: t.kind as DurationOp,
-          lhs,
-          rhs,
-          posRange: { start: lhs.posRange.start, end: rhs.posRange.end },
-        };
+    this.ts.enter();
+    let lhs = this.parseUnary();
+    for (;;) {
+      const t = this.ts.peek();
+      const prec = DURATION_PREC[t.kind];
+      if (prec === undefined || prec < minPrec) break;
+      this.ts.next();
+      const rhs = this.parseExpr(t.kind === '^' ? prec : prec + 1);
+      this.experimental(lhs);
+      if (
+        (t.kind === '/' || t.kind === '%') &&
+        rhs.type === 'DurationNumber' &&
+        rhs.seconds === 0
+      ) {
+        this.ts.fail(tokenRange(t), t.kind === '/' ? 'division by zero' : 'modulo by zero');
       }
-    });
+      lhs = {
+        type: 'DurationBinary',
+        op: t.kind as DurationOp,
+        lhs,
+        rhs,
+        posRange: { start: lhs.posRange.start, end: rhs.posRange.end },
+      };
+    }
+    this.ts.leave();
+    return lhs;
   }
 
   private parseUnary(): DurationExpr {

@@ -42,6 +42,9 @@ function underscoresOk(s: string): boolean {
   return prev !== '_';
 }
 
+/** Decimal integers that are exact as doubles and need none of Go's base-prefix rules. */
+const SIMPLE_INT = /^(?:0|[1-9][0-9]{0,14})$/;
+
 /** Go's `strconv.ParseInt(s, 0, 64)` for the texts the lexer produces; undefined when invalid. */
 function parseGoInt(s: string): number | undefined {
   if (!underscoresOk(s)) return undefined;
@@ -73,6 +76,7 @@ function parseGoInt(s: string): number | undefined {
  * octal and `0x1F` hex), else as a float (`1e3`, `.5`, `Inf`, `NaN`, `1_000.5`).
  */
 export function parseNumber(s: string): number {
+  if (SIMPLE_INT.test(s)) return Number(s);
   const i = parseGoInt(s);
   if (i !== undefined) return i;
   const lower = s.toLowerCase();

@@ -10,6 +10,7 @@ import type {
   BinaryOp,
   Call,
   Expr,
+  ValueType,
   VectorSelector,
 } from './ast.js';
 import { exprType } from './ast.js';
@@ -110,6 +111,7 @@ export class Parser {
   private readonly durations: DurationParser;
   private readonly rawMatching = new Map<BinaryExpr, RawMatching>();
   private readonly depth = new Map<Expr, number>();
+  private readonly types = new Map<Expr, ValueType>();
 
   constructor(
     query: string,
@@ -151,23 +153,45 @@ export class Parser {
       this.ts.fail(n.posRange, `expression nested too deeply (more than ${MAX_TREE_DEPTH} levels)`);
     }
     this.depth.set(n, d + 1);
+    this.types.set(n, this.computeType(n));
     return n;
   }
 
+  /** The type of a node, from the cache for operator nodes (avoids re-walking long chains). */
+  private typeOf(e: Expr): ValueType {
+    return this.types.get(e) ?? exprType(e);
+  }
+
+  private computeType(n: Expr): ValueType {
+    switch (n.type) {
+      case 'BinaryExpr':
+        return this.typeOf(n.lhs) === 'scalar' && this.typeOf(n.rhs) === 'scalar'
+          ? 'scalar'
+          : 'vector';
+      case 'ParenExpr':
+      case 'UnaryExpr':
+      case 'StepInvariantExpr':
+        return this.typeOf(n.expr);
+      default:
+        return exprType(n);
+    }
+  }
+
   private parseBinary(minPrec: number): Expr {
-    return this.ts.nested(() => {
-      let lhs = this.parseUnary();
-      for (;;) {
-        const opTok = this.ts.peek();
-        const prec = PRECEDENCE[opTok.kind];
-        if (prec === undefined || prec < minPrec) return lhs;
-        this.ts.next();
-        const op = opTok.kind as BinaryOp;
-        const mods = parseBinaryModifiers(this.ts, (t) => literalSeconds(this.ts, t));
-        const rhs = this.parseBinary(op === '^' ? prec : prec + 1);
-        lhs = this.makeBinary(lhs, op, mods, rhs);
-      }
-    });
+    this.ts.enter();
+    let lhs = this.parseUnary();
+    for (;;) {
+      const opTok = this.ts.peek();
+      const prec = PRECEDENCE[opTok.kind];
+      if (prec === undefined || prec < minPrec) break;
+      this.ts.next();
+      const op = opTok.kind as BinaryOp;
+      const mods = parseBinaryModifiers(this.ts, (t) => literalSeconds(this.ts, t));
+      const rhs = this.parseBinary(op === '^' ? prec : prec + 1);
+      lhs = this.makeBinary(lhs, op, mods, rhs);
+    }
+    this.ts.leave();
+    return lhs;
   }
 
   private makeBinary(lhs: Expr, op: BinaryOp, raw: RawMatching, rhs: Expr): BinaryExpr {
@@ -183,7 +207,7 @@ export class Parser {
       returnBool: raw.returnBool,
       posRange,
     };
-    const bothVectors = vectorTyped(lhs) && vectorTyped(rhs);
+    const bothVectors = this.typeOf(lhs) === 'vector' && this.typeOf(rhs) === 'vector';
     const setOp = op === 'and' || op === 'or' || op === 'unless';
     let n: BinaryExpr = base;
     if (bothVectors) {
@@ -450,8 +474,4 @@ export class Parser {
     this.ts.expect(']', { context: 'subquery selector', expected: '"]"' });
     return makeSubquery(e, range, step, this.ts.prevEnd);
   }
-}
-
-function vectorTyped(e: Expr): boolean {
-  return exprType(e) === 'vector';
 }

@@ -149,8 +149,8 @@ export class TokenStream {
     }
   }
 
-  /** Runs `fn` one nesting level deeper; rejects queries nested deeper than MAX_NESTING. */
-  nested<T>(fn: () => T): T {
+  /** Enters one syntactic nesting level; rejects queries nested deeper than MAX_NESTING. */
+  enter(): void {
     if (++this.nesting > MAX_NESTING) {
       const t = this.peekRaw();
       this.fail(
@@ -158,10 +158,10 @@ export class TokenStream {
         `expression nested too deeply (more than ${MAX_NESTING} levels)`,
       );
     }
-    try {
-      return fn();
-    } finally {
-      this.nesting--;
-    }
+  }
+
+  /** Leaves a nesting level entered with `enter`. */
+  leave(): void {
+    this.nesting--;
   }
 }
