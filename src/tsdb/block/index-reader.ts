@@ -113,7 +113,7 @@ export class IndexReader {
       tableOff < postingsOff ||
       tableOff + 8 > tocOff
     ) {
-      tr.reset(tocBuf, tocOff).fail('table of contents offsets out of order');
+      tr.failAt(tocOff, 'table of contents offsets out of order');
     }
     const symbols = await SymbolTable.load(fh, dir, symbolsOff, seriesOff, symbolCacheBlocks);
 

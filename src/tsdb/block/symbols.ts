@@ -53,7 +53,10 @@ export class SymbolTable {
     private readonly cacheBlocks: number,
   ) {}
 
-  /** Reads the section at `off`, checks its checksum and samples every 32nd symbol. */
+  /**
+   * Reads the section at `off` (which must end at `limit`), checks its checksum and samples
+   * every 32nd symbol.
+   */
   static async load(
     fh: FileHandle,
     dir: string,
@@ -64,7 +67,9 @@ export class SymbolTable {
     const src = { dir, file: 'index' };
     const lenBuf = new ByteReader(await readAt(fh, off, 4, dir, 'index'), off, src);
     const len = lenBuf.u32();
-    if (off + 8 + len > limit) lenBuf.fail(`symbols section length ${len} beyond its end`);
+    if (off + 8 + len !== limit) {
+      lenBuf.failAt(off, `symbols section length ${len} does not end at the series section`);
+    }
     const buf = await readAt(fh, off + 4, len + 4, dir, 'index');
     const r = new ByteReader(buf, off + 4, src, 0, len);
     if (checksum(buf.subarray(0, len)) !== buf.readUInt32BE(len)) {
