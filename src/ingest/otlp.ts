@@ -20,7 +20,7 @@ import {
   type OTLPScope,
   type PointBase,
   type TranslationStrategy,
-} from '../parsers/otlp/index.js';
+} from '../parsers/index.js';
 import type { Batch, IngestPipeline, IngestResult } from './pipeline.js';
 
 /** Translation settings (Prometheus' `otlp` configuration block) and per-request inputs. */
