@@ -9,6 +9,7 @@ import {
   QueryTimeoutError,
   TooManySamplesError,
 } from './errors.js';
+import { selectorKey, type Window } from './timerange.js';
 import type { StepSeries } from './value.js';
 
 /** Samples of one selected series, loaded once per query (staleness markers kept). */
@@ -44,6 +45,8 @@ export class QueryContext {
       readonly start: number;
       readonly end: number;
       readonly step: number;
+      /** Planned union window per selector key; a selector is selected once over it. */
+      readonly windows: ReadonlyMap<string, Window>;
     },
   ) {}
 
@@ -105,11 +108,17 @@ export class QueryContext {
     maxt: number,
     hints: SelectHints,
   ): Promise<LoadedSeries[]> {
-    const key = `${sel.matchers.map((m) => m.toString()).join(',')}|${mint}|${maxt}`;
-    let p = this.cache.get(key);
+    // Selectors planned up front share one select over the union of their windows; callers
+    // window the samples themselves, so extra samples outside [mint, maxt] are harmless.
+    const key = selectorKey(sel.matchers);
+    const planned = this.opts.windows.get(key);
+    const lo = planned && planned[0] <= mint && planned[1] >= maxt ? planned[0] : mint;
+    const hi = planned && planned[0] <= mint && planned[1] >= maxt ? planned[1] : maxt;
+    const cacheKey = `${key}|${lo}|${hi}`;
+    let p = this.cache.get(cacheKey);
     if (!p) {
-      p = this.doLoad(sel, mint, maxt, hints);
-      this.cache.set(key, p);
+      p = this.doLoad(sel, lo, hi, { ...hints, start: lo, end: hi });
+      this.cache.set(cacheKey, p);
     }
     return p;
   }

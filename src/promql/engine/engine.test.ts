@@ -246,6 +246,49 @@ describe('engine', () => {
     await assert.rejects(engine.instantQuery(st, 'sum(', 0), BadQueryError);
   });
 
+  it('selects each distinct selector once per query with pushed-down hints', async () => {
+    const st = await storage([
+      [{ __name__: 'x_total' }, MIN, Array.from({ length: 120 }, (_, i) => i)],
+    ]);
+    const calls: { matchers: string; start: number; end: number; step?: number; func?: string }[] =
+      [];
+    const counting: Queryable = {
+      querier: async (mint, maxt) => {
+        const q = await st.querier(mint, maxt);
+        return {
+          select: (sorted, hints, matchers, signal) => {
+            calls.push({
+              matchers: matchers.map((m) => m.toString()).join(','),
+              start: hints?.start ?? NaN,
+              end: hints?.end ?? NaN,
+              ...(hints?.step !== undefined ? { step: hints.step } : {}),
+              ...(hints?.func !== undefined ? { func: hints.func } : {}),
+            });
+            return q.select(sorted, hints, matchers, signal);
+          },
+          labelValues: (n, m, h) => q.labelValues(n, m, h),
+          labelNames: (m, h) => q.labelNames(m, h),
+          close: () => {
+            q.close();
+          },
+        };
+      },
+    };
+    const r = await engine.rangeQuery(
+      counting,
+      'rate(x_total[5m]) / rate(x_total[1h]) + x_total',
+      60 * MIN,
+      90 * MIN,
+      MIN,
+    );
+    assert.equal(r.value.type, 'matrix');
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.start, 60 * MIN - 60 * MIN + 1);
+    assert.equal(calls[0]!.end, 90 * MIN);
+    assert.equal(calls[0]!.step, MIN);
+    assert.equal(calls[0]!.func, 'rate');
+  });
+
   it('queues queries beyond maxConcurrent', async () => {
     const st = await storage([[{ __name__: 'x' }, 1000, [1, 2, 3]]]);
     const one = new Engine({ maxConcurrent: 1 });

@@ -14,7 +14,7 @@ import {
 import { Evaluator } from './evaluator.js';
 import { ConcurrencyGate } from './gate.js';
 import { parseQuery } from './parse.js';
-import { queryTimeRange } from './timerange.js';
+import { queryTimeRange, selectorWindows } from './timerange.js';
 import {
   defaultEngineOptions,
   type EngineOptions,
@@ -118,12 +118,9 @@ export class Engine {
     const t0 = performance.now();
     try {
       const lookbackMs = opts.lookbackDeltaMs ?? this.opts.lookbackDeltaMs;
-      const [mint, maxt] = queryTimeRange(expr, {
-        start,
-        end,
-        lookbackMs,
-        defaultSubqueryStepMs: this.opts.defaultSubqueryStepMs,
-      });
+      const rangeParams = { start, end, lookbackMs };
+      const windows = selectorWindows(expr, rangeParams);
+      const [mint, maxt] = queryTimeRange(windows, rangeParams);
       const querier = await q.querier(mint, maxt);
       try {
         const ctx = new QueryContext(querier, {
@@ -138,6 +135,7 @@ export class Engine {
           start,
           end,
           step,
+          windows,
         });
         const ev = new Evaluator(ctx, start, end, isRange ? step : 1);
         const val = await ev.eval(expr);
