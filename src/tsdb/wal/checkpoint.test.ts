@@ -95,6 +95,7 @@ describe('Wal.checkpoint', () => {
     await w.checkpoint(second, even, (ref, t) => even(ref) && t >= 5);
     assert.deepEqual(readdirSync(dir).sort(), ['00000003', 'checkpoint.00000002']);
     assert.equal(w.sizeBytes(), dirBytes(dir));
+    assert.equal(w.stats().checkpoints, 1);
     await w.close();
 
     const seen = await collect(dir);

@@ -9,6 +9,7 @@ export {
   walFsFromEnv,
   type WalFsyncPolicy,
   type WalOptions,
+  type WalStats,
 } from './wal.js';
 export type { WalRecord, WalRecordKind } from './record.js';
 export type { WalReplayStats } from './replay.js';

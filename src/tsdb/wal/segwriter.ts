@@ -31,8 +31,20 @@ export class BatchWriteError extends Error {
   }
 }
 
+/** Counters of the segment writer (monotonic since open). */
+export interface SegmentWriterCounters {
+  /** Bytes of records written to segments. */
+  bytesWritten: number;
+  /** fdatasync calls that succeeded. */
+  fsyncs: number;
+  /** Segments created. */
+  segmentsCreated: number;
+}
+
 /** Writes record batches into segments. Not safe for concurrent calls; the Wal serialises. */
 export class SegmentWriter {
+  /** Counters; read them, never write. */
+  readonly counters: SegmentWriterCounters = { bytesWritten: 0, fsyncs: 0, segmentsCreated: 0 };
   private active: ActiveSegment | null = null;
   private repairNeeded = false;
   /** Index the next new segment gets. */
@@ -81,6 +93,7 @@ export class SegmentWriter {
           continue;
         }
         await writeFully(seg.file, b.buf, pos, end - pos, seg.size);
+        this.counters.bytesWritten += end - pos;
         seg.size += end - pos;
         pos = end;
         if (!this.fsyncOnCommit) {
@@ -95,6 +108,7 @@ export class SegmentWriter {
       const seg = this.active;
       if (seg !== null && seg.durable < seg.size) {
         await seg.file.datasync();
+        this.counters.fsyncs++;
         seg.durable = seg.size;
       }
     } catch (err) {
@@ -111,6 +125,7 @@ export class SegmentWriter {
     const seg = this.active;
     if (seg === null) return;
     await seg.file.datasync();
+    this.counters.fsyncs++;
     seg.durable = seg.size;
     this.active = null;
     this.st.segments.set(seg.index, seg.size);
@@ -146,6 +161,7 @@ export class SegmentWriter {
       throw err;
     }
     this.nextIndex = index + 1;
+    this.counters.segmentsCreated++;
     const seg = { index, file, size: header.length, durable: header.length };
     this.active = seg;
     return seg;

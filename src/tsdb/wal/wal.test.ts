@@ -235,6 +235,13 @@ describe('Wal', () => {
     const before = fs.counters.datasyncs;
     await w.sync();
     assert.equal(fs.counters.datasyncs, before);
+    const st = w.stats();
+    assert.equal(st.fsyncs, fs.counters.datasyncs);
+    assert.equal(st.syncRounds, fs.counters.datasyncs);
+    assert.equal(st.bytesWritten + 8, w.sizeBytes()); // + the segment header
+    assert.equal(st.segmentsCreated, 1);
+    assert.equal(st.syncFailures, 0);
+    assert.equal(st.pendingBytes, 0);
     await w.close();
     const refs = (await readAll(dir)).flatMap((r) => (r.kind === 'samples' ? r.refs : []));
     assert.deepEqual(

@@ -52,6 +52,27 @@ export function defaultWalOptions(): WalOptions {
   };
 }
 
+/** Counters and sizes of a WAL, for self-monitoring. Counters are monotonic since `open`. */
+export interface WalStats {
+  /** Completed group-commit rounds that wrote something. */
+  syncRounds: number;
+  /** Rounds that failed (disk full or another I/O error). */
+  syncFailures: number;
+  /** Bytes of records written to segments. */
+  bytesWritten: number;
+  /** Successful fdatasync calls. */
+  fsyncs: number;
+  /** Segments created. */
+  segmentsCreated: number;
+  /** Checkpoints written. */
+  checkpoints: number;
+  /** Wall time of the last checkpoint in ms (0 before the first). */
+  lastCheckpointMs: number;
+  /** See `sizeBytes()` and `pendingBytes()`. */
+  sizeBytes: number;
+  pendingBytes: number;
+}
+
 /**
  * The default file system: `nodeWalFs()`, or a fault-injecting one steered by the control file
  * named in the environment variable WAL_FAULT_FILE_ENV (end-to-end tests only).
@@ -101,6 +122,10 @@ export class Wal {
   private lastWriteFailed = false;
   private closed = false;
   private checkpointBytes: number;
+  private syncRounds = 0;
+  private syncFailures = 0;
+  private checkpoints = 0;
+  private lastCheckpointMs = 0;
 
   private constructor(
     private readonly st: WalDirState,
@@ -261,11 +286,14 @@ export class Wal {
       return n;
     });
     if (through < 0) return;
+    const started = performance.now();
     const res = await writeCheckpoint(this.st, this.opts.segmentBytes, through, {
       keepSeries,
       keepSample,
     });
     this.checkpointBytes = res.bytes;
+    this.checkpoints++;
+    this.lastCheckpointMs = performance.now() - started;
   }
 
   /** Bytes on disk of the segments and the checkpoint (records still in memory not counted). */
@@ -273,6 +301,19 @@ export class Wal {
     let n = this.checkpointBytes + this.writer.activeBytes();
     for (const s of this.st.segments.values()) n += s;
     return n;
+  }
+
+  /** Counters and sizes for self-monitoring. */
+  stats(): WalStats {
+    return {
+      syncRounds: this.syncRounds,
+      syncFailures: this.syncFailures,
+      ...this.writer.counters,
+      checkpoints: this.checkpoints,
+      lastCheckpointMs: this.lastCheckpointMs,
+      sizeBytes: this.sizeBytes(),
+      pendingBytes: this.pendingBytes(),
+    };
   }
 
   /** Bytes of records buffered in memory, not yet written. */
@@ -329,9 +370,11 @@ export class Wal {
     this.inflight = b;
     try {
       await this.writer.write(b);
+      this.syncRounds++;
       this.lastWriteFailed = false;
       b.reset();
     } catch (err) {
+      this.syncFailures++;
       this.lastWriteFailed = true;
       const durable = err instanceof BatchWriteError ? err.durable : 0;
       // Keep the unwritten records in order, ahead of those logged meanwhile.
