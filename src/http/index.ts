@@ -11,6 +11,7 @@ export {
   type RuntimeFacts,
 } from './api/v1/index.js';
 export { readBody } from './body.js';
+export { addRemoteReadRoute, type RemoteReadDeps } from './read/remote-read.js';
 export {
   HttpError,
   errorEnvelope,

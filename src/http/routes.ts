@@ -6,6 +6,7 @@ import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
 import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addHealthRoutes, type ReadinessFn } from './health.js';
+import { addRemoteReadRoute } from './read/remote-read.js';
 import { Router } from './router.js';
 import { IngestCounters, RemoteWriteMetrics } from './write/metrics.js';
 import { addPushRoutes } from './write/push.js';
@@ -45,6 +46,11 @@ export function buildRouter(deps: HttpDeps): Router {
     maxBodyBytes: deps.remoteWrite.maxBodyBytes,
     maxBodySetting: deps.remoteWrite.maxBodySetting,
     counters,
+  });
+  addRemoteReadRoute(router, {
+    storage: deps.storage,
+    maxBodyBytes: deps.remoteWrite.maxBodyBytes,
+    maxSamples: deps.apiV1.engine.opts.maxSamples,
   });
   addAdminRoutes(router, deps.admin);
   addApiV1Routes(router, { ...deps.apiV1, storage: deps.storage });
