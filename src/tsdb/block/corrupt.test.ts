@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Matcher } from '../../model/index.js';
-import { generateSeries, sourceOf } from './fixtures.js';
+import { generateSeries, prng, sourceOf } from './fixtures.js';
 import { Block, CorruptBlockError, cleanupTmpBlocks, newULID, writeBlock } from './index.js';
-import { drain, removeDir, tempDir } from './testutil.js';
+import { drain, expected, removeDir, tempDir } from './testutil.js';
 
 const ALL = [new Matcher('=~', '__name__', '.+')];
 const TOC_SIZE = 36;
@@ -188,6 +188,46 @@ describe('corruption detection', () => {
       Block.open(dir),
       isCorrupt('chunks/000001', (o) => o === 0),
     );
+  });
+
+  it('any flipped byte yields either the exact data or CorruptBlockError', async () => {
+    const series = generateSeries({
+      numSeries: 12,
+      samplesPerSeries: 150,
+      startT: 0,
+      stepMs: 1000,
+      seed: 2,
+    });
+    const meta = await writeBlock(root, sourceOf(series), 0, 150_000, {});
+    const good = path.join(root, meta.ulid);
+    const want = expected(series, ALL, -1e12, 1e12);
+    const rnd = prng(99);
+    let detected = 0;
+    for (let i = 0; i < 80; i++) {
+      const dir = path.join(root, `flip-${i}`);
+      await cp(good, dir, { recursive: true });
+      const file = rnd() < 0.5 ? 'index' : path.join('chunks', '000001');
+      const size = (await readFile(path.join(dir, file))).length;
+      await flipByte(path.join(dir, file), Math.floor(rnd() * size));
+      try {
+        const b = await Block.open(dir);
+        try {
+          const q = await b.querier(-1e12, 1e12);
+          assert.deepEqual(
+            drain(await q.select(true, undefined, ALL)),
+            want,
+            `flip ${i} in ${file}`,
+          );
+          await b.verify();
+        } finally {
+          await b.close();
+        }
+      } catch (err) {
+        if (!(err instanceof CorruptBlockError)) throw err;
+        detected++;
+      }
+    }
+    assert.ok(detected > 70, `only ${detected} of 80 flips detected`);
   });
 
   it('detects a missing chunk segment when a chunk in it is read', async () => {
