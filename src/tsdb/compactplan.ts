@@ -38,7 +38,8 @@ export function headBoundary(maxT: number, rangeMs: number, force: boolean): num
 /**
  * Returns the indices (into `blocks`) of the next group to merge, or undefined. Overlapping
  * blocks (from out-of-order data) come first; then, per merge range from small to large, two or
- * more blocks inside one aligned window that ends before the newest block's end.
+ * more blocks inside one aligned window that ends before the newest block ends (the window of
+ * the newest block is left alone: late data still lands there).
  */
 export function planMerge(
   blocks: readonly BlockSpan[],
@@ -66,7 +67,7 @@ export function planMerge(
     for (const i of idx) {
       const b = blocks[i]!;
       const w = alignDown(b.minTime, r);
-      if (b.maxTime > w + r || w + r > newest) continue;
+      if (b.maxTime > w + r || w + r >= newest) continue;
       const list = windows.get(w);
       if (list === undefined) windows.set(w, [i]);
       else list.push(i);

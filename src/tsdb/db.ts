@@ -24,7 +24,7 @@ import { defaultDBOptions, type DBOptions } from './options.js';
 import { takeSnapshot } from './snapshot.js';
 import { computeStats, type TsdbStats } from './stats.js';
 import { Wal, walFsFromEnv, type WalFs } from './wal/index.js';
-import { WalCommitLog, asUnavailable, replayWal } from './walbridge.js';
+import { WalCommitLog, replayWal } from './walbridge.js';
 
 /** How often maintenance checks retention and stray out-of-order data (ms). */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -279,12 +279,9 @@ class DBAppender implements Appender {
     return this.inner.append(ref, labels, t, v);
   }
 
+  /** Commits; WAL failures reject with `StorageUnavailableError` (`diskFull` on ENOSPC). */
   async commit(): Promise<void> {
-    try {
-      await this.inner.commit();
-    } catch (err) {
-      throw asUnavailable(err, 'commit samples');
-    }
+    await this.inner.commit();
     this.db.afterCommit();
   }
 

@@ -347,13 +347,14 @@ export class Head {
   coldBytes = 0;
 
   /**
-   * Keeps a persisted chunk of the series with these labels for duplicate checks (used when
-   * opening a database, newest blocks first). Returns false once the budget is used up.
+   * Keeps a persisted chunk of the series with these labels for duplicate checks, when the head
+   * has that series (used when opening a database, newest blocks first; series that are not
+   * active are not created, to save memory). Returns false once the budget is used up.
    */
   addColdChunk(labels: Labels, data: Uint8Array, minT: number, maxT: number): boolean {
     if (this.coldBytes + data.length > this.opts.coldCacheBytes) return false;
-    const [s] = this.getOrCreate(labels);
-    this.coldBytes += s.addCold(data, minT, maxT);
+    const s = this.getByLabels(labels);
+    if (s !== undefined) this.coldBytes += s.addCold(data, minT, maxT);
     return true;
   }
 
