@@ -159,5 +159,5 @@ runStorageConformance(
       if (db instanceof BlockBackedStorage) await db.cleanTombstones();
     },
   },
-  { manySeries: 1000, longSeries: 10_000 },
+  { manySeries: 500, longSeries: 5_000 },
 );
