@@ -94,6 +94,7 @@ export async function benchEngine(opts: Partial<EngineBenchOptions> = {}): Promi
   const stored = await fill(st, series, points);
   const engine = new Engine();
   const end = (points - 1) * 15_000;
+  for (const q of QUERIES) await engine.rangeQuery(st, q, 0, end, 60_000); // warm up
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const heap0 = process.memoryUsage().heapUsed;

@@ -2,7 +2,7 @@
  * The step-wise evaluator: every node is evaluated over all steps of [start, end] at once,
  * producing dense per-series arrays. Subqueries run a child evaluator on their own step grid.
  */
-import { METADATA_LABELS } from './value.js';
+import { METADATA_LABELS, countPoints } from './value.js';
 import { interpolate } from './extended.js';
 import { Labels, isStaleNaN } from '../../model/index.js';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/index.js';
@@ -152,7 +152,7 @@ export class Evaluator {
       }
       if (any) out.push(s);
     }
-    this.ctx.hold(out.length * this.nSteps);
+    this.ctx.hold(countPoints(out));
     return { kind: 'vector', series: out, ordered: false };
   }
 
@@ -194,7 +194,7 @@ export class Evaluator {
       }
       if (any) out.push(s);
     }
-    this.ctx.hold(out.length * this.nSteps);
+    this.ctx.hold(countPoints(out));
     return { kind: 'vector', series: out, ordered: false };
   }
 

@@ -7,7 +7,7 @@ import { ANCHORED_SAFE, SMOOTHED_SAFE, extendedKernel } from './extended.js';
 import { KEEPS_NAME, RANGE_KERNELS, RangeFunctionError, type WindowCtx } from './rangefns.js';
 import { mergeSameLabels } from './context.js';
 import { absentLabels } from './labelfns.js';
-import { newStepSeries, type StepSeries, type VectorValue } from './value.js';
+import { countPoints, newStepSeries, type StepSeries, type VectorValue } from './value.js';
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
@@ -119,7 +119,7 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       }
     return { kind: 'vector', series: s.has.includes(1) ? [s] : [], ordered: false };
   }
-  ev.ctx.hold(out.length * n);
+  ev.ctx.hold(countPoints(out));
   return {
     kind: 'vector',
     series: ev.ctx.opts.delayedNameRemoval ? out : mergeSameLabels(out),
