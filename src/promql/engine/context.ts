@@ -4,7 +4,7 @@ import { isStaleNaN, type Labels } from '../../model/index.js';
 import type { Querier, SelectHints } from '../../storage/index.js';
 import type { AtModifier, PosRange, VectorSelector } from '../parser/index.js';
 import {
-  QueryCanceledError,
+  abortedError,
   QueryExecutionError,
   QueryTimeoutError,
   TooManySamplesError,
@@ -55,7 +55,8 @@ export class QueryContext {
     if (!force && (++this.checks & 63) !== 0) return;
     if (Date.now() > this.opts.deadline)
       throw new QueryTimeoutError('expression evaluation', this.opts.timeoutMs);
-    if (this.opts.signal?.aborted) throw new QueryCanceledError('expression evaluation');
+    if (this.opts.signal?.aborted)
+      throw abortedError(this.opts.signal, 'expression evaluation', this.opts.timeoutMs);
   }
 
   /** Accounts for `n` more samples held in memory; throws past the limit. */

@@ -233,6 +233,15 @@ describe('engine', () => {
     ]);
   });
 
+  it('reports an abort with a TimeoutError reason as a timeout', async () => {
+    const st = await storage([[{ __name__: 'x' }, 1000, [1]]]);
+    const signal = AbortSignal.abort(new DOMException('request timeout 5ms', 'TimeoutError'));
+    await assert.rejects(
+      engine.instantQuery(st, sel('x'), 0, { signal }),
+      (err: unknown) => err instanceof QueryTimeoutError && err.errorType === 'timeout',
+    );
+  });
+
   it('rejects bad range parameters as bad_data', async () => {
     const st = await storage([]);
     await assert.rejects(

@@ -6,6 +6,7 @@ import { DurationError, exprType, resolveDurations, type Expr } from '../parser/
 import { QueryContext } from './context.js';
 import {
   BadQueryError,
+  abortedError,
   QueryCanceledError,
   QueryError,
   QueryExecutionError,
@@ -101,7 +102,7 @@ export class Engine {
     }, this.opts.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
     const failure = (err: unknown, where: string): QueryError => {
-      if (opts.signal?.aborted) return new QueryCanceledError(where);
+      if (opts.signal?.aborted) return abortedError(opts.signal, where, this.opts.timeoutMs);
       if (timer.signal.aborted || Date.now() > deadline)
         return new QueryTimeoutError(where, this.opts.timeoutMs);
       if (err instanceof QueryError) return err;

@@ -59,3 +59,17 @@ export class TooManySamplesError extends QueryError {
     );
   }
 }
+
+/**
+ * The error for work stopped by an aborted signal: a timeout when the abort reason is a
+ * `TimeoutError` (as `AbortSignal.timeout()` and per-request timeouts use), a cancel otherwise.
+ */
+export function abortedError(signal: AbortSignal, where: string, timeoutMs: number): QueryError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') {
+    const err = new QueryTimeoutError(where, timeoutMs);
+    err.message = `query timed out in ${where}: ${reason.message}`;
+    return err;
+  }
+  return new QueryCanceledError(where);
+}
