@@ -75,6 +75,7 @@ export class Compactor {
     const head = this.head;
     if (anchor !== undefined) wal.logSeries([anchor.ref], [anchor.labels]);
     const seg = await wal.cut();
+    await head.appliedInflight();
     await wal.checkpoint(
       seg,
       (ref) => head.seriesByRef(ref) !== undefined,

@@ -122,15 +122,24 @@ export class HeadAppender implements Appender {
         vs: this.vs,
         n: this.n,
       };
+      const done = head.beginCommit();
       try {
         await log.logCommit(batch);
       } catch (err) {
         head.returnUnlogged(newSeries);
         this.release();
+        done();
         throw err;
       }
+      this.apply();
+      done();
+      return;
     }
-    const { series, ts, vs } = this;
+    this.apply();
+  }
+
+  private apply(): void {
+    const { series, ts, vs, head } = this;
     for (let i = 0; i < this.n; i++) head.applySample(series[i]!, ts[i]!, vs[i]!);
     this.release();
   }

@@ -217,6 +217,29 @@ export class Head {
     return [s, true];
   }
 
+  /** Commits between their log write and their apply, as promises that settle when applied. */
+  private readonly inflight = new Set<Promise<void>>();
+
+  /** Registers a commit that starts its log write; call the returned function once applied. */
+  beginCommit(): () => void {
+    let resolve!: () => void;
+    const p = new Promise<void>((r) => (resolve = r));
+    this.inflight.add(p);
+    return () => {
+      this.inflight.delete(p);
+      resolve();
+    };
+  }
+
+  /**
+   * Resolves once every commit in flight now has been applied (or failed). A WAL checkpoint
+   * waits for it after cutting the segment, so that every sample logged before the cut is in
+   * the head when the checkpoint decides what to keep.
+   */
+  async appliedInflight(): Promise<void> {
+    await Promise.all([...this.inflight]);
+  }
+
   /** Takes the series not yet logged; the commit that takes them logs them first. */
   takeUnlogged(): HeadSeries[] {
     const out = this.unlogged.filter((s) => !s.dead);
