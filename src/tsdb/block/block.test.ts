@@ -3,12 +3,14 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Labels, Matcher } from '../../model/index.js';
+import { newChunkEncoder } from '../chunkenc/index.js';
 import { encodeChunks, generateSeries, sourceOf, type SampleSeries } from './fixtures.js';
 import {
   ArraySeriesChunkSource,
   Block,
   BlockClosedError,
   BlockWriteError,
+  CorruptBlockError,
   isULID,
   readMeta,
   writeBlock,
@@ -335,6 +337,49 @@ describe('writeBlock input handling', () => {
       let n = 0;
       while (src.next()) n += src.chunks().length;
       assert.equal(n, meta.stats.numChunks);
+      await b.close();
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('skips empty chunks, and verify catches chunk times that disagree with the data', async () => {
+    const dir = await tempDir('block-times');
+    try {
+      const [s] = generateSeries({
+        numSeries: 1,
+        samplesPerSeries: 100,
+        startT: 0,
+        stepMs: 1000,
+        seed: 5,
+      });
+      const [c] = encodeChunks(s!);
+      const empty = { minT: 0, maxT: 0, data: newChunkEncoder().bytes() };
+      const none = Labels.fromRecord({ __name__: 'zz_empty' });
+      const ok = await writeBlock(
+        dir,
+        new ArraySeriesChunkSource([
+          { labels: s!.labels, chunks: [c!, empty] },
+          { labels: none, chunks: [empty] },
+        ]),
+        0,
+        1e6,
+        {},
+      );
+      assert.deepEqual(ok.stats, { numSeries: 1, numSamples: 100, numChunks: 1 });
+      const good = await Block.open(path.join(dir, ok.ulid));
+      await good.verify();
+      await good.close();
+      const lying = { ...c!, maxT: c!.maxT + 5 };
+      const bad = await writeBlock(
+        dir,
+        new ArraySeriesChunkSource([{ labels: s!.labels, chunks: [lying] }]),
+        0,
+        1e6,
+        {},
+      );
+      const b = await Block.open(path.join(dir, bad.ulid));
+      await assert.rejects(b.verify(), CorruptBlockError);
       await b.close();
     } finally {
       await removeDir(dir);

@@ -47,8 +47,13 @@ export async function verifyBlock(
         numChunks++;
         const n = chunkNumSamples(c.data);
         let k = 0;
+        let first = NaN;
+        let last = NaN;
         it.reset(c.data);
-        while (it.next() !== 'none') k++;
+        while (it.next() !== 'none') {
+          if (k++ === 0) first = it.atT();
+          last = it.atT();
+        }
         const err = it.err();
         if (err)
           throw new CorruptBlockError(
@@ -65,6 +70,14 @@ export async function verifyBlock(
             0,
             `chunk of series ${src.labels().toString()} holds ${k} samples, header says ${n}`,
           );
+        if (first !== c.minT || last !== c.maxT) {
+          throw new CorruptBlockError(
+            ir.dir,
+            'index',
+            0,
+            `chunk of series ${src.labels().toString()} spans [${first}, ${last}], index says [${c.minT}, ${c.maxT}]`,
+          );
+        }
         numSamples += n;
       }
     }

@@ -62,7 +62,8 @@ class MetaBuffer {
  * Writes the series of `src` as a new block under `parentDir` covering [minTime, maxTime)
  * and returns its metadata. Chunks of a series may come in any order and may overlap (they are
  * merged, samples de-duplicated by timestamp); samples outside [minTime, maxTime) are dropped;
- * series without samples are skipped. Throws `BlockWriteError` when series are not strictly
+ * empty chunks and series without samples are skipped. Each chunk's `minT`/`maxT` must be the
+ * timestamps of its first and last sample (`Block.verify` checks them). Throws `BlockWriteError` when series are not strictly
  * increasing by labels; on any error the temporary directory is removed.
  */
 export async function writeBlock(
@@ -107,10 +108,14 @@ export async function writeBlock(
       prev = ls;
       const chunks = normalizeChunks(src.chunks(), outside);
       if (chunks.length === 0) continue;
+      const before = meta.n;
       for (const c of chunks) {
-        numSamples += chunkNumSamples(c.data);
+        const n = chunkNumSamples(c.data);
+        if (n === 0) continue;
+        numSamples += n;
         meta.push(c.minT, c.maxT, await cw.write(c.data), c.data.length);
       }
+      if (meta.n === before) continue;
       labels.push(ls);
       chunkStart.push(meta.n / CHUNK_META_FIELDS);
     }
