@@ -167,8 +167,12 @@ function encodeSamplesRecord(
   } else {
     for (let i = from; i < to; i++) {
       p = putSvarint(buf, p, refs[i]! - baseRef);
-      const d = ts[i]! - baseT;
-      if (!(d <= MAX_T_DELTA && d >= -MAX_T_DELTA) || d !== Math.floor(d)) return false;
+      const t = ts[i]!;
+      const d = t - baseT;
+      // Exact integer deltas only: a rounded subtraction would change the timestamp.
+      if (!(d <= MAX_T_DELTA && d >= -MAX_T_DELTA) || d !== Math.floor(d) || baseT + d !== t) {
+        return false;
+      }
       p = putSvarint(buf, p, d);
     }
   }
