@@ -2,6 +2,7 @@
  * The composition root: builds every part from the flags, starts them bottom-up and stops them
  * top-down.
  */
+import { readFileSync } from 'node:fs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import {
   formatBytes,
@@ -18,6 +19,7 @@ import {
   buildRouter,
   defaultHttpServerOptions,
   defaultRemoteWriteOptions,
+  NO_TARGETS,
   type HeadStats,
   type TsdbAdmin,
 } from '../http/index.js';
@@ -47,6 +49,7 @@ export class Kansoku {
   private config: PrometheusConfig | undefined;
   private configOk = true;
   private configTime = new Date();
+  private configText = '';
   /** The address the server listens on, as `host:port` (known after `start()`). */
   listenAddress = '';
 
@@ -96,6 +99,8 @@ export class Kansoku {
         }),
         queryTimeoutMs: this.flags.queryTimeoutMs,
         headStats: () => (this.ready ? this.headStats?.() : undefined),
+        targets: () => this.scrape ?? NO_TARGETS,
+        configYaml: () => this.configText,
       },
     });
     const webLogger = this.logger.child({ component: 'web' });
@@ -132,7 +137,8 @@ export class Kansoku {
     });
     if (this.config) this.scrape.applyConfig(this.config);
     else {
-      this.scrape.applyConfig(selfScrapeConfig(this.listenAddress));
+      this.configText = selfScrapeYaml(this.listenAddress);
+      this.scrape.applyConfig(parsePrometheusConfig(this.configText));
       // Scrape once right away so that a fresh start has data to query at once.
       this.scrape.scrapeAllNow().catch((err: unknown) => {
         this.logger.warn('cannot scrape self', { err });
@@ -151,6 +157,7 @@ export class Kansoku {
     if (file === undefined) return;
     try {
       this.config = loadPrometheusConfigFile(file);
+      this.configText = readFileSync(file, 'utf8');
     } catch (err) {
       this.configOk = false;
       throw new Error(
@@ -220,16 +227,14 @@ const SELF_SCRAPE_INTERVAL = '15s';
  * The configuration used without `--config.file`: Kansoku scrapes its own `/metrics` as
  * `job="kansoku"`, so a fresh start has data to query.
  */
-function selfScrapeConfig(listenAddress: string): PrometheusConfig {
-  return parsePrometheusConfig(
-    [
-      'global:',
-      `  scrape_interval: ${SELF_SCRAPE_INTERVAL}`,
-      'scrape_configs:',
-      '  - job_name: kansoku',
-      '    static_configs:',
-      `      - targets: [${JSON.stringify(listenAddress)}]`,
-      '',
-    ].join('\n'),
-  );
+function selfScrapeYaml(listenAddress: string): string {
+  return [
+    'global:',
+    `  scrape_interval: ${SELF_SCRAPE_INTERVAL}`,
+    'scrape_configs:',
+    '  - job_name: kansoku',
+    '    static_configs:',
+    `      - targets: [${JSON.stringify(listenAddress)}]`,
+    '',
+  ].join('\n');
 }

@@ -5,8 +5,10 @@
 export { addAdminRoutes, parseSelectorParam, type AdminDeps, type TsdbAdmin } from './admin.js';
 export {
   addApiV1Routes,
+  NO_TARGETS,
   astToJson,
   type ApiV1Deps,
+  type TargetsView,
   type HeadStats,
   type RuntimeFacts,
 } from './api/v1/index.js';

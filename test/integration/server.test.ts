@@ -129,6 +129,24 @@ describe('kansoku server (end to end)', () => {
     assert.match(text, /^nodejs_heap_size_total_bytes /m);
   });
 
+  it('scrapes itself and lists the target', async () => {
+    const end = Date.now() + 5000;
+    let health = '';
+    let t: { labels: Record<string, string>; health: string; scrapePool: string } | undefined;
+    while (Date.now() < end) {
+      const res = await fetch(`${k.base}/api/v1/targets`);
+      const body = (await res.json()) as { data: { activeTargets: (typeof t)[] } };
+      t = body.data.activeTargets[0];
+      health = t?.health ?? '';
+      if (health === 'up') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(health, 'up');
+    assert.ok(t);
+    assert.equal(t.scrapePool, 'kansoku');
+    assert.equal(t.labels['instance'], new URL(k.base).host);
+  });
+
   it('answers unknown paths with 404 and wrong methods with 405 in the JSON envelope', async () => {
     const r404 = await fetch(`${k.base}/api/v1/nope`);
     assert.equal(r404.status, 404);

@@ -1,5 +1,6 @@
 /** What the `/api/v1` query, metadata and status endpoints need from the rest of the program. */
 import type { Engine } from '../../../promql/index.js';
+import type { TargetsView } from './targets.js';
 import type { Storage } from '../../../storage/index.js';
 import { HttpError } from '../../errors.js';
 
@@ -36,6 +37,10 @@ export interface ApiV1Deps {
   readonly headStats?: () => HeadStats | undefined;
   /** Default and upper bound of `timeout` for queries, in ms (`--query.timeout`). */
   readonly queryTimeoutMs: number;
+  /** Scrape targets and pools (an empty view when scraping is not running). */
+  readonly targets?: () => TargetsView;
+  /** The configuration text of `/api/v1/status/config`. */
+  readonly configYaml?: () => string;
 }
 
 /** The storage, or a 503 error when it is not open yet. */
