@@ -19,7 +19,13 @@ import {
 import { readAll } from '../support/storage.js';
 import { IngestPipeline } from '../../src/ingest/index.js';
 import { DeltaTracker, defaultOTLPIngestOptions, ingestOTLP } from '../../src/ingest/otlp.js';
-import { decodeMetricsJSON, decodeMetricsProto } from '../../src/parsers/otlp/index.js';
+import {
+  decodeMetricsJSON,
+  decodeMetricsProto,
+  encodeExportResponse,
+  otlpContentType,
+  otlpEncodingOf,
+} from '../../src/parsers/index.js';
 import { MemStorage } from '../../src/storage/index.js';
 
 interface Received {
@@ -52,6 +58,7 @@ describe('OTLP from the OpenTelemetry SDK', () => {
   const storage = new MemStorage();
   const pipeline = new IngestPipeline(storage);
   const deltas = new DeltaTracker();
+  let rejected = 0;
 
   before(async () => {
     server = createServer((req, res) => {
@@ -59,16 +66,23 @@ describe('OTLP from the OpenTelemetry SDK', () => {
         .then(async (body) => {
           const contentType = req.headers['content-type'] ?? '';
           received.push({ contentType, body });
-          const decoded = contentType.includes('json')
-            ? decodeMetricsJSON(body.toString('utf8'))
-            : decodeMetricsProto(body);
+          const enc = otlpEncodingOf(contentType);
+          if (enc === undefined) {
+            res.writeHead(415);
+            res.end();
+            return;
+          }
+          const decoded =
+            enc === 'json' ? decodeMetricsJSON(body.toString('utf8')) : decodeMetricsProto(body);
           const r = await ingestOTLP(pipeline, decoded, {
             ...defaultOTLPIngestOptions(),
             deltas,
             now: Date.now(),
           });
-          res.writeHead(r.rejected === 0 ? 200 : 400, { 'content-type': contentType });
-          res.end(contentType.includes('json') ? '{}' : '');
+          rejected += r.rejected;
+          const msg = r.errors.map((e) => e.reason).join('; ');
+          res.writeHead(200, { 'content-type': otlpContentType(enc) });
+          res.end(encodeExportResponse(r.rejected, msg, enc));
         })
         .catch((e: unknown) => {
           res.writeHead(500);
@@ -80,6 +94,7 @@ describe('OTLP from the OpenTelemetry SDK', () => {
   });
 
   after(async () => {
+    assert.equal(rejected, 0);
     await new Promise<void>((resolve) =>
       server.close(() => {
         resolve();

@@ -37,3 +37,9 @@ export {
   type NamingType,
   type TranslationStrategy,
 } from './naming.js';
+export {
+  encodeExportResponse,
+  otlpContentType,
+  otlpEncodingOf,
+  type OTLPEncoding,
+} from './response.js';

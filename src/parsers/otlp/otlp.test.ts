@@ -7,7 +7,9 @@ import {
   buildMetricName,
   decodeMetricsJSON,
   decodeMetricsProto,
+  encodeExportResponse,
   encodeMetricsProto,
+  otlpEncodingOf,
   type MetricsRequest,
   type NamingType,
 } from './index.js';
@@ -511,5 +513,78 @@ describe('OTLP naming', () => {
       }),
       '{"a":1,"b":"\\u003c\\u0026\\u003e"}',
     );
+  });
+});
+
+describe('OTLP responses', () => {
+  it('picks the encoding from the content type', () => {
+    assert.equal(otlpEncodingOf('application/x-protobuf'), 'protobuf');
+    assert.equal(otlpEncodingOf('Application/JSON; charset=utf-8'), 'json');
+    assert.equal(otlpEncodingOf('text/plain'), undefined);
+  });
+
+  it('encodes full and partial success', () => {
+    assert.deepEqual(encodeExportResponse(0, '', 'protobuf'), new Uint8Array(0));
+    assert.deepEqual(
+      [...encodeExportResponse(3, 'x', 'protobuf')],
+      [0x0a, 5, 0x08, 3, 0x12, 1, 0x78],
+    );
+    assert.equal(Buffer.from(encodeExportResponse(0, '', 'json')).toString(), '{}');
+    assert.equal(
+      Buffer.from(encodeExportResponse(300, 'bad', 'json')).toString(),
+      '{"partialSuccess":{"rejectedDataPoints":"300","errorMessage":"bad"}}',
+    );
+  });
+});
+
+describe('OTLP JSON fuzz', () => {
+  it('throws only OTLPDecodeError for random edits of a valid JSON request', () => {
+    const valid = JSON.stringify({
+      resourceMetrics: [
+        {
+          resource: {
+            attributes: [
+              {
+                key: 'a',
+                value: { kvlistValue: { values: [{ key: 'b', value: { intValue: '1' } }] } },
+              },
+            ],
+          },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'g',
+                  gauge: { dataPoints: [{ asDouble: 1, timeUnixNano: '5', attributes: [] }] },
+                },
+                {
+                  name: 'h',
+                  histogram: {
+                    aggregationTemporality: 2,
+                    dataPoints: [{ count: '2', bucketCounts: ['1', '1'], explicitBounds: [1] }],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const alphabet = '{}[]",:0123456789.-eE aAnNtfl\\';
+    let seed = 99;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const chars = Array.from(valid);
+      for (let j = 0; j < 1 + rnd(3); j++)
+        chars[rnd(chars.length)] = alphabet[rnd(alphabet.length)]!;
+      try {
+        decodeMetricsJSON(chars.join(''));
+      } catch (e) {
+        if (!(e instanceof OTLPDecodeError)) throw e;
+      }
+    }
   });
 });
