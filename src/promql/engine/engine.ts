@@ -40,6 +40,16 @@ export class Engine {
     this.gate = new ConcurrencyGate(Math.max(1, this.opts.maxConcurrent));
   }
 
+  /** Queries evaluating now (for self-metrics such as `prometheus_engine_queries`). */
+  get runningQueries(): number {
+    return this.gate.running;
+  }
+
+  /** Queries waiting for a slot because `maxConcurrent` are running. */
+  get queuedQueries(): number {
+    return this.gate.queued;
+  }
+
   /** Evaluates `expr` at one instant (ms). */
   instantQuery(
     q: Queryable,
@@ -97,9 +107,13 @@ export class Engine {
     // The timeout covers waiting in the queue and evaluation; the timer also aborts storage calls.
     const deadline = Date.now() + this.opts.timeoutMs;
     const timer = new AbortController();
-    const handle = setTimeout(() => {
-      timer.abort();
-    }, this.opts.timeoutMs);
+    // setTimeout fires at once beyond 2^31-1 ms, so longer timeouts are capped (~24.8 days).
+    const handle = setTimeout(
+      () => {
+        timer.abort();
+      },
+      Math.min(this.opts.timeoutMs, 2_147_483_647),
+    );
     const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
     const failure = (err: unknown, where: string): QueryError => {
       if (opts.signal?.aborted) return abortedError(opts.signal, where, this.opts.timeoutMs);
