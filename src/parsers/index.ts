@@ -4,4 +4,3 @@ export * from './lineprotocol/index.js';
 export * from './otlp/index.js';
 export * from './remoteread/index.js';
 export * from './remotewrite/index.js';
-export * from './otlp/index.js';
