@@ -39,6 +39,8 @@ if (!fs.existsSync(path.join(PEER, 'README.md'))) {
   const engine = new Engine({
     enableDelayedNameRemoval: true,
     enableExperimentalFunctions: true,
+    // The sample limit the suite's own runner uses (FORMAT.md section 7.1).
+    maxSamples: 10_000,
   });
   const files = fs
     .readdirSync(DIR)
