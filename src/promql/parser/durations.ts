@@ -5,7 +5,7 @@
  * `foo offset 5m + 1` adds 1 to the selector's value).
  */
 import type { DurationExpr, DurationNumber, DurationOp, PosRange } from './ast.js';
-import type { Token } from './lexer.js';
+import type { Token } from './tokenkinds.js';
 import { NumberSyntaxError, parseDuration, parseNumber } from './numbers.js';
 import { tokenRange, type ErrorContext, type TokenStream } from './tokens.js';
 

@@ -5,7 +5,7 @@
 import type { MatchCardinality } from './ast.js';
 import { isNumberToken } from './durations.js';
 import { goQuote } from './gostrings.js';
-import { isAggregatorKind, isPreprocessorKind, type Token, type TokenKind } from './lexer.js';
+import { isAggregatorKind, isPreprocessorKind, type Token, type TokenKind } from './tokenkinds.js';
 import { unquoteToken } from './selectors.js';
 import { tokenRange, type ErrorContext, type TokenStream } from './tokens.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Lexer, type Token } from './lexer.js';
+import { Lexer } from './lexer.js';
+import { type Token } from './tokenkinds.js';
 
 function lex(input: string): [string, number, string][] {
   const lx = new Lexer(input);

@@ -19,10 +19,17 @@ import { checkExpr } from './check.js';
 import { DurationParser, isNumberToken, literalSeconds } from './durations.js';
 import { getFunction } from './functions.js';
 import { goQuote } from './gostrings.js';
-import { isAggregatorKind, isPreprocessorKind, type Token, type TokenKind } from './lexer.js';
+import { isAggregatorKind, isPreprocessorKind, type Token } from './tokenkinds.js';
 import { applyAt, applyExtendedRange, applyOffset, makeMatrix, makeSubquery } from './modifiers.js';
 import { parseBinaryModifiers, parseGroupingLabels, type RawMatching } from './grouping.js';
 import { METRIC_NAME_LABEL, newMatcher, parseLabelMatchers, unquoteToken } from './selectors.js';
+import {
+  canStartExpr,
+  METRIC_WORDS,
+  PARAM_AGGREGATIONS,
+  POW_PRECEDENCE,
+  PRECEDENCE,
+} from './syntax.js';
 import { MAX_TREE_DEPTH, tokenRange, TokenStream } from './tokens.js';
 
 /** Options of the parser; experimental syntax is off unless enabled, like in Prometheus. */
@@ -35,74 +42,6 @@ export interface ParseOptions {
   readonly extendedRangeSelectors?: boolean;
   /** Accept `fill()`, `fill_left()` and `fill_right()` on binary operators. */
   readonly binopFillModifiers?: boolean;
-}
-
-const PRECEDENCE: Readonly<Partial<Record<TokenKind, number>>> = {
-  or: 1,
-  and: 2,
-  unless: 2,
-  '==': 3,
-  '!=': 3,
-  '<': 3,
-  '<=': 3,
-  '>': 3,
-  '>=': 3,
-  '</': 3,
-  '>/': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-  atan2: 5,
-  '^': 6,
-};
-const POW_PRECEDENCE = 6;
-
-/** Tokens that may name a metric when they start an expression. */
-const METRIC_WORDS: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  'IDENTIFIER',
-  'METRIC_IDENTIFIER',
-  'by',
-  'without',
-  'offset',
-  'fill',
-  'fill_left',
-  'fill_right',
-  'and',
-  'or',
-  'unless',
-  'anchored',
-  'smoothed',
-  'start',
-  'end',
-  'step',
-  'range',
-  'max_of',
-  'min_of',
-]);
-
-const PARAM_AGGREGATIONS: ReadonlySet<AggregateOp> = new Set<AggregateOp>([
-  'topk',
-  'bottomk',
-  'count_values',
-  'quantile',
-  'limitk',
-  'limit_ratio',
-]);
-
-/** Whether a token can begin an expression. */
-function canStartExpr(t: Token): boolean {
-  return (
-    METRIC_WORDS.has(t.kind) ||
-    isAggregatorKind(t.kind) ||
-    isNumberToken(t) ||
-    t.kind === 'STRING' ||
-    t.kind === '(' ||
-    t.kind === '{' ||
-    t.kind === '+' ||
-    t.kind === '-'
-  );
 }
 
 /** Parses one expression; see `parseExpr` in `index.ts`. */

@@ -3,7 +3,7 @@
  * parser used for `match[]` parameters.
  */
 import { Matcher, MatcherError, type MatchType } from '../../model/index.js';
-import type { Token } from './lexer.js';
+import type { Token } from './tokenkinds.js';
 import { goQuote, unquoteString, UnquoteError } from './gostrings.js';
 import { tokenRange, type ErrorContext, type TokenStream } from './tokens.js';
 

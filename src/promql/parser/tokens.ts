@@ -5,14 +5,14 @@
 import type { PosRange } from './ast.js';
 import { ParseError } from './errors.js';
 import { goQuote, goQuoteTruncated } from './gostrings.js';
+import { Lexer } from './lexer.js';
 import {
   isAggregatorKind,
   isKeywordKind,
   isOperatorKind,
-  Lexer,
   type Token,
   type TokenKind,
-} from './lexer.js';
+} from './tokenkinds.js';
 
 /** Where a syntax error happened, for its message: the construct and what was expected. */
 export interface ErrorContext {
