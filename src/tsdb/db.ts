@@ -146,7 +146,10 @@ export class DB implements Storage, Deleter {
     try {
       const qs = await Promise.all(blocks.map((b) => b.querier(mint, maxt)));
       const headQ = new HeadQuerier(this.head, mint, maxt);
-      return new DBQuerier(qs.length === 0 ? headQ : new MergeQuerier([headQ, ...qs]), () => {
+      // On equal timestamps the first querier wins: blocks in creation order, then the head, so
+      // that the first committed value wins over a late duplicate that went unnoticed (one
+      // older than the head's persisted-chunk cache).
+      return new DBQuerier(qs.length === 0 ? headQ : new MergeQuerier([...qs, headQ]), () => {
         this.blocks.release(blocks);
       });
     } catch (err) {
