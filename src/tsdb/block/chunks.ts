@@ -5,7 +5,14 @@
 import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { ByteReader, ByteWriter, uvarintSize } from './encbuf.js';
 import { CorruptBlockError } from './errors.js';
-import { BufferedFileWriter, SyncWindowReader, checksum, readAt } from './fileio.js';
+import {
+  BufferedFileWriter,
+  READ_CONCURRENCY,
+  SyncWindowReader,
+  checksum,
+  forEachLimit,
+  readAt,
+} from './fileio.js';
 
 /** Magic number at the start of every segment file ("KSCK"). */
 export const CHUNKS_MAGIC = 0x4b53434b;
@@ -193,6 +200,8 @@ export class ChunkReader {
     const n = refs.length;
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => refs[a]! - refs[b]!);
     const out = new Array<Buffer>(n);
+    // Group neighbouring records into merged reads, then run a few reads at once.
+    const groups: Array<{ from: number; to: number; seq: number; off: number; end: number }> = [];
     let i = 0;
     while (i < n) {
       const first = order[i]!;
@@ -208,15 +217,18 @@ export class ChunkReader {
         }
         end = Math.max(end, nextEnd);
       }
-      const file = `chunks/${segmentName(seq)}`;
-      const buf = await readAt(this.file(seq, off), off, end - off, this.dir, file);
-      for (let x = i; x < j; x++) {
-        const k = order[x]!;
-        const o = splitRef(refs[k]!).off;
-        out[k] = decodeRecord(buf, o - off, o, lens[k]!, this.dir, file);
-      }
+      groups.push({ from: i, to: j, seq, off, end });
       i = j;
     }
+    await forEachLimit(groups, READ_CONCURRENCY, async (g) => {
+      const file = `chunks/${segmentName(g.seq)}`;
+      const buf = await readAt(this.file(g.seq, g.off), g.off, g.end - g.off, this.dir, file);
+      for (let x = g.from; x < g.to; x++) {
+        const k = order[x]!;
+        const o = splitRef(refs[k]!).off;
+        out[k] = decodeRecord(buf, o - g.off, o, lens[k]!, this.dir, file);
+      }
+    });
     return out;
   }
 

@@ -191,3 +191,22 @@ export class SyncWindowReader {
     this.fd = -1;
   }
 }
+
+/** Positioned reads a single operation keeps in flight at once (libuv has four I/O threads). */
+export const READ_CONCURRENCY = 4;
+
+/**
+ * Calls `fn` for every item with at most `limit` calls pending at once; settles when all have
+ * finished, rejecting with the first error.
+ */
+export async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

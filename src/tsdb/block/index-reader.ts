@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Labels, cmpStr } from '../../model/index.js';
 import { ByteReader, type ByteSource } from './encbuf.js';
 import { CorruptBlockError } from './errors.js';
-import { checksum, readAt } from './fileio.js';
+import { READ_CONCURRENCY, checksum, forEachLimit, readAt } from './fileio.js';
 import {
   INDEX_FILE,
   INDEX_HEADER_SIZE,
@@ -279,27 +279,32 @@ export class IndexReader {
 
   /** Reads the series entries at the given references (increasing), with merged reads. */
   async series(refs: ArrayLike<number>): Promise<SeriesEntry[]> {
-    const out: SeriesEntry[] = [];
-    const r = new ByteReader(Buffer.alloc(0), 0, this.src);
+    const out = new Array<SeriesEntry>(refs.length);
+    const groups: Array<[number, number]> = [];
     let i = 0;
     while (i < refs.length) {
       const start = refs[i]!;
-      this.checkRef(start);
       let j = i + 1;
       for (; j < refs.length; j++) {
         const x = refs[j]!;
         if (x - refs[j - 1]! > SERIES_GAP || x - start > MAX_READ_SPAN) break;
       }
-      const end = Math.min(refs[j - 1]! + SERIES_SLACK, this.seriesEnd);
+      groups.push([i, j]);
+      i = j;
+    }
+    await forEachLimit(groups, READ_CONCURRENCY, async ([from, to]) => {
+      const start = refs[from]!;
+      this.checkRef(start);
+      const end = Math.min(refs[to - 1]! + SERIES_SLACK, this.seriesEnd);
       const buf = await readAt(this.fh, start, end - start, this.dir, INDEX_FILE);
-      for (let k = i; k < j; k++) {
+      const r = new ByteReader(buf, start, this.src);
+      for (let k = from; k < to; k++) {
         const ref = refs[k]!;
         this.checkRef(ref);
         r.reset(buf, start, ref - start);
-        out.push(await this.entryAt(r, buf.length));
+        out[k] = await this.entryAt(r, buf.length);
       }
-      i = j;
-    }
+    });
     return out;
   }
 
