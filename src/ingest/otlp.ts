@@ -198,11 +198,23 @@ export async function ingestOTLP(
 }
 
 class Translator {
+  /** Attribute key → label name, for this request. */
+  private readonly names = new Map<string, string>();
+
   constructor(
     private readonly batch: Batch,
     private readonly o: OTLPIngestOptions,
     private readonly ln: LabelNamingOptions,
   ) {}
+
+  private labelName(key: string): string {
+    let n = this.names.get(key);
+    if (n === undefined) {
+      n = buildLabelName(key, this.ln);
+      this.names.set(key, n);
+    }
+    return n;
+  }
 
   context(res: readonly KeyValue[], scope: OTLPScope, schemaUrl: string): Context {
     const o = this.o;
@@ -236,7 +248,7 @@ class Translator {
     const m = new Map<string, string>();
     for (const kv of sorted) {
       if (ignore?.includes(kv.key) === true) continue;
-      const n = buildLabelName(kv.key, this.ln);
+      const n = this.labelName(kv.key);
       if (n === '')
         return `cannot translate attribute name ${JSON.stringify(kv.key)} to a label name`;
       const v = anyValueToString(kv.value);
@@ -244,11 +256,11 @@ class Translator {
       m.set(n, prev === undefined ? v : `${prev};${v}`);
     }
     for (const [k, v] of ctx.promoted) {
-      const n = buildLabelName(k, this.ln);
+      const n = this.labelName(k);
       if (n !== '' && !m.has(n)) m.set(n, v);
     }
     for (const [k, v] of ctx.scope) {
-      const n = buildLabelName(k, this.ln);
+      const n = this.labelName(k);
       if (n !== '') m.set(n, v);
     }
     if (ctx.job !== undefined) m.set('job', ctx.job);

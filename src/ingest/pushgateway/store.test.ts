@@ -102,6 +102,16 @@ describe('push groups', () => {
       ],
     );
     assert.deepEqual((await readAll(storage, { __name__: 'd' }))[0]?.samples, [[T0 + 3000, 4]]);
+    // An empty PUT empties the group but keeps it (and updates its push time).
+    assert.equal((await call('PUT', '/metrics/job/j', '', T0 + 4000)).status, 200);
+    assert.deepEqual((await readAll(storage, { __name__: 'd' }))[0]?.samples.at(-1), [
+      T0 + 4000,
+      'stale',
+    ]);
+    assert.deepEqual(
+      (await readAll(storage, { __name__: 'push_time_seconds' }))[0]?.samples.at(-1),
+      [T0 + 4000, (T0 + 4000) / 1000],
+    );
   });
 
   it('DELETE drops the group with staleness markers and answers 202', async () => {

@@ -38,6 +38,7 @@ export {
   type TranslationStrategy,
 } from './naming.js';
 export {
+  decodeMetrics,
   encodeExportResponse,
   otlpContentType,
   otlpEncodingOf,

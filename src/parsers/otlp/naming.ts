@@ -69,8 +69,12 @@ function unitSuffixes(unit: string): [string, string] {
   return [mainSuffix, perSuffix];
 }
 
-const isMetricChar = (c: string): boolean => /^[a-zA-Z0-9:]$/.test(c);
-const isLabelChar = (c: string): boolean => /^[a-zA-Z0-9]$/.test(c);
+function isAlnum(c: string): boolean {
+  const x = c.charCodeAt(0);
+  return c.length === 1 && ((x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122));
+}
+const isMetricChar = (c: string): boolean => c === ':' || isAlnum(c);
+const isLabelChar = isAlnum;
 const startsWithDigit = (s: string): boolean => s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57;
 
 /** Splits on every run of characters outside `[a-zA-Z0-9:]` (code point by code point). */
@@ -176,6 +180,8 @@ export interface LabelNamingOptions {
  */
 export function buildLabelName(key: string, o: LabelNamingOptions): string {
   if (key === '') return '';
+  // Fast path: already a valid name that no rule changes.
+  if (/^[a-zA-Z][a-zA-Z0-9]*(?:_[a-zA-Z0-9]+)*$/.test(key)) return key;
   if (o.strategy === 'NoUTF8EscapingWithSuffixes' || o.strategy === 'NoTranslation') {
     return /^_*$/.test(key) ? '' : key;
   }

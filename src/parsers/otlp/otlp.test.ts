@@ -5,6 +5,7 @@ import {
   anyValueToString,
   buildLabelName,
   buildMetricName,
+  decodeMetrics,
   decodeMetricsJSON,
   decodeMetricsProto,
   encodeExportResponse,
@@ -517,6 +518,13 @@ describe('OTLP naming', () => {
 });
 
 describe('OTLP responses', () => {
+  it('decodes by encoding', () => {
+    const req = richRequest();
+    assert.deepEqual(decodeMetrics(encodeMetricsProto(req), 'protobuf'), req);
+    const json = Buffer.from('{"resourceMetrics":[{"schemaUrl":"s"}]}');
+    assert.equal(decodeMetrics(json, 'json').resourceMetrics[0]!.schemaUrl, 's');
+  });
+
   it('picks the encoding from the content type', () => {
     assert.equal(otlpEncodingOf('application/x-protobuf'), 'protobuf');
     assert.equal(otlpEncodingOf('Application/JSON; charset=utf-8'), 'json');

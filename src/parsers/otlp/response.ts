@@ -1,8 +1,12 @@
 /**
- * The content types of OTLP/HTTP and the `ExportMetricsServiceResponse` a receiver answers with:
+ * The content types of OTLP/HTTP, decoding by content type, and the `ExportMetricsServiceResponse` a receiver answers with:
  * empty on full success, `partial_success` with the number of rejected data points and a message
  * otherwise.
  */
+
+import { decodeMetricsJSON } from './json.js';
+import { decodeMetricsProto } from './proto.js';
+import { defaultOTLPDecodeOptions, type MetricsRequest, type OTLPDecodeOptions } from './types.js';
 
 /** The two OTLP/HTTP encodings. */
 export type OTLPEncoding = 'protobuf' | 'json';
@@ -16,6 +20,17 @@ export function otlpEncodingOf(contentType: string): OTLPEncoding | undefined {
   if (mt === 'application/x-protobuf') return 'protobuf';
   if (mt === 'application/json') return 'json';
   return undefined;
+}
+
+/** Decodes a request body of the given encoding (JSON bodies are read as UTF-8). */
+export function decodeMetrics(
+  body: Uint8Array,
+  enc: OTLPEncoding,
+  opts: OTLPDecodeOptions = defaultOTLPDecodeOptions(),
+): MetricsRequest {
+  if (enc === 'protobuf') return decodeMetricsProto(body, opts);
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return decodeMetricsJSON(text, opts);
 }
 
 /** The `Content-Type` to answer with for an encoding. */
