@@ -2,6 +2,7 @@
  * The write-ahead log: records are encoded into an in-memory buffer by `log*` and made durable
  * by `sync()`, which writes them to the current segment and fsyncs it (group commit).
  */
+import path from 'node:path';
 import { StorageUnavailableError } from '../../model/index.js';
 import type { Labels } from '../../model/index.js';
 import { Logger } from '../../util/index.js';
@@ -159,6 +160,8 @@ export class Wal {
       o.logger.warn('WAL fault injection is on (for tests)', { env: WAL_FAULT_FILE_ENV });
     }
     await o.fs.mkdir(dir);
+    // The directory's own name must survive a power cut too.
+    if (o.fsync === 'commit') await o.fs.syncDir(path.dirname(path.resolve(dir)));
     const names = await o.fs.readdir(dir);
     let checkpoint = -1;
     for (const n of names) checkpoint = Math.max(checkpoint, parseCheckpointName(n));
