@@ -157,7 +157,7 @@ function vectorScalar(
   return {
     kind: 'vector',
     series: drop && !ev.ctx.opts.delayedNameRemoval ? mergeDup(out) : out,
-    ordered: false,
+    ordered: vec.ordered,
   };
 }
 

@@ -186,6 +186,12 @@ describe('engine', () => {
         ['{job="c"}', 1],
       ],
     );
+    // Order-preserving operations keep the order of sort_desc; others are sorted by labels.
+    assert.deepEqual(vec(await engine.instantQuery(st, 'abs(sort_desc(m)) * 2', 0)), [
+      ['{job="b"}', 6],
+      ['{job="c"}', 4],
+      ['{job="a"}', 2],
+    ]);
     const r = await engine.rangeQuery(st, agg('count', sel('m')), 0, 2 * MIN, MIN);
     if (r.value.type !== 'matrix') assert.fail('expected a matrix');
     assert.deepEqual([...r.value.series[0]!.vs], [3, 3, 3]);

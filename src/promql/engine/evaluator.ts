@@ -119,7 +119,7 @@ export class Evaluator {
     return {
       kind: 'vector',
       series: this.ctx.opts.delayedNameRemoval ? v.series : mergeSameLabels(v.series),
-      ordered: false,
+      ordered: v.ordered,
     };
   }
 

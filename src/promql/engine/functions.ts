@@ -92,7 +92,7 @@ function mapVector(
   return {
     kind: 'vector',
     series: ev.ctx.opts.delayedNameRemoval ? v.series : mergeSameLabels(v.series),
-    ordered: false,
+    ordered: v.ordered,
   };
 }
 
@@ -283,7 +283,7 @@ function clamp(ev: Evaluator, v: VectorValue, lo: Float64Array, hi: Float64Array
   return {
     kind: 'vector',
     series: ev.ctx.opts.delayedNameRemoval ? series : mergeSameLabels(series),
-    ordered: false,
+    ordered: v.ordered,
   };
 }
 

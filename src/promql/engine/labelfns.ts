@@ -54,7 +54,7 @@ export const labelReplace: Impl = async (ev, call) => {
     s.labels = s.labels.with(dst, expand(repl, m));
     if (dst === '__name__') s.dropName = false;
   }
-  return { kind: 'vector', series: mergeSameLabels(v.series), ordered: false };
+  return { kind: 'vector', series: mergeSameLabels(v.series), ordered: v.ordered };
 };
 
 /** `label_join(v, dst, separator, src…)`. */
@@ -72,7 +72,7 @@ export const labelJoin: Impl = async (ev, call) => {
     s.labels = s.labels.with(dst, srcs.map((n) => s.labels.get(n)).join(sep));
     if (dst === '__name__') s.dropName = false;
   }
-  return { kind: 'vector', series: mergeSameLabels(v.series), ordered: false };
+  return { kind: 'vector', series: mergeSameLabels(v.series), ordered: v.ordered };
 };
 
 /** The labels `absent()` reports: the selector's equality matchers (a label used twice is dropped). */
