@@ -65,19 +65,14 @@ export async function openDB(
       segments: st.segments,
       durationMs: Date.now() - started,
     });
+    // Before maintenance starts (it may merge and close blocks).
+    await loadColdCache(head, blocks.list());
   } catch (err) {
     await wal.close();
     await blocks.close();
     throw err;
   }
-  const db = new DB(dir, o, head, wal, blocks);
-  try {
-    await loadColdCache(head, blocks.list());
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  return db;
+  return new DB(dir, o, head, wal, blocks);
 }
 
 /**
