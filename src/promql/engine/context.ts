@@ -131,7 +131,9 @@ export class QueryContext {
     hints: SelectHints,
   ): Promise<LoadedSeries[]> {
     this.check(true);
-    const set = await this.querier.select(false, hints, sel.matchers, this.opts.signal);
+    // Sorted like Prometheus' TSDB returns series, so order-dependent results (limitk, ties in
+    // topk) pick the same series.
+    const set = await this.querier.select(true, hints, sel.matchers, this.opts.signal);
     const out: LoadedSeries[] = [];
     let ts = new Float64Array(64);
     let vs = new Float64Array(64);
