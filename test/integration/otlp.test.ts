@@ -44,6 +44,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+const names = (series: { labels: Record<string, string> }[]): string[] =>
+  series.map((x) => x.labels['__name__'] ?? '').sort();
+
 const RESOURCE = {
   'service.name': 'shop',
   'service.namespace': 'acme',
@@ -165,6 +168,17 @@ describe('OTLP from the OpenTelemetry SDK', () => {
     assert.deepEqual(await readAll(storage, { __name__: 'target_info', job }), [
       { labels: { __name__: 'target_info', host_name: 'h1', ...lbl }, samples: [[t, 1]] },
     ]);
+    assert.deepEqual(names(await readAll(storage, { job })), [
+      'http_duration_seconds_bucket',
+      'http_duration_seconds_bucket',
+      'http_duration_seconds_bucket',
+      'http_duration_seconds_count',
+      'http_duration_seconds_sum',
+      'http_requests_total',
+      'queue_depth',
+      'target_info',
+      'temperature_celsius',
+    ]);
     await mp.shutdown();
   });
 
@@ -236,6 +250,14 @@ describe('OTLP from the OpenTelemetry SDK', () => {
     assert.deepEqual((await readAll(storage, { __name__: 'size_bytes_sum', job }))[0]?.samples, [
       [ta, 5],
       [tb, 62],
+    ]);
+    assert.deepEqual(names(await readAll(storage, { job })), [
+      'jobs_done_total',
+      'size_bytes_bucket',
+      'size_bytes_bucket',
+      'size_bytes_count',
+      'size_bytes_sum',
+      'target_info',
     ]);
   });
 });
