@@ -216,7 +216,10 @@ export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
 /** Copies the non-stale samples of [lo, hi) of a loaded series. */
 export function withoutStale(s: LoadedSeries): { ts: Float64Array; vs: Float64Array } {
   let stale = 0;
-  for (let i = 0; i < s.vs.length; i++) if (isStaleNaN(s.vs[i]!)) stale++;
+  for (let i = 0; i < s.vs.length; i++) {
+    const v = s.vs[i]!;
+    if (v !== v && isStaleNaN(v)) stale++;
+  }
   if (stale === 0) return { ts: s.ts, vs: s.vs };
   const n = s.vs.length - stale;
   const ts = new Float64Array(n);
@@ -224,7 +227,7 @@ export function withoutStale(s: LoadedSeries): { ts: Float64Array; vs: Float64Ar
   let j = 0;
   for (let i = 0; i < s.vs.length; i++) {
     const v = s.vs[i]!;
-    if (isStaleNaN(v)) continue;
+    if (v !== v && isStaleNaN(v)) continue;
     ts[j] = s.ts[i]!;
     vs[j] = v;
     j++;
