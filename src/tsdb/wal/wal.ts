@@ -120,7 +120,8 @@ export class Wal {
   private nextRound: Deferred | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private validated: boolean;
-  private lastWriteFailed = false;
+  /** The error of the last write round when it failed, null after a successful one. */
+  private lastFailure: StorageUnavailableError | null = null;
   private closed = false;
   private checkpointBytes: number;
   private syncRounds = 0;
@@ -194,10 +195,13 @@ export class Wal {
   logSamples(refs: Uint32Array, ts: Float64Array, vs: Float64Array, count: number): void {
     this.checkOpen();
     if (this.pending.len > this.opts.maxPendingBytes) {
+      const cause = this.lastFailure;
       throw new StorageUnavailableError(
-        `cannot log samples to the WAL: ${Math.round(this.pending.len / 1048576)} MiB wait ` +
-          `for ${this.lastWriteFailed ? 'a failing disk' : 'the disk'} (WAL maxPendingBytes)`,
-        this.lastWriteFailed,
+        `cannot log samples to the WAL: ${Math.round(this.pending.len / 1048576)} MiB of ` +
+          `records wait for the disk (${cause?.message ?? 'writes are slow'}); the limit is ` +
+          'the WAL option maxPendingBytes',
+        cause?.diskFull ?? false,
+        { cause },
       );
     }
     encodeSamples(this.pending, refs, ts, vs, count);
@@ -215,7 +219,8 @@ export class Wal {
    * Writes everything buffered before the call and fsyncs it (per policy). Concurrent callers
    * share one write and one fsync. Rejects with StorageUnavailableError (`diskFull` on
    * ENOSPC/EDQUOT); the records that could not be written stay buffered, in order, and the
-   * next `sync` writes them, so the WAL is usable again once space returns.
+   * next `sync` writes them, so the WAL is usable again once space returns. (So a record whose
+   * sync was rejected may still become durable later; it is never written twice.)
    */
   sync(): Promise<void> {
     if (this.closed) return Promise.reject(new Error('cannot sync the WAL: it is closed'));
@@ -341,7 +346,7 @@ export class Wal {
   }
 
   private maybeFlushEarly(): void {
-    if (this.pending.len >= EAGER_FLUSH_BYTES && this.nextRound === null && !this.lastWriteFailed) {
+    if (this.pending.len >= EAGER_FLUSH_BYTES && this.nextRound === null && !this.lastFailure) {
       this.sync().catch((err: unknown) => {
         this.opts.logger.error('background WAL write failed', { err });
       });
@@ -374,11 +379,10 @@ export class Wal {
     try {
       await this.writer.write(b);
       this.syncRounds++;
-      this.lastWriteFailed = false;
+      this.lastFailure = null;
       b.reset();
     } catch (err) {
       this.syncFailures++;
-      this.lastWriteFailed = true;
       const durable = err instanceof BatchWriteError ? err.durable : 0;
       // Keep the unwritten records in order, ahead of those logged meanwhile.
       b.buf.copyWithin(0, durable, b.len);
@@ -387,7 +391,13 @@ export class Wal {
       this.pending.reset();
       this.inflight = this.pending;
       this.pending = b;
-      const e = err instanceof BatchWriteError ? err.cause : err;
+      const e =
+        err instanceof BatchWriteError
+          ? err.cause
+          : new StorageUnavailableError(`cannot write the WAL: ${String(err)}`, false, {
+              cause: err,
+            });
+      this.lastFailure = e;
       this.opts.logger.warn('WAL write failed; records stay buffered', { err: e });
       throw e;
     }
