@@ -8,3 +8,19 @@ export {
   type LoggerOptions,
   type LogSink,
 } from './log.js';
+export {
+  GoDuration,
+  GoInt,
+  SafeHTML,
+  Template,
+  TemplateError,
+  formatFloat,
+  goTime,
+  printValue,
+  prometheusFuncs,
+  sprintf,
+  truthy,
+  type PrometheusFuncOptions,
+  type TemplateFunc,
+  type TemplateSample,
+} from './gotemplate/index.js';
