@@ -47,28 +47,26 @@ export class BitWriter {
   /** Writes the low `n` bits of `value` (n in 0..32), most significant first. */
   writeBits(value: number, n: number): void {
     if (n === 0) return;
-    if ((this.bitPos + n + 7) >>> 3 > this.buf.length) this.grow();
-    let v = (value & LOW_MASK[n]!) >>> 0;
-    let pos = this.bitPos;
-    let left = n;
+    const pos = this.bitPos;
+    if ((pos + n + 7) >>> 3 > this.buf.length) this.grow();
     const buf = this.buf;
-    while (left > 0) {
-      const i = pos >>> 3;
-      const free = 8 - (pos & 7);
-      if (left >= free) {
-        // Fill the rest of this byte with the top `free` bits of what is left.
-        const top = left - free;
-        buf[i]! |= (v >>> top) & (0xff >>> (8 - free));
-        left = top;
-        v = (v & LOW_MASK[left]!) >>> 0;
-        pos += free;
-      } else {
-        buf[i]! |= (v << (free - left)) & 0xff;
-        pos += left;
-        left = 0;
-      }
+    const v = (value & LOW_MASK[n]!) >>> 0;
+    let i = pos >>> 3;
+    const free = 8 - (pos & 7);
+    this.bitPos = pos + n;
+    if (n <= free) {
+      buf[i]! |= v << (free - n);
+      return;
     }
-    this.bitPos = pos;
+    // Top bits into the partly filled byte, then whole bytes, then the rest (bytes past the
+    // write position are still zero).
+    let left = n - free;
+    buf[i++]! |= v >>> left;
+    while (left >= 8) {
+      left -= 8;
+      buf[i++] = v >>> left;
+    }
+    if (left > 0) buf[i] = v << (8 - left);
   }
 
   /** Writes the low `n` bits (n in 0..64) of the 64-bit number `hi:lo`. */
