@@ -182,7 +182,7 @@ export class WriteRequestDecoder extends FieldReader {
       pairs++;
     }
     if (pairs > this.opts.maxLabelsPerSeries) return 0;
-    const h = LabelRunCache.hash(buf, at, p);
+    const h = LabelRunCache.hash(this.view, buf, at, p);
     const hit = runs.get(buf, at, p, h);
     if (hit !== undefined) {
       for (let i = 0; i < hit.length; i += 2) rows.addLabel(hit[i]!, hit[i + 1]!);

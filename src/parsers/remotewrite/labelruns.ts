@@ -9,6 +9,11 @@
  * always verified byte by byte, so a hit returns exactly what decoding would. When the cache
  * holds `maxEntries` runs it is emptied and fills again (series churn is rare and refilling is
  * cheap). One instance per decoder; not thread-safe.
+ *
+ * Measured with `decode.bench.ts` (CPU time, 7-label node_exporter series): 320–375 ns per sample
+ * with this cache, 607 ns with the string cache alone, 880 ns with neither. The hash reads four
+ * bytes per step and the comparison is native (`Buffer.compare`); byte-by-byte loops for both
+ * made the cache only 5% faster than the string cache.
  */
 export class LabelRunCache {
   private readonly map = new Map<number, RunEntry>();
@@ -20,22 +25,23 @@ export class LabelRunCache {
 
   constructor(private readonly maxEntries: number) {}
 
-  /** Hashes `buf[start, end)`. */
-  static hash(buf: Uint8Array, start: number, end: number): number {
+  /** Hashes `buf[start, end)` (`view` over the same bytes), four bytes per step. */
+  static hash(view: DataView, buf: Uint8Array, start: number, end: number): number {
     let h = 0x811c9dc5 ^ (end - start);
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    let i = start;
+    for (; i + 4 <= end; i += 4) {
+      h = Math.imul(h ^ view.getInt32(i, true), 0x01000193);
+      h ^= h >>> 15;
+    }
+    for (; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     return h ^ (h >>> 16);
   }
 
   /** The label strings of the run `buf[start, end)` with hash `h`, or undefined. */
-  get(buf: Uint8Array, start: number, end: number, h: number): readonly string[] | undefined {
+  get(buf: Buffer, start: number, end: number, h: number): readonly string[] | undefined {
     const len = end - start;
     for (let e = this.map.get(h); e !== undefined; e = e.next) {
-      const b = e.bytes;
-      if (b.length !== len) continue;
-      let i = 0;
-      while (i < len && b[i] === buf[start + i]) i++;
-      if (i === len) {
+      if (e.bytes.length === len && buf.compare(e.bytes, 0, len, start, end) === 0) {
         this.hits++;
         return e.labels;
       }

@@ -16,7 +16,8 @@ export abstract class VarintReader {
   /** The next byte to read. */
   protected pos = 0;
   private bytes: Uint8Array = EMPTY;
-  private view: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
+  /** A DataView over the input. */
+  protected view: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
 
   /** Builds the error for a problem at `offset`. */
   protected abstract fail(offset: number, reason: string, setting?: string): ProtoDecodeError;
