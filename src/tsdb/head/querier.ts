@@ -229,7 +229,13 @@ export class HeadQuerier implements Querier {
   private hasData(ref: number): boolean {
     const s = this.head.seriesByRef(ref);
     if (s === undefined) return false;
-    return snapshotSeries(s, this.mint, this.maxt, this.head.tombstones.get(ref)) !== undefined;
+    const lo = s.minTime();
+    const hi = s.maxTime();
+    if (lo > hi || lo > this.maxt || hi < this.mint) return false;
+    const del = this.head.tombstones.get(ref);
+    // Fast path: all of a non-empty series lies in the range and nothing is deleted.
+    if (lo >= this.mint && hi <= this.maxt && del === undefined) return true;
+    return snapshotSeries(s, this.mint, this.maxt, del) !== undefined;
   }
 
   close(): void {
