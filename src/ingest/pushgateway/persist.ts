@@ -10,6 +10,7 @@
  */
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { StorageUnavailableError } from '../../model/index.js';
 import type { MetricType } from '../../parsers/index.js';
 import type { PushedFamily } from './body.js';
 import { groupingKey, type GroupingKey } from './path.js';
@@ -26,7 +27,7 @@ export interface GroupState {
   ttlMs: number;
 }
 
-/** The push groups file cannot be read or written. */
+/** The push groups file cannot be read or written (a full disk is `StorageUnavailableError`). */
 export class PushStoreError extends Error {
   override readonly name = 'PushStoreError';
 }
@@ -91,9 +92,12 @@ export async function saveGroups(file: string, groups: Iterable<GroupState>): Pr
       await dir.close();
     }
   } catch (e) {
-    throw new PushStoreError(`cannot save push groups to ${file}: ${(e as Error).message}`, {
-      cause: e,
-    });
+    const msg = `cannot save push groups to ${file}: ${(e as Error).message}`;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new StorageUnavailableError(msg, true, { cause: e });
+    }
+    throw new PushStoreError(msg, { cause: e });
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -279,11 +279,27 @@ describe('push groups', () => {
     assert.deepEqual(second.store.list(), []);
   });
 
+  it('does not apply a push or delete it cannot save', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kansoku-push-'));
+    tmpDirs.push(dir);
+    const sub = path.join(dir, 'sub');
+    const { store, call } = await setup({ file: path.join(sub, 'groups.json') });
+    assert.equal((await call('PUT', '/metrics/job/j', 'm 1\n')).status, 200);
+    await rm(sub, { recursive: true });
+    await writeFile(sub, 'not a directory');
+    await assert.rejects(call('PUT', '/metrics/job/j', 'm 2\n', T0 + 1), PushStoreError);
+    await assert.rejects(call('PUT', '/metrics/job/k', 'm 2\n', T0 + 1), PushStoreError);
+    await assert.rejects(call('DELETE', '/metrics/job/j', '', T0 + 1), PushStoreError);
+    const groups = store.list();
+    assert.equal(groups.length, 1);
+    assert.equal(groups[0]!.pushTimeMs, T0);
+    assert.equal(groups[0]!.families[0]!.values[0], 1);
+  });
+
   it('refuses a corrupt groups file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'kansoku-push-'));
     tmpDirs.push(dir);
     const file = path.join(dir, 'groups.json');
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(file, '{"version":1,"groups":[{"labels":[],"families":[{}]}]}');
     await assert.rejects(
       setup({ file }),

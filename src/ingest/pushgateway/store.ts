@@ -123,20 +123,29 @@ export class PushStore {
         }
         problem = this.conflict(key.id, next);
       }
-      if (problem !== '') {
-        g.failureTimeMs = now;
-        if (fresh) this.groups.set(key.id, g);
-        await this.save();
-        await this.write([g], [], now);
-        return { ok: false, kind: 'invalid', message: problem };
+      const before = {
+        families: g.families,
+        pushTimeMs: g.pushTimeMs,
+        failureTimeMs: g.failureTimeMs,
+        ttlMs: g.ttlMs,
+      };
+      if (problem !== '') g.failureTimeMs = now;
+      else {
+        g.families = next;
+        g.pushTimeMs = now;
+        if (ttlMs !== undefined) g.ttlMs = ttlMs;
       }
-      g.families = next;
-      g.pushTimeMs = now;
-      if (ttlMs !== undefined) g.ttlMs = ttlMs;
       if (fresh) this.groups.set(key.id, g);
-      await this.save();
+      try {
+        await this.save();
+      } catch (e) {
+        // Not saved, so not applied: the client sees an error and may retry.
+        Object.assign(g, before);
+        if (fresh) this.groups.delete(key.id);
+        throw e;
+      }
       await this.write([g], [], now);
-      return { ok: true };
+      return problem === '' ? { ok: true } : { ok: false, kind: 'invalid', message: problem };
     });
   }
 
@@ -146,7 +155,12 @@ export class PushStore {
       const g = this.groups.get(key.id);
       if (g === undefined) return false;
       this.groups.delete(key.id);
-      await this.save();
+      try {
+        await this.save();
+      } catch (e) {
+        this.groups.set(key.id, g);
+        throw e;
+      }
       await this.write([], [g], now);
       return true;
     });
@@ -163,7 +177,14 @@ export class PushStore {
         if (g.ttlMs > 0 && g.pushTimeMs + g.ttlMs <= now) gone.push(g);
       }
       for (const g of gone) this.groups.delete(g.key.id);
-      if (gone.length > 0) await this.save();
+      if (gone.length > 0) {
+        try {
+          await this.save();
+        } catch (e) {
+          for (const g of gone) this.groups.set(g.key.id, g);
+          throw e;
+        }
+      }
       return this.write([...this.groups.values()], gone, now);
     });
   }
