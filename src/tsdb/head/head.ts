@@ -10,6 +10,11 @@ import { MemIndex } from './memindex.js';
 import { SeriesTable } from './seriestable.js';
 import { HeadSeries, truncateResult, type ApplyResult, type ChunkCutOptions } from './series.js';
 
+/** Estimated memory of one cached persisted chunk besides its bytes (array objects). */
+const COLD_CHUNK_COST = 160;
+/** Estimated memory of a series kept only for its cached persisted chunks. */
+const COLD_SERIES_COST = 1024;
+
 /** Options of the head. */
 export interface HeadOptions {
   /** Block range in ms: chunks never span a multiple of it. */
@@ -26,8 +31,9 @@ export interface HeadOptions {
    */
   readonly maxSampleAgeMs: number;
   /**
-   * Bytes of persisted chunks the head keeps (newest first) to detect duplicates of late samples
-   * against data already written to blocks; 0 disables. Queries never read them.
+   * Memory (estimated: chunk bytes, their arrays, and series kept only for them) of persisted
+   * chunks the head keeps, newest first, to detect duplicates of late samples against data
+   * already written to blocks; 0 disables. Queries never read them.
    */
   readonly coldCacheBytes: number;
 }
@@ -384,23 +390,28 @@ export class Head {
   /** Evicts the oldest persisted chunks until the cache fits its budget. */
   private trimCold(): void {
     const budget = this.opts.coldCacheBytes;
-    if (this.coldBytes <= budget) return;
     const ends: number[] = [];
     const sizes: number[] = [];
+    let total = 0;
     for (const s of this.byRef.values()) {
       const c = s.cold;
       if (c === undefined) continue;
+      // A series kept only for its persisted chunks costs its own memory too: charge it to them.
+      const extra = s.isEmpty() ? COLD_SERIES_COST / c.length : 0;
       for (let i = 0; i < c.length; i++) {
+        const cost = c[i]!.length + COLD_CHUNK_COST + extra;
         ends.push(s.coldTimes![i * 2 + 1]!);
-        sizes.push(c[i]!.length);
+        sizes.push(cost);
+        total += cost;
       }
     }
+    if (total <= budget) return;
     const order = ends.map((_, i) => i).sort((a, b) => ends[b]! - ends[a]!);
-    let total = 0;
+    let kept = 0;
     let cutoff = -Infinity;
     for (const i of order) {
-      total += sizes[i]!;
-      if (total > budget) {
+      kept += sizes[i]!;
+      if (kept > budget) {
         cutoff = ends[i]! + 1;
         break;
       }
