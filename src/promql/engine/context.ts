@@ -1,7 +1,6 @@
 /** Per-query state shared by all evaluators of one query (the top level and its subqueries). */
 import { METADATA_LABELS } from './value.js';
-import { isStaleNaN, type Labels } from '../../model/index.js';
-import type { Querier, SelectHints } from '../../storage/index.js';
+import type { Querier, SelectHints, Series } from '../../storage/index.js';
 import type { AtModifier, PosRange, VectorSelector } from '../parser/index.js';
 import {
   abortedError,
@@ -12,13 +11,6 @@ import {
 import { selectorKey, type Window } from './timerange.js';
 import type { StepSeries } from './value.js';
 
-/** Samples of one selected series, loaded once per query (staleness markers kept). */
-export interface LoadedSeries {
-  labels: Labels;
-  ts: Float64Array;
-  vs: Float64Array;
-}
-
 /** Settings and shared state of one query. */
 export class QueryContext {
   readonly warnings = new Set<string>();
@@ -27,7 +19,7 @@ export class QueryContext {
   seriesLoaded = 0;
   /** Samples currently held by evaluation results, checked against `maxSamples`. */
   private held = 0;
-  private readonly cache = new Map<string, Promise<LoadedSeries[]>>();
+  private readonly cache = new Map<string, Promise<Series[]>>();
   private checks = 0;
 
   constructor(
@@ -102,76 +94,40 @@ export class QueryContext {
     return `${line}:${col}`;
   }
 
-  /** Selects the series of a selector in [mint, maxt] once per query and loads their samples. */
-  load(
-    sel: VectorSelector,
-    mint: number,
-    maxt: number,
-    hints: SelectHints,
-  ): Promise<LoadedSeries[]> {
-    // Selectors planned up front share one select over the union of their windows; callers
-    // window the samples themselves, so extra samples outside [mint, maxt] are harmless.
+  /**
+   * Selects the series of a selector once per query. Selectors planned up front share one
+   * select over the union of their windows; callers read samples through cursors and window
+   * them themselves, so a wider selection is harmless.
+   */
+  select(sel: VectorSelector, mint: number, maxt: number, hints: SelectHints): Promise<Series[]> {
     const key = selectorKey(sel.matchers);
     const planned = this.opts.windows.get(key);
-    const lo = planned && planned[0] <= mint && planned[1] >= maxt ? planned[0] : mint;
-    const hi = planned && planned[0] <= mint && planned[1] >= maxt ? planned[1] : maxt;
+    const covers = planned !== undefined && planned[0] <= mint && planned[1] >= maxt;
+    const lo = covers ? planned[0] : mint;
+    const hi = covers ? planned[1] : maxt;
     const cacheKey = `${key}|${lo}|${hi}`;
     let p = this.cache.get(cacheKey);
     if (!p) {
-      p = this.doLoad(sel, lo, hi, { ...hints, start: lo, end: hi });
+      p = this.doSelect(sel, { ...hints, start: lo, end: hi });
       this.cache.set(cacheKey, p);
     }
     return p;
   }
 
-  private async doLoad(
-    sel: VectorSelector,
-    mint: number,
-    maxt: number,
-    hints: SelectHints,
-  ): Promise<LoadedSeries[]> {
+  private async doSelect(sel: VectorSelector, hints: SelectHints): Promise<Series[]> {
     this.check(true);
     // Sorted like Prometheus' TSDB returns series, so order-dependent results (limitk, ties in
     // topk) pick the same series.
     const set = await this.querier.select(true, hints, sel.matchers, this.opts.signal);
-    const out: LoadedSeries[] = [];
-    let ts = new Float64Array(64);
-    let vs = new Float64Array(64);
+    const out: Series[] = [];
     while (set.next()) {
-      const s = set.at();
-      const it = s.iterator();
-      let n = 0;
-      let vt = it.seek(mint);
-      while (vt !== 'none') {
-        const t = it.atT();
-        if (t > maxt) break;
-        if (n === ts.length) {
-          const nts = new Float64Array(n * 2);
-          nts.set(ts);
-          ts = nts;
-          const nvs = new Float64Array(n * 2);
-          nvs.set(vs);
-          vs = nvs;
-        }
-        ts[n] = t;
-        vs[n] = it.atF();
-        n++;
-        vt = it.next();
-      }
-      const err = it.err();
-      if (err)
-        throw new QueryExecutionError(`cannot read series ${s.labels.toString()}: ${err.message}`, {
-          cause: err,
-        });
-      this.samplesLoaded += n;
-      this.seriesLoaded++;
-      this.hold(n);
-      out.push({ labels: s.labels, ts: ts.slice(0, n), vs: vs.slice(0, n) });
+      out.push(set.at());
       this.check();
     }
     const err = set.err();
     if (err) throw new QueryExecutionError(`cannot select series: ${err.message}`, { cause: err });
     for (const w of set.warnings()) this.warnings.add(w);
+    this.seriesLoaded += out.length;
     return out;
   }
 
@@ -211,26 +167,4 @@ export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
     }
   }
   return out;
-}
-
-/** Copies the non-stale samples of [lo, hi) of a loaded series. */
-export function withoutStale(s: LoadedSeries): { ts: Float64Array; vs: Float64Array } {
-  let stale = 0;
-  for (let i = 0; i < s.vs.length; i++) {
-    const v = s.vs[i]!;
-    if (v !== v && isStaleNaN(v)) stale++;
-  }
-  if (stale === 0) return { ts: s.ts, vs: s.vs };
-  const n = s.vs.length - stale;
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  let j = 0;
-  for (let i = 0; i < s.vs.length; i++) {
-    const v = s.vs[i]!;
-    if (v !== v && isStaleNaN(v)) continue;
-    ts[j] = s.ts[i]!;
-    vs[j] = v;
-    j++;
-  }
-  return { ts, vs };
 }

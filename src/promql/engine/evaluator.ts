@@ -4,11 +4,13 @@
  */
 import { METADATA_LABELS, countPoints } from './value.js';
 import { interpolate } from './extended.js';
-import { Labels, isStaleNaN } from '../../model/index.js';
+import { Labels } from '../../model/index.js';
+import type { Series } from '../../storage/index.js';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/index.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
-import { QueryContext, mergeSameLabels, withoutStale } from './context.js';
+import { QueryContext, mergeSameLabels } from './context.js';
+import { ArrayCursor, IteratorCursor, LookbackCursor, type WindowCursor } from './cursor.js';
 import { QueryExecutionError } from './errors.js';
 import { evalCall } from './functions.js';
 import {
@@ -19,9 +21,17 @@ import {
   type VectorValue,
 } from './value.js';
 
-/** A range source: series samples plus how each step's window is placed. */
+/** One series of a range source: its labels and a way to walk its samples window by window. */
+export interface RangeSourceSeries {
+  labels: Labels;
+  dropName: boolean;
+  /** A fresh cursor positioned before the first window. */
+  cursor(): WindowCursor;
+}
+
+/** A range source: series plus how each step's window is placed. */
 export interface RangeSource {
-  series: RangeSeries[];
+  series: RangeSourceSeries[];
   rangeMs: number;
   offsetMs: number;
   /** Fixed evaluation time from `@`, if any. */
@@ -123,34 +133,44 @@ export class Evaluator {
     };
   }
 
-  private async evalVectorSelector(e: VectorSelector): Promise<VectorValue> {
-    if (e.smoothed) return this.evalSmoothedSelector(e);
+  /** Selects the series of an instant selector for the steps of this evaluator. */
+  private selectInstant(e: VectorSelector, right: number): Promise<Series[]> {
     const lookback = this.ctx.opts.lookbackMs;
     const at = e.at ? this.ctx.atTime(e.at) : undefined;
-    const first = (at ?? this.start) - e.offset;
-    const last = (at ?? this.end) - e.offset;
-    const loaded = await this.ctx.load(e, first - lookback + 1, last, {
-      start: first - lookback + 1,
-      end: last,
-      step: this.interval,
-    });
+    const mint = (at ?? this.start) - e.offset - lookback + 1;
+    const maxt = (at ?? this.end) - e.offset + right;
+    return this.ctx.select(e, mint, maxt, { start: mint, end: maxt, step: this.interval });
+  }
+
+  private async evalVectorSelector(e: VectorSelector): Promise<VectorValue> {
+    if (e.smoothed) return this.evalSmoothedSelector(e);
+    return this.instantSelect(e, false);
+  }
+
+  /**
+   * Evaluates an instant selector step by step with a lookback cursor per series; with
+   * `timestamps`, the values are the picked samples' timestamps in seconds (for `timestamp()`).
+   */
+  private async instantSelect(e: VectorSelector, timestamps: boolean): Promise<VectorValue> {
+    const lookback = this.ctx.opts.lookbackMs;
+    const at = e.at ? this.ctx.atTime(e.at) : undefined;
+    const selected = await this.selectInstant(e, 0);
+    const delayed = this.ctx.opts.delayedNameRemoval;
     const out: StepSeries[] = [];
-    for (const ls of loaded) {
-      const s = newStepSeries(ls.labels, this.nSteps, false);
-      let j = 0;
+    for (const series of selected) {
+      const labels = timestamps ? this.nameDropped(series.labels) : series.labels;
+      const s = newStepSeries(labels, this.nSteps, timestamps && delayed);
+      const cur = new LookbackCursor(series.iterator(), this.ctx);
       let any = false;
       for (let i = 0; i < this.nSteps; i++) {
-        const ref = (at ?? this.time(i)) - e.offset;
-        while (j < ls.ts.length && ls.ts[j]! <= ref) j++;
-        const k = j - 1;
-        if (k < 0 || ls.ts[k]! <= ref - lookback) continue;
-        const v = ls.vs[k]!;
-        if (v !== v && isStaleNaN(v)) continue;
-        s.vs[i] = v;
+        if (!cur.at((at ?? this.time(i)) - e.offset, lookback)) continue;
+        s.vs[i] = timestamps ? cur.t / 1000 : cur.v;
         s.has[i] = 1;
         any = true;
       }
+      cur.check();
       if (any) out.push(s);
+      this.ctx.check();
     }
     this.ctx.hold(countPoints(out));
     return { kind: 'vector', series: out, ordered: false };
@@ -163,22 +183,16 @@ export class Evaluator {
   private async evalSmoothedSelector(e: VectorSelector): Promise<VectorValue> {
     const lookback = this.ctx.opts.lookbackMs;
     const at = e.at ? this.ctx.atTime(e.at) : undefined;
-    const first = (at ?? this.start) - e.offset;
-    const last = (at ?? this.end) - e.offset;
-    const loaded = await this.ctx.load(e, first - lookback + 1, last + lookback, {
-      start: first - lookback + 1,
-      end: last + lookback,
-      step: this.interval,
-    });
+    const selected = await this.selectInstant(e, lookback);
     const out: StepSeries[] = [];
-    for (const raw of loaded) {
-      const { ts, vs } = withoutStale(raw);
-      const s = newStepSeries(raw.labels, this.nSteps, false);
+    for (const series of selected) {
+      const s = newStepSeries(series.labels, this.nSteps, false);
+      const cur = new IteratorCursor(series.iterator(), this.ctx);
       let any = false;
       for (let i = 0; i < this.nSteps; i++) {
         const d = (at ?? this.time(i)) - e.offset;
-        const lo = upperBound(ts, d - lookback);
-        const hi = upperBound(ts, d + lookback);
+        cur.advance(d - lookback, d + lookback);
+        const { ts, vs, lo, hi } = cur;
         if (hi <= lo) continue;
         let k = lo;
         while (k < hi && ts[k]! < d) k++;
@@ -192,6 +206,7 @@ export class Evaluator {
         s.has[i] = 1;
         any = true;
       }
+      cur.check();
       if (any) out.push(s);
     }
     this.ctx.hold(countPoints(out));
@@ -199,39 +214,11 @@ export class Evaluator {
   }
 
   /** For `timestamp(selector)`: the timestamps (s) of the samples an instant selector picks. */
-  async evalSelectorTimestamps(e: VectorSelector): Promise<VectorValue> {
-    const lookback = this.ctx.opts.lookbackMs;
-    const at = e.at ? this.ctx.atTime(e.at) : undefined;
-    const first = (at ?? this.start) - e.offset;
-    const last = (at ?? this.end) - e.offset;
-    const loaded = await this.ctx.load(e, first - lookback + 1, last, {
-      start: first - lookback + 1,
-      end: last,
-      step: this.interval,
-    });
-    const out: StepSeries[] = [];
-    for (const ls of loaded) {
-      const s = newStepSeries(
-        this.nameDropped(ls.labels),
-        this.nSteps,
-        this.ctx.opts.delayedNameRemoval,
-      );
-      let any = false;
-      for (let i = 0; i < this.nSteps; i++) {
-        const ref = (at ?? this.time(i)) - e.offset;
-        const k = upperBound(ls.ts, ref) - 1;
-        if (k < 0 || ls.ts[k]! <= ref - lookback) continue;
-        if (isStaleNaN(ls.vs[k]!)) continue;
-        s.vs[i] = ls.ts[k]! / 1000;
-        s.has[i] = 1;
-        any = true;
-      }
-      if (any) out.push(s);
-    }
-    return { kind: 'vector', series: out, ordered: false };
+  evalSelectorTimestamps(e: VectorSelector): Promise<VectorValue> {
+    return this.instantSelect(e, true);
   }
 
-  /** Loads a matrix selector or evaluates a subquery into per-series samples for windowing. */
+  /** Selects a matrix selector or evaluates a subquery, giving per-series window cursors. */
   async rangeSource(e: Expr, func?: string, extLeft = 0, extRight = 0): Promise<RangeSource> {
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
     if (e.type === 'MatrixSelector') return this.matrixSource(e, func, extLeft, extRight);
@@ -256,12 +243,12 @@ export class Evaluator {
       range: e.range,
       ...(func ? { func } : {}),
     };
-    const loaded = await this.ctx.load(vs, mint, maxt, hints);
-    const series: RangeSeries[] = [];
-    for (const ls of loaded) {
-      const { ts, vs: vals } = withoutStale(ls);
-      series.push({ labels: ls.labels, ts, vs: vals, dropName: false });
-    }
+    const selected = await this.ctx.select(vs, mint, maxt, hints);
+    const series: RangeSourceSeries[] = selected.map((s) => ({
+      labels: s.labels,
+      dropName: false,
+      cursor: () => new IteratorCursor(s.iterator(), this.ctx),
+    }));
     return { series, rangeMs: e.range, offsetMs: vs.offset, at, selector: vs };
   }
 
@@ -276,7 +263,7 @@ export class Evaluator {
     if (innerStart <= rawStart) innerStart += step;
     const child = new Evaluator(this.ctx, innerStart, innerEnd, step);
     const val = await child.eval(e.expr);
-    const series: RangeSeries[] = [];
+    const series: RangeSourceSeries[] = [];
     const add = (
       labels: Labels,
       vs: Float64Array,
@@ -295,7 +282,7 @@ export class Evaluator {
         out[j] = vs[i]!;
         j++;
       }
-      series.push({ labels, ts, vs: out, dropName });
+      series.push({ labels, dropName, cursor: () => new ArrayCursor(ts, out) });
     };
     if (val.kind === 'vector') for (const s of val.series) add(s.labels, s.vs, s.has, s.dropName);
     else if (val.kind === 'scalar') add(Labels.EMPTY, val.vs, undefined, false);
@@ -309,28 +296,17 @@ export class Evaluator {
     const start = end - src.rangeMs;
     const out: RangeSeries[] = [];
     for (const s of src.series) {
-      const lo = upperBound(s.ts, start);
-      const hi = upperBound(s.ts, end);
-      if (hi > lo)
+      const cur = s.cursor();
+      cur.advance(start, end);
+      cur.check();
+      if (cur.hi > cur.lo)
         out.push({
           labels: s.labels,
-          ts: s.ts.slice(lo, hi),
-          vs: s.vs.slice(lo, hi),
+          ts: cur.ts.slice(cur.lo, cur.hi),
+          vs: cur.vs.slice(cur.lo, cur.hi),
           dropName: s.dropName,
         });
     }
     return out;
   }
-}
-
-/** Index of the first element > x in a sorted array. */
-export function upperBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

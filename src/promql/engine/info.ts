@@ -2,7 +2,7 @@
  * `info(v, {data_label_matchers})`: enriches series with the data labels of matching info
  * metrics (by default `target_info`), joined on the identifying labels `instance` and `job`.
  */
-import { LabelsBuilder, Matcher, isStaleNaN, type Labels } from '../../model/index.js';
+import { LabelsBuilder, Matcher, type Labels } from '../../model/index.js';
 import {
   children,
   type Call,
@@ -12,7 +12,8 @@ import {
 } from '../parser/index.js';
 import { OutCollector, promLabelString } from './binary.js';
 import { QueryExecutionError } from './errors.js';
-import { upperBound, type Evaluator } from './evaluator.js';
+import type { Evaluator } from './evaluator.js';
+import { LookbackCursor } from './cursor.js';
 import type { StepSeries, VectorValue } from './value.js';
 
 const TARGET_INFO = 'target_info';
@@ -108,29 +109,29 @@ export async function evalInfo(ev: Evaluator, call: Call): Promise<VectorValue> 
       offset,
       posRange: call.posRange,
     };
-    const loaded = await ev.ctx.load(vs, mint, maxt, {
+    const selected = await ev.ctx.select(vs, mint, maxt, {
       start: mint,
       end: maxt,
       step: ev.interval,
       func: 'info',
     });
-    for (const ls of loaded) {
+    for (const series of selected) {
       const s: StepSeries = {
-        labels: ls.labels,
+        labels: series.labels,
         vs: new Float64Array(ev.nSteps),
         has: new Uint8Array(ev.nSteps),
         dropName: false,
       };
       const ot = new Float64Array(ev.nSteps);
+      const cur = new LookbackCursor(series.iterator(), ev.ctx);
       let any = false;
       for (let i = 0; i < ev.nSteps; i++) {
-        const ref = (at ?? ev.time(i)) - offset;
-        const k = upperBound(ls.ts, ref) - 1;
-        if (k < 0 || ls.ts[k]! <= ref - lookback || isStaleNaN(ls.vs[k]!)) continue;
+        if (!cur.at((at ?? ev.time(i)) - offset, lookback)) continue;
         s.has[i] = 1;
-        ot[i] = ls.ts[k]!;
+        ot[i] = cur.t;
         any = true;
       }
+      cur.check();
       if (any) {
         info.push(s);
         origT.push(ot);

@@ -1,7 +1,7 @@
 /** Calls of functions over range vectors: windows each series per step and runs a kernel. */
 import type { Call } from '../parser/index.js';
 import { QueryExecutionError } from './errors.js';
-import { upperBound, type Evaluator } from './evaluator.js';
+import type { Evaluator } from './evaluator.js';
 import { goG } from './gofmt.js';
 import { ANCHORED_SAFE, SMOOTHED_SAFE, extendedKernel } from './extended.js';
 import { KEEPS_NAME, RANGE_KERNELS, RangeFunctionError, type WindowCtx } from './rangefns.js';
@@ -61,19 +61,14 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       drop && ev.ctx.opts.delayedNameRemoval,
     );
     let any = false;
-    let lo = 0;
-    let hi = 0;
+    const cur = s.cursor();
     for (let i = 0; i < n; i++) {
       const t = ev.time(i);
       const end = (src.at ?? t) - src.offsetMs;
       const start = end - src.rangeMs;
-      if (src.at === undefined) {
-        while (lo < s.ts.length && s.ts[lo]! <= start - extLeft) lo++;
-        while (hi < s.ts.length && s.ts[hi]! <= end + extRight) hi++;
-      } else if (i === 0) {
-        lo = upperBound(s.ts, start - extLeft);
-        hi = upperBound(s.ts, end + extRight);
-      }
+      // With `@` every step has the same window: read it once.
+      if (src.at === undefined || i === 0) cur.advance(start - extLeft, end + extRight);
+      const { ts, vs, lo, hi } = cur;
       if (hi <= lo) continue;
       ctx.evalT = t;
       ctx.rangeStart = start;
@@ -83,8 +78,8 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       try {
         r =
           anchored || smoothed
-            ? extendedKernel(name, s.ts, s.vs, lo, hi, ctx, smoothed)
-            : kernel(s.ts, s.vs, lo, hi, ctx);
+            ? extendedKernel(name, ts, vs, lo, hi, ctx, smoothed)
+            : kernel(ts, vs, lo, hi, ctx);
       } catch (err) {
         if (err instanceof RangeFunctionError)
           throw new QueryExecutionError(err.message, { cause: err });
@@ -96,6 +91,7 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       if (covered) covered[i] = 1;
       any = true;
     }
+    cur.check();
     ev.ctx.check();
     if (!any) continue;
     out.push(o);

@@ -1,0 +1,160 @@
+/**
+ * Pull cursors over one series' samples for step-wise evaluation. They read storage iterators
+ * forward only, keep just the samples of the current window in reused typed arrays, and never
+ * allocate per sample, so long range queries do not hold whole series in memory.
+ */
+import { isStaleNaN } from '../../model/index.js';
+import type { SampleIterator, ValueType } from '../../storage/index.js';
+import { QueryExecutionError } from './errors.js';
+
+/** Receives the number of samples read from storage. */
+export interface SampleCounter {
+  samplesLoaded: number;
+}
+
+/** A window (start, end] over a series, moved forward step by step; staleness markers removed. */
+export interface WindowCursor {
+  /** Moves the window to (start, end]; bounds never decrease between calls. */
+  advance(start: number, end: number): void;
+  /** Timestamps (ms) and values; the window is `[lo, hi)`. Buffers may change on `advance`. */
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  readonly lo: number;
+  readonly hi: number;
+  /** Throws when the underlying iterator failed. */
+  check(): void;
+}
+
+/** A window cursor over samples already in memory (subquery results). */
+export class ArrayCursor implements WindowCursor {
+  lo = 0;
+  hi = 0;
+
+  constructor(
+    readonly ts: Float64Array,
+    readonly vs: Float64Array,
+  ) {}
+
+  advance(start: number, end: number): void {
+    const ts = this.ts;
+    while (this.lo < ts.length && ts[this.lo]! <= start) this.lo++;
+    if (this.hi < this.lo) this.hi = this.lo;
+    while (this.hi < ts.length && ts[this.hi]! <= end) this.hi++;
+  }
+
+  check(): void {
+    // Samples in memory cannot fail.
+  }
+}
+
+/** A window cursor that streams a storage iterator into a sliding buffer. */
+export class IteratorCursor implements WindowCursor {
+  ts = new Float64Array(32);
+  vs = new Float64Array(32);
+  lo = 0;
+  hi = 0;
+  private vt: ValueType = 'none';
+  private started = false;
+
+  constructor(
+    private readonly it: SampleIterator,
+    private readonly counter: SampleCounter,
+  ) {}
+
+  advance(start: number, end: number): void {
+    const it = this.it;
+    while (this.lo < this.hi && this.ts[this.lo]! <= start) this.lo++;
+    if (!this.started) {
+      this.started = true;
+      this.vt = it.seek(start + 1);
+    } else if (this.vt !== 'none' && it.atT() <= start) {
+      // Skip samples between non-overlapping windows without reading them.
+      this.vt = it.seek(start + 1);
+    }
+    let n = 0;
+    while (this.vt !== 'none') {
+      const t = it.atT();
+      if (t > end) break;
+      const v = it.atF();
+      n++;
+      if (!(v !== v && isStaleNaN(v))) this.push(t, v);
+      this.vt = it.next();
+    }
+    this.counter.samplesLoaded += n;
+  }
+
+  private push(t: number, v: number): void {
+    if (this.hi === this.ts.length) {
+      const live = this.hi - this.lo;
+      if (this.lo > 0 && live <= this.ts.length >> 1) {
+        this.ts.copyWithin(0, this.lo, this.hi);
+        this.vs.copyWithin(0, this.lo, this.hi);
+      } else {
+        const ts = new Float64Array(this.ts.length * 2);
+        const vs = new Float64Array(this.ts.length * 2);
+        ts.set(this.ts.subarray(this.lo, this.hi));
+        vs.set(this.vs.subarray(this.lo, this.hi));
+        this.ts = ts;
+        this.vs = vs;
+      }
+      this.lo = 0;
+      this.hi = live;
+    }
+    this.ts[this.hi] = t;
+    this.vs[this.hi] = v;
+    this.hi++;
+  }
+
+  check(): void {
+    const err = this.it.err();
+    if (err) throw new QueryExecutionError(`cannot read samples: ${err.message}`, { cause: err });
+  }
+}
+
+/**
+ * The latest sample at or before a reference time within the lookback delta, for instant
+ * selectors. References must not decrease between calls.
+ */
+export class LookbackCursor {
+  /** Timestamp and value of the sample found by the last `at`. */
+  t = Number.NEGATIVE_INFINITY;
+  v = Number.NaN;
+  private vt: ValueType = 'none';
+  private started = false;
+
+  constructor(
+    private readonly it: SampleIterator,
+    private readonly counter: SampleCounter,
+  ) {}
+
+  /** Whether a non-stale sample lies in (ref - lookback, ref]; it is then in `t` and `v`. */
+  at(ref: number, lookback: number): boolean {
+    const it = this.it;
+    const from = ref - lookback;
+    if (!this.started) {
+      this.started = true;
+      this.vt = it.seek(from + 1);
+    } else if (this.vt !== 'none' && it.atT() <= from) {
+      this.vt = it.seek(from + 1);
+      this.t = Number.NEGATIVE_INFINITY;
+    }
+    let n = 0;
+    while (this.vt !== 'none') {
+      const t = it.atT();
+      if (t > ref) break;
+      this.t = t;
+      this.v = it.atF();
+      n++;
+      this.vt = it.next();
+    }
+    this.counter.samplesLoaded += n;
+    const v = this.v;
+    return this.t > from && !(v !== v && isStaleNaN(v));
+  }
+
+  /** Throws when the underlying iterator failed. */
+  check(): void {
+    const err = this.it.err();
+    if (err) throw new QueryExecutionError(`cannot read samples: ${err.message}`, { cause: err });
+  }
+}
