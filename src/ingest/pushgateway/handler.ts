@@ -18,6 +18,8 @@ export interface PushRequest {
   readonly query: URLSearchParams;
   /** The request time (ms since the epoch). */
   readonly now: number;
+  /** The `Content-Type` header, when sent. */
+  readonly contentType?: string;
 }
 
 /** The answer: an HTTP status and a plain-text body (`text/plain; charset=utf-8`). */
@@ -51,7 +53,8 @@ export function parseTTL(query: URLSearchParams): number | undefined {
 
 /**
  * Handles one request. PUT replaces the group's metrics, POST replaces the pushed families, both
- * answer 200 (400 for a bad path, body or ttl, or pushed samples with timestamps); DELETE answers
+ * answer 200 (400 for a bad path, body or ttl, or pushed samples with timestamps; 415 for the
+ * delimited protobuf format, which Kansoku does not read); DELETE answers
  * 202 whether or not the group existed; other methods 405. Storage and limit errors are thrown
  * for the HTTP layer's error mapping.
  */
@@ -68,6 +71,10 @@ export async function handlePush(store: PushStore, req: PushRequest): Promise<Pu
   } catch (e) {
     if (e instanceof PushPathError) return reply(400, `${e.message}\n`);
     throw e;
+  }
+  const ct = (req.contentType ?? '').toLowerCase();
+  if (method !== 'DELETE' && ct.startsWith('application/vnd.google.protobuf')) {
+    return reply(415, 'delimited protobuf pushes are not supported; push the text format\n');
   }
   if (method === 'DELETE') {
     await store.delete(key, req.now);

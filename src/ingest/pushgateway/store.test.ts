@@ -178,7 +178,7 @@ describe('push groups', () => {
   });
 
   it('answers 400 for bad paths and ttl, 405 for other methods, and limits the groups', async () => {
-    const { call } = await setup({ maxGroups: 1 });
+    const { store, call } = await setup({ maxGroups: 1 });
     assert.equal((await call('PUT', '/metrics/job/j/odd')).status, 400);
     assert.match((await call('PUT', '/metrics/job/j?ttl=soon')).body, /invalid ttl/);
     const get = await call('GET', '/metrics/job/j');
@@ -187,6 +187,16 @@ describe('push groups', () => {
       body: 'method not allowed\n',
       headers: { Allow: 'PUT, POST, DELETE' },
     });
+    const proto = await handlePush(store, {
+      method: 'PUT',
+      path: '/metrics/job/j',
+      body: '',
+      query: new URLSearchParams(),
+      now: T0,
+      contentType:
+        'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited',
+    });
+    assert.equal(proto.status, 415);
     assert.equal((await call('PUT', '/metrics/job/j', 'a 1\n')).status, 200);
     await assert.rejects(
       call('PUT', '/metrics/job/k', 'a 1\n'),
