@@ -57,9 +57,18 @@ export class QueryContext {
     if (this.held > this.opts.maxSamples) throw new TooManySamplesError(this.opts.maxSamples);
   }
 
-  /** Releases `n` held samples. */
-  release(n: number): void {
-    this.held -= n;
+  /** The number of samples currently accounted as held. */
+  heldNow(): number {
+    return this.held;
+  }
+
+  /**
+   * Resets the count to `base + n` once a node's result is built: its inputs are released
+   * (they are garbage now) and only the result stays held, like Prometheus' sample count.
+   */
+  settle(base: number, n: number): void {
+    this.held = base;
+    this.hold(n);
   }
 
   /** The time an `@` modifier stands for. */

@@ -66,6 +66,13 @@ export class Evaluator {
   /** Evaluates an expression. */
   async eval(e: Expr): Promise<EvalValue> {
     this.ctx.check(true);
+    const base = this.ctx.heldNow();
+    const v = await this.evalNode(e);
+    this.ctx.settle(base, pointsOf(v));
+    return v;
+  }
+
+  private async evalNode(e: Expr): Promise<EvalValue> {
     switch (e.type) {
       case 'NumberLiteral':
         return { kind: 'scalar', vs: new Float64Array(this.nSteps).fill(e.value) };
@@ -308,5 +315,22 @@ export class Evaluator {
         });
     }
     return out;
+  }
+}
+
+/** The number of points a value holds. */
+function pointsOf(v: EvalValue): number {
+  switch (v.kind) {
+    case 'scalar':
+      return v.vs.length;
+    case 'string':
+      return 0;
+    case 'vector':
+      return countPoints(v.series);
+    case 'matrix': {
+      let n = 0;
+      for (const s of v.series) n += s.ts.length;
+      return n;
+    }
   }
 }
