@@ -9,6 +9,13 @@ import { HttpServer, defaultHttpServerOptions } from './server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until the server is handling `n` requests (the machine may be slow). */
+async function untilInFlight(server: HttpServer, n: number): Promise<void> {
+  const end = Date.now() + 5000;
+  while (server.inFlightRequests() !== n && Date.now() < end) await sleep(5);
+  assert.equal(server.inFlightRequests(), n);
+}
+
 function slowServer(delayMs: number, registry = new Registry()): HttpServer {
   const router = new Router()
     .get('/slow', async (ctx) => {
@@ -23,11 +30,10 @@ function slowServer(delayMs: number, registry = new Registry()): HttpServer {
 
 describe('HttpServer', () => {
   it('lets in-flight requests finish on close', async () => {
-    const server = slowServer(300);
+    const server = slowServer(1000);
     const { port } = await server.listen('127.0.0.1', 0);
     const pending = fetch(`http://127.0.0.1:${port}/slow`);
-    await sleep(50);
-    assert.equal(server.inFlightRequests(), 1);
+    await untilInFlight(server, 1);
     const closed = server.close(5000);
     const res = await pending;
     assert.equal(res.status, 200);
@@ -40,7 +46,7 @@ describe('HttpServer', () => {
     const server = slowServer(2000);
     const { port } = await server.listen('127.0.0.1', 0);
     const pending = fetch(`http://127.0.0.1:${port}/slow`).catch((e: unknown) => e);
-    await sleep(50);
+    await untilInFlight(server, 1);
     const t0 = Date.now();
     assert.equal(await server.close(100), false);
     assert.ok(Date.now() - t0 < 1000);
