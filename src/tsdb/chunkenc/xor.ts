@@ -50,13 +50,17 @@ export function referenceDelta(d: number): number {
   return Math.abs(d - r) <= 50 ? r : d;
 }
 
-/** Encodes samples into an `xor` chunk. See `ChunkEncoder`. */
-export class XorEncoder implements ChunkEncoder {
-  private readonly w: BitWriter;
+/**
+ * Encodes samples into an `xor` chunk. See `ChunkEncoder`. It is its own bit writer (one object
+ * per open chunk instead of two: the head keeps one per series); do not call the inherited
+ * write methods from outside.
+ */
+export class XorEncoder extends BitWriter implements ChunkEncoder {
   private n = 0;
   private firstT = 0;
   private lastT = 0;
   private tRef = 0;
+  /** Bits of the previous value as signed 32-bit halves (small integers are stored unboxed). */
   private vHi = 0;
   private vLo = 0;
   /** Decimal scale of the previous value, or NO_SCALE. */
@@ -68,8 +72,8 @@ export class XorEncoder implements ChunkEncoder {
   private intBits = 0;
 
   constructor(initialBytes = 32) {
-    this.w = new BitWriter(XOR_HEADER_BYTES, initialBytes);
-    this.w.buf[0] = XOR_ENCODING_ID;
+    super(XOR_HEADER_BYTES, initialBytes);
+    this.buf[0] = XOR_ENCODING_ID;
   }
 
   get numSamples(): number {
@@ -85,7 +89,7 @@ export class XorEncoder implements ChunkEncoder {
   }
 
   byteSize(): number {
-    return this.w.byteLength();
+    return this.byteLength();
   }
 
   /** The value of the last sample, bit for bit (undefined behaviour when empty). */
@@ -94,7 +98,7 @@ export class XorEncoder implements ChunkEncoder {
   }
 
   bytes(): Uint8Array {
-    return this.w.buf.slice(0, this.w.byteLength());
+    return this.buf.slice(0, this.byteLength());
   }
 
   /**
@@ -103,14 +107,15 @@ export class XorEncoder implements ChunkEncoder {
    * written never change and growth copies into a new buffer.
    */
   view(): Uint8Array {
-    return this.w.buf.subarray(0, this.w.byteLength());
+    return this.buf.subarray(0, this.byteLength());
   }
 
   append(t: number, v: number): void {
     const n = this.n;
     if (n >= XOR_MAX_SAMPLES)
       throw new Error(`BUG: xor chunk is full (${XOR_MAX_SAMPLES} samples)`);
-    const w = this.w;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- short name for the bit writer
+    const w: BitWriter = this;
     splitFloat(v);
     const hi = halves.hi;
     const lo = halves.lo;
@@ -137,7 +142,8 @@ export class XorEncoder implements ChunkEncoder {
   }
 
   private writeDelta(d: number): void {
-    const w = this.w;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- short name for the bit writer
+    const w: BitWriter = this;
     const r = d - this.tRef;
     if (r === 0) {
       w.writeBit(0);
@@ -166,7 +172,8 @@ export class XorEncoder implements ChunkEncoder {
 
   /** Sign bit, 6-bit length, then the magnitude's significant bits. */
   private writeSigned(x: number): void {
-    const w = this.w;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- short name for the bit writer
+    const w: BitWriter = this;
     const mag = Math.abs(x);
     const nb = bitLength(mag);
     w.writeBit(x < 0 ? 1 : 0);
@@ -175,7 +182,8 @@ export class XorEncoder implements ChunkEncoder {
   }
 
   private writeValue(v: number, hi: number, lo: number): void {
-    const w = this.w;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- short name for the bit writer
+    const w: BitWriter = this;
     const xh = (hi ^ this.vHi) >>> 0;
     const xl = (lo ^ this.vLo) >>> 0;
     if (xh === 0 && xl === 0) {
@@ -195,8 +203,8 @@ export class XorEncoder implements ChunkEncoder {
       ) {
         w.writeBits(0b10, 2);
         this.writeIntDelta(d);
-        this.vHi = hi;
-        this.vLo = lo;
+        this.vHi = hi | 0;
+        this.vLo = lo | 0;
         this.vM = m;
         return;
       }
@@ -209,15 +217,16 @@ export class XorEncoder implements ChunkEncoder {
   }
 
   private setValue(v: number, hi: number, lo: number): void {
-    this.vHi = hi;
-    this.vLo = lo;
+    this.vHi = hi | 0;
+    this.vLo = lo | 0;
     const s = decimalScale(v);
     this.vScale = s;
     this.vM = s === NO_SCALE ? 0 : Math.round(v * POW10[s]!);
   }
 
   private writeIntDelta(d: number): void {
-    const w = this.w;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- short name for the bit writer
+    const w: BitWriter = this;
     const z = d >= 0 ? d * 2 : -d * 2 - 1;
     const zh = Math.floor(z / TWO_32);
     const zl = z >>> 0;
@@ -235,7 +244,8 @@ export class XorEncoder implements ChunkEncoder {
   }
 
   private writeXor(xh: number, xl: number): void {
-    const w = this.w;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- short name for the bit writer
+    const w: BitWriter = this;
     let lead = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
     const trail = xl !== 0 ? ctz32(xl) : 32 + ctz32(xh);
     if (lead > 31) lead = 31;
