@@ -66,6 +66,24 @@ describe('/api/v1 query, metadata and status endpoints', () => {
     });
   });
 
+  it('applies limit and adds stats', async () => {
+    const { body } = await get(
+      '/api/v1/query?query=http_requests_total&time=600&limit=2&stats=true',
+    );
+    const data = body.data as {
+      result: unknown[];
+      stats: { samples: { totalQueryableSamples: number } };
+    };
+    assert.equal(data.result.length, 2);
+    assert.deepEqual(body.warnings, ['results truncated due to limit']);
+    assert.equal(typeof data.stats.samples.totalQueryableSamples, 'number');
+    const range = await get(
+      '/api/v1/query_range?query=http_requests_total&start=0&end=60&step=60&limit=1',
+    );
+    assert.equal((range.body.data as { result: unknown[] }).result.length, 1);
+    assert.equal((await get('/api/v1/query?query=up&limit=x')).status, 400);
+  });
+
   it('accepts RFC 3339 times and scalar results', async () => {
     const { body } = await get('/api/v1/query?query=1%2B1&time=1970-01-01T00:10:00Z');
     assert.deepEqual(body.data, { resultType: 'scalar', result: [600, '2'] });

@@ -1,5 +1,5 @@
 /** `/api/v1/query` and `/api/v1/query_range`: PromQL evaluation over HTTP, shaped as Prometheus. */
-import { QueryError, resultToPromJSON } from '../../../promql/index.js';
+import { QueryError, resultToPromJSON, type QueryResult } from '../../../promql/index.js';
 import { ParseError } from '../../../promql/parser/index.js';
 import { formParams } from '../../form.js';
 import { BadParamError, parseDurationParam, parseTimeParam } from '../../params.js';
@@ -21,7 +21,7 @@ export function addQueryRoutes(router: Router, deps: ApiV1Deps): void {
       const r = await deps.engine
         .instantQuery(needStorage(deps), query, time, opts.options)
         .catch(queryParamError);
-      sendSuccess(ctx.res, resultToPromJSON(r.value), r.warnings, r.infos);
+      sendResult(ctx, p, r);
     } finally {
       opts.done();
     }
@@ -52,11 +52,64 @@ export function addQueryRoutes(router: Router, deps: ApiV1Deps): void {
       const r = await deps.engine
         .rangeQuery(needStorage(deps), query, start, end, step, opts.options)
         .catch(queryParamError);
-      sendSuccess(ctx.res, resultToPromJSON(r.value), r.warnings, r.infos);
+      sendResult(ctx, p, r);
     } finally {
       opts.done();
     }
   });
+}
+
+/**
+ * Writes a query result: `limit` truncates the series of vectors and matrices (with a warning),
+ * `stats` adds Prometheus' statistics object.
+ */
+function sendResult(ctx: RequestContext, p: URLSearchParams, r: QueryResult): void {
+  const limit = seriesLimit(p);
+  const warnings = [...r.warnings];
+  let value = r.value;
+  if (
+    limit > 0 &&
+    (value.type === 'vector' || value.type === 'matrix') &&
+    value.series.length > limit
+  ) {
+    value =
+      value.type === 'vector'
+        ? { type: 'vector', series: value.series.slice(0, limit) }
+        : { type: 'matrix', series: value.series.slice(0, limit) };
+    warnings.push('results truncated due to limit');
+  }
+  const data = resultToPromJSON(value) as Record<string, unknown>;
+  const stats = p.get('stats');
+  if (stats !== null && stats !== '') {
+    const secs = r.stats.evalMs / 1000;
+    data['stats'] = {
+      timings: {
+        evalTotalTime: secs,
+        resultSortTime: 0,
+        queryPreparationTime: 0,
+        innerEvalTime: secs,
+        execQueueTime: 0,
+        execTotalTime: secs,
+      },
+      samples: {
+        totalQueryableSamples: r.stats.samplesLoaded,
+        samplesRead: r.stats.samplesLoaded,
+        peakSamples: r.stats.samplesLoaded,
+      },
+    };
+  }
+  sendSuccess(ctx.res, data, warnings, r.infos);
+}
+
+/** `limit`: most series returned, 0 (or absent) for all. */
+function seriesLimit(p: URLSearchParams): number {
+  const v = p.get('limit');
+  if (v === null || v === '') return 0;
+  if (!/^\d+$/.test(v))
+    throw new BadParamError(
+      `invalid parameter "limit": cannot parse "${v}" to a non-negative integer`,
+    );
+  return Number(v);
 }
 
 /** Parse errors name the `query` parameter, as Prometheus does; other errors pass through. */
