@@ -176,10 +176,13 @@ export class Evaluator {
         any = true;
       }
       cur.check();
-      if (any) out.push(s);
+      if (any) {
+        out.push(s);
+        // Counted per series so a huge result fails before it is all allocated.
+        this.ctx.hold(countPoints([s]));
+      }
       this.ctx.check();
     }
-    this.ctx.hold(countPoints(out));
     return { kind: 'vector', series: out, ordered: false };
   }
 
@@ -214,9 +217,12 @@ export class Evaluator {
         any = true;
       }
       cur.check();
-      if (any) out.push(s);
+      if (any) {
+        out.push(s);
+        // Counted per series so a huge result fails before it is all allocated.
+        this.ctx.hold(countPoints([s]));
+      }
     }
-    this.ctx.hold(countPoints(out));
     return { kind: 'vector', series: out, ordered: false };
   }
 

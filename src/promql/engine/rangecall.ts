@@ -95,6 +95,8 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
     ev.ctx.check();
     if (!any) continue;
     out.push(o);
+    // Counted per series so a huge result fails before it is all allocated.
+    ev.ctx.hold(countPoints([o]));
     if ((name === 'rate' || name === 'increase') && sel) {
       const metric = s.labels.get('__name__');
       if (metric !== '' && !COUNTER_SUFFIXES.some((x) => metric.endsWith(x)))
@@ -115,7 +117,6 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       }
     return { kind: 'vector', series: s.has.includes(1) ? [s] : [], ordered: false };
   }
-  ev.ctx.hold(countPoints(out));
   return {
     kind: 'vector',
     series: ev.ctx.opts.delayedNameRemoval ? out : mergeSameLabels(out),

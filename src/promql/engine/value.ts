@@ -1,7 +1,8 @@
 /**
  * The engine's internal values. An instant vector is evaluated over all steps at once: each
  * series holds one dense typed array of values with a presence mask, so evaluation allocates per
- * series, never per sample.
+ * series, never per sample. Native histograms, once the storage seam carries them, fit beside
+ * `vs` as a per-step array of histogram references with their own presence mask.
  */
 import type { Labels } from '../../model/index.js';
 
