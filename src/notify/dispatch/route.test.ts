@@ -100,8 +100,8 @@ time_intervals:
     );
     const [p] = tree.match(Labels.fromRecord({ env: 'prod', severity: 'critical' }));
     assert.equal(p?.options.receiver, 'pager');
-    assert.equal(p?.options.groupByAll, true);
-    assert.deepEqual(p?.options.muteTimeIntervals, []);
+    assert.equal(p.options.groupByAll, true);
+    assert.deepEqual(p.options.muteTimeIntervals, []);
   });
   it('mutes by mute and active time intervals', () => {
     const [prod] = tree.match(Labels.fromRecord({ env: 'prod' }));
