@@ -1,0 +1,346 @@
+import { readFileSync } from 'node:fs';
+import { Labels, LabelsBuilder, relabel, type RelabelRule } from '../../model/index.js';
+import { WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
+import type { Appendable, Appender, SeriesRef } from '../../storage/index.js';
+import type { Logger } from '../../util/index.js';
+import { QueueFile } from './queuefile.js';
+
+/** Settings of one remote-write destination (mapped from `remote_write` by the app). */
+export interface RemoteWriteOptions {
+  readonly url: string;
+  /** Directory of the disk-backed queue. */
+  readonly dir: string;
+  /** Disk budget of the queue in bytes (0 = unlimited); the oldest samples are dropped first. */
+  readonly budgetBytes: number;
+  readonly segmentBytes: number;
+  readonly maxSamplesPerSend: number;
+  readonly batchSendDeadlineMs: number;
+  readonly minBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly retryOnHttp429: boolean;
+  readonly remoteTimeoutMs: number;
+  /** Extra request headers. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** `Authorization: <type> <credentials>` (credentials file re-read per request). */
+  readonly authorization?: {
+    readonly type: string;
+    readonly credentials: string;
+    readonly credentialsFile: string;
+  };
+  readonly basicAuth?: {
+    readonly username: string;
+    readonly password: string;
+    readonly passwordFile: string;
+  };
+  /** Added to every series that does not have the label already. */
+  readonly externalLabels: Labels;
+  readonly writeRelabel: readonly RelabelRule[];
+  readonly logger: Logger;
+}
+
+/** Defaults like Prometheus' `queue_config`, with a 1 GiB disk budget. */
+export function defaultRemoteWriteOptions(
+  url: string,
+  dir: string,
+  logger: Logger,
+): RemoteWriteOptions {
+  return {
+    url,
+    dir,
+    budgetBytes: 1 << 30,
+    segmentBytes: 16 << 20,
+    maxSamplesPerSend: 2000,
+    batchSendDeadlineMs: 5000,
+    minBackoffMs: 30,
+    maxBackoffMs: 5000,
+    retryOnHttp429: true,
+    remoteTimeoutMs: 30_000,
+    headers: {},
+    externalLabels: Labels.EMPTY,
+    writeRelabel: [],
+    logger,
+  };
+}
+
+/** Counters of a queue, for self-metrics and the status page. */
+export interface RemoteWriteStats {
+  pendingSamples: number;
+  pendingBytes: number;
+  /** Age of the oldest unsent record in ms (0 when nothing is pending). */
+  oldestPendingAgeMs: number;
+  sentSamples: number;
+  failedSamples: number;
+  droppedSamples: number;
+  retries: number;
+  lastError: string;
+}
+
+/**
+ * Store-and-forward remote write: `commit()` writes the batch to a local queue file and fsyncs it
+ * (so it survives receiver outages and restarts), and a sender loop forwards queued batches
+ * oldest-first, retrying with backoff and jitter, honouring `Retry-After`. Non-retryable answers
+ * (4xx other than 429) drop the batch and count it as failed, as Prometheus does.
+ *
+ * Sending is sequential, so samples of a series arrive in order at receivers that reject
+ * out-of-order samples.
+ */
+export class RemoteWriteQueue implements Appendable {
+  private readonly q: QueueFile;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private oldestAppend = 0;
+  private readonly counters = { sent: 0, failed: 0, retries: 0, lastError: '' };
+  private readonly abort = new AbortController();
+
+  constructor(readonly opts: RemoteWriteOptions) {
+    this.q = QueueFile.open(opts.dir, {
+      segmentBytes: opts.segmentBytes,
+      budgetBytes: opts.budgetBytes,
+      logger: opts.logger,
+    });
+    if (this.q.pending().samples > 0) this.oldestAppend = Date.now();
+  }
+
+  /** Starts the sender loop. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops sending; queued data stays on disk for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+    this.q.close();
+  }
+
+  appender(): Appender {
+    return new QueueAppender(this);
+  }
+
+  /** @internal Encodes and queues one committed batch. */
+  enqueue(
+    series: Map<string, { labels: Labels; ts: number[]; vs: Float64Array; n: number }>,
+  ): void {
+    const enc = new WriteRequestEncoder();
+    let inMessage = 0;
+    const flush = (): void => {
+      if (inMessage === 0) return;
+      this.q.append(enc.writer.finish(), inMessage);
+      enc.reset();
+      inMessage = 0;
+    };
+    for (const s of series.values()) {
+      const out = this.transform(s.labels);
+      if (!out) continue;
+      const flat = out.flat;
+      for (let from = 0; from < s.n;) {
+        const room = Math.max(1, this.opts.maxSamplesPerSend - inMessage);
+        const to = Math.min(s.n, from + room);
+        enc.addSeries(flat, s.ts, s.vs, from, to);
+        inMessage += to - from;
+        from = to;
+        if (inMessage >= this.opts.maxSamplesPerSend) flush();
+      }
+    }
+    flush();
+    this.q.sync();
+    if (this.oldestAppend === 0) this.oldestAppend = Date.now();
+    this.wake?.();
+  }
+
+  private transform(l: Labels): Labels | undefined {
+    let out = l;
+    if (this.opts.externalLabels.size > 0) {
+      const b = new LabelsBuilder(l);
+      this.opts.externalLabels.forEach((n, v) => {
+        if (b.get(n) === '') b.set(n, v);
+      });
+      out = b.labels();
+    }
+    return relabel(out, this.opts.writeRelabel);
+  }
+
+  /** Read through a call: `stop()` flips the flag while the loop awaits. */
+  private isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Current counters. */
+  stats(): RemoteWriteStats {
+    const p = this.q.pending();
+    return {
+      pendingSamples: p.samples,
+      pendingBytes: p.bytes,
+      oldestPendingAgeMs:
+        p.samples > 0 && this.oldestAppend > 0 ? Date.now() - this.oldestAppend : 0,
+      sentSamples: this.counters.sent,
+      failedSamples: this.counters.failed,
+      droppedSamples: this.q.dropped,
+      retries: this.counters.retries,
+      lastError: this.counters.lastError,
+    };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.opts.minBackoffMs;
+    while (!this.stopped) {
+      const batch = this.q.peek(this.opts.maxSamplesPerSend);
+      if (!batch) {
+        this.oldestAppend = 0;
+        await this.sleep(this.opts.batchSendDeadlineMs);
+        continue;
+      }
+      const full = batch.samples >= this.opts.maxSamplesPerSend;
+      const waited = this.oldestAppend > 0 ? Date.now() - this.oldestAppend : Infinity;
+      if (!full && waited < this.opts.batchSendDeadlineMs) {
+        await this.sleep(this.opts.batchSendDeadlineMs - waited);
+        continue;
+      }
+      const outcome = await this.send(Buffer.concat(batch.payloads));
+      if (this.isStopped() && outcome.kind === 'retry') break;
+      switch (outcome.kind) {
+        case 'ok':
+          this.counters.sent += batch.samples;
+          this.q.ack(batch.next);
+          this.oldestAppend = this.q.pending().samples > 0 ? Date.now() : 0;
+          backoff = this.opts.minBackoffMs;
+          break;
+        case 'drop':
+          this.counters.failed += batch.samples;
+          this.counters.lastError = outcome.error;
+          this.opts.logger.error('remote write rejected a batch; dropping it', {
+            url: this.opts.url,
+            err: outcome.error,
+            samples: batch.samples,
+          });
+          this.q.ack(batch.next);
+          break;
+        case 'retry': {
+          this.counters.retries++;
+          this.counters.lastError = outcome.error;
+          const wait = outcome.retryAfterMs ?? backoff;
+          this.opts.logger.warn('remote write failed; retrying', {
+            url: this.opts.url,
+            err: outcome.error,
+            retry_in_ms: wait,
+          });
+          await this.sleep(wait * (0.8 + Math.random() * 0.4));
+          backoff = Math.min(this.opts.maxBackoffMs, backoff * 2);
+          break;
+        }
+      }
+    }
+  }
+
+  private async send(
+    message: Buffer,
+  ): Promise<
+    | { kind: 'ok' }
+    | { kind: 'drop'; error: string }
+    | { kind: 'retry'; error: string; retryAfterMs?: number }
+  > {
+    const headers: Record<string, string> = {
+      'Content-Encoding': 'snappy',
+      'Content-Type': 'application/x-protobuf',
+      'User-Agent': 'Kansoku',
+      'X-Prometheus-Remote-Write-Version': '0.1.0',
+      ...this.opts.headers,
+    };
+    const a = this.opts.authorization;
+    if (a)
+      headers['Authorization'] =
+        `${a.type} ${a.credentialsFile !== '' ? readFileSync(a.credentialsFile, 'utf8').trim() : a.credentials}`;
+    const b = this.opts.basicAuth;
+    if (b) {
+      const pw = b.passwordFile !== '' ? readFileSync(b.passwordFile, 'utf8').trim() : b.password;
+      headers['Authorization'] = `Basic ${Buffer.from(`${b.username}:${pw}`).toString('base64')}`;
+    }
+    let res: Response;
+    try {
+      res = await fetch(this.opts.url, {
+        method: 'POST',
+        headers,
+        body: encodeSnappyBody(message),
+        signal: AbortSignal.any([
+          this.abort.signal,
+          AbortSignal.timeout(this.opts.remoteTimeoutMs),
+        ]),
+      });
+    } catch (e) {
+      return { kind: 'retry', error: (e as Error).message };
+    }
+    const text = res.ok ? '' : (await res.text().catch(() => '')).slice(0, 512);
+    if (res.ok) return { kind: 'ok' };
+    const error = `HTTP ${res.status}: ${text}`;
+    if (res.status === 429 && !this.opts.retryOnHttp429) return { kind: 'drop', error };
+    if (res.status === 429 || res.status >= 500) {
+      const ra = res.headers.get('retry-after');
+      const secs = ra !== null ? Number(ra) : NaN;
+      return Number.isFinite(secs)
+        ? { kind: 'retry', error, retryAfterMs: secs * 1000 }
+        : { kind: 'retry', error };
+    }
+    return { kind: 'drop', error };
+  }
+}
+
+class QueueAppender implements Appender {
+  private readonly series = new Map<
+    string,
+    { labels: Labels; ts: number[]; vs: Float64Array; n: number }
+  >();
+  private done = false;
+
+  constructor(private readonly queue: RemoteWriteQueue) {}
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    if (this.done) throw new Error('BUG: appender used after commit or rollback');
+    const key = labels.flat.join('\u0000');
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels, ts: [], vs: new Float64Array(8), n: 0 };
+      this.series.set(key, s);
+    }
+    if (s.n === s.vs.length) {
+      const grown = new Float64Array(s.vs.length * 2);
+      grown.set(s.vs);
+      s.vs = grown;
+    }
+    s.ts.push(t);
+    s.vs[s.n++] = v;
+    return ref;
+  }
+
+  commit(): Promise<void> {
+    this.done = true;
+    try {
+      if (this.series.size > 0) this.queue.enqueue(this.series);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return Promise.resolve();
+  }
+
+  rollback(): Promise<void> {
+    this.done = true;
+    this.series.clear();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,299 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../../util/index.js';
+
+/**
+ * A durable FIFO of records on disk: numbered segment files of
+ * `[u32 length][u32 crc32][u32 samples][payload]` records, and a cursor file naming the first
+ * record not yet acknowledged. A torn tail (crash mid-write) is cut off at open; acknowledged
+ * segments are deleted; a byte budget drops the oldest records first (counted).
+ *
+ * Single owner; all I/O is synchronous and small (records are batches, not samples).
+ */
+export class QueueFile {
+  private segments: number[] = [];
+  private fd = -1;
+  private writeSeg = 0;
+  private writeOff = 0;
+  /** Read position: the first unacknowledged record. */
+  private readSeg = 0;
+  private readOff = 0;
+  private bytes = 0;
+  /** Samples dropped by the byte budget since open. */
+  dropped = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly segmentBytes: number,
+    private readonly budgetBytes: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens (or creates) the queue in `dir`, repairing a torn tail. */
+  static open(
+    dir: string,
+    opts: { segmentBytes: number; budgetBytes: number; logger: Logger },
+  ): QueueFile {
+    mkdirSync(dir, { recursive: true });
+    const q = new QueueFile(dir, opts.segmentBytes, opts.budgetBytes, opts.logger);
+    q.load();
+    return q;
+  }
+
+  private segPath(n: number): string {
+    return path.join(this.dir, `${String(n).padStart(8, '0')}.seg`);
+  }
+
+  private load(): void {
+    this.segments = readdirSync(this.dir)
+      .filter((f) => /^\d{8}\.seg$/.test(f))
+      .map((f) => Number(f.slice(0, 8)))
+      .sort((a, b) => a - b);
+    const cursorFile = path.join(this.dir, 'cursor');
+    if (existsSync(cursorFile)) {
+      const m = /^(\d+) (\d+)$/.exec(readFileSync(cursorFile, 'utf8').trim());
+      if (m) {
+        this.readSeg = Number(m[1]);
+        this.readOff = Number(m[2]);
+      }
+    }
+    // Drop segments before the cursor (acknowledged but not yet deleted).
+    for (const s of [...this.segments]) if (s < this.readSeg) this.removeSegment(s);
+    if (this.segments.length === 0) this.segments = [Math.max(1, this.readSeg)];
+    if (this.readSeg < this.segments[0]!) {
+      this.readSeg = this.segments[0]!;
+      this.readOff = 0;
+    }
+    const last = this.segments[this.segments.length - 1]!;
+    // Validate the last segment and cut a torn tail.
+    const p = this.segPath(last);
+    const good = existsSync(p) ? validLength(readFileSync(p)) : 0;
+    if (existsSync(p) && statSync(p).size !== good) {
+      this.logger.warn('remote-write queue: cutting a torn tail', { segment: p, kept_bytes: good });
+    }
+    this.fd = openSync(p, existsSync(p) ? 'r+' : 'w+');
+    ftruncateSync(this.fd, good);
+    this.writeSeg = last;
+    this.writeOff = good;
+    this.bytes = this.segments.reduce(
+      (n, s) => n + (existsSync(this.segPath(s)) ? statSync(this.segPath(s)).size : 0),
+      0,
+    );
+  }
+
+  /** Appends a record; returns once written (call `sync()` to make it durable). */
+  append(payload: Uint8Array, samples: number): void {
+    if (this.writeOff > 0 && this.writeOff + payload.length + 12 > this.segmentBytes) this.cut();
+    const head = Buffer.alloc(12);
+    head.writeUInt32LE(payload.length, 0);
+    head.writeUInt32LE(crc32(payload), 4);
+    head.writeUInt32LE(samples, 8);
+    writeSync(this.fd, head, 0, 12, this.writeOff);
+    writeSync(this.fd, payload, 0, payload.length, this.writeOff + 12);
+    this.writeOff += 12 + payload.length;
+    this.bytes += 12 + payload.length;
+    this.enforceBudget();
+  }
+
+  /** Makes appended records durable. */
+  sync(): void {
+    fsyncSync(this.fd);
+  }
+
+  private cut(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.writeSeg++;
+    this.segments.push(this.writeSeg);
+    this.fd = openSync(this.segPath(this.writeSeg), 'w+');
+    this.writeOff = 0;
+  }
+
+  /**
+   * Reads consecutive unacknowledged records from the cursor, up to `maxSamples` samples (at
+   * least one record). Returns the payloads and where the cursor moves on `ack`.
+   */
+  peek(
+    maxSamples: number,
+  ): { payloads: Buffer[]; samples: number; next: [number, number] } | undefined {
+    let seg = this.readSeg;
+    let off = this.readOff;
+    const payloads: Buffer[] = [];
+    let samples = 0;
+    while (payloads.length === 0 || samples < maxSamples) {
+      const current = seg === this.writeSeg;
+      const size = current
+        ? this.writeOff
+        : existsSync(this.segPath(seg))
+          ? statSync(this.segPath(seg)).size
+          : 0;
+      if (off + 12 > size) {
+        if (current) break;
+        seg = this.nextSegment(seg);
+        off = 0;
+        continue;
+      }
+      const fd = current ? this.fd : openSync(this.segPath(seg), 'r');
+      try {
+        const head = Buffer.alloc(12);
+        readSync(fd, head, 0, 12, off);
+        const len = head.readUInt32LE(0);
+        const n = head.readUInt32LE(8);
+        if (payloads.length > 0 && samples + n > maxSamples) break;
+        const body = Buffer.alloc(len);
+        readSync(fd, body, 0, len, off + 12);
+        if (off + 12 + len > size || crc32(body) !== head.readUInt32LE(4)) {
+          this.logger.error(
+            'remote-write queue: corrupt record; skipping the rest of the segment',
+            {
+              segment: this.segPath(seg),
+              offset: off,
+            },
+          );
+          if (current) break;
+          seg = this.nextSegment(seg);
+          off = 0;
+          continue;
+        }
+        payloads.push(body);
+        samples += n;
+        off += 12 + len;
+      } finally {
+        if (!current) closeSync(fd);
+      }
+    }
+    if (payloads.length === 0) return undefined;
+    return { payloads, samples, next: [seg, off] };
+  }
+
+  private nextSegment(seg: number): number {
+    const i = this.segments.indexOf(seg);
+    return this.segments[i + 1] ?? this.writeSeg;
+  }
+
+  /** Moves the cursor past acknowledged records and deletes finished segments. */
+  ack(next: [number, number]): void {
+    [this.readSeg, this.readOff] = next;
+    const tmp = path.join(this.dir, 'cursor.tmp');
+    writeFileSync(tmp, `${this.readSeg} ${this.readOff}\n`);
+    renameSync(tmp, path.join(this.dir, 'cursor'));
+    for (const s of [...this.segments]) if (s < this.readSeg) this.removeSegment(s);
+  }
+
+  private removeSegment(s: number): void {
+    const p = this.segPath(s);
+    if (existsSync(p)) {
+      this.bytes -= statSync(p).size;
+      unlinkSync(p);
+    }
+    this.segments = this.segments.filter((x) => x !== s);
+  }
+
+  /** Drops the oldest whole segments while over budget (never the one being written). */
+  private enforceBudget(): void {
+    if (this.budgetBytes <= 0) return;
+    while (
+      this.bytes > this.budgetBytes &&
+      this.segments.length > 1 &&
+      this.segments[0]! !== this.writeSeg
+    ) {
+      const s = this.segments[0]!;
+      const dropped = countSamples(
+        readFileSync(this.segPath(s)),
+        s === this.readSeg ? this.readOff : 0,
+      );
+      this.dropped += dropped;
+      this.logger.warn('remote-write queue over its disk budget: dropping the oldest samples', {
+        segment: s,
+        samples: dropped,
+      });
+      this.removeSegment(s);
+      if (this.readSeg <= s) {
+        this.readSeg = this.segments[0]!;
+        this.readOff = 0;
+      }
+    }
+  }
+
+  /** Unacknowledged samples and bytes. */
+  pending(): { samples: number; bytes: number } {
+    let samples = 0;
+    for (const s of this.segments) {
+      if (s < this.readSeg) continue;
+      const buf =
+        s === this.writeSeg ? readPart(this.fd, this.writeOff) : readFileSync(this.segPath(s));
+      samples += countSamples(buf, s === this.readSeg ? this.readOff : 0);
+    }
+    return { samples, bytes: this.bytes };
+  }
+
+  /** Flushes and closes. */
+  close(): void {
+    if (this.fd >= 0) {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+}
+
+function readPart(fd: number, len: number): Buffer {
+  const b = Buffer.alloc(len);
+  if (len > 0) readSync(fd, b, 0, len, 0);
+  return b;
+}
+
+function countSamples(buf: Buffer, from: number): number {
+  let n = 0;
+  for (let off = from; off + 12 <= buf.length;) {
+    const len = buf.readUInt32LE(off);
+    if (off + 12 + len > buf.length) break;
+    n += buf.readUInt32LE(off + 8);
+    off += 12 + len;
+  }
+  return n;
+}
+
+/** The length of the valid prefix of a segment (whole records with good checksums). */
+function validLength(buf: Buffer): number {
+  let off = 0;
+  while (off + 12 <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (off + 12 + len > buf.length) break;
+    if (crc32(buf.subarray(off + 12, off + 12 + len)) !== buf.readUInt32LE(off + 4)) break;
+    off += 12 + len;
+  }
+  return off;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[i] = c >>> 0;
+  }
+  return t;
+})();
+
+/** IEEE CRC-32. */
+export function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
