@@ -10,6 +10,8 @@ import {
 } from './types.js';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader } from './wire.js';
 
+const EMPTY_VALUE: AnyValue = { kind: 'empty' };
+
 /** Base of the protobuf decoder; one request at a time. */
 export abstract class ProtoBase {
   protected readonly r = new WireReader();
@@ -95,18 +97,27 @@ export abstract class ProtoBase {
     end: number,
     depth: number,
   ): KeyValue {
-    return this.sub(name, index, w, at, end, (e) => {
-      let key = '';
-      let value: AnyValue = { kind: 'empty' };
-      this.fields(e, (f, w2, at2) => {
-        if (f === 1) key = this.str('key', w2, at2, e);
-        else if (f === 2)
-          value = this.sub('value', -1, w2, at2, e, (e2) => this.anyValue(e2, depth));
-        else return false;
-        return true;
-      });
-      return { key, value };
-    });
+    const r = this.r;
+    r.enter(name, index);
+    r.expect(w, WIRE_LEN, at, name);
+    const e = r.len(end);
+    let key = '';
+    let value: AnyValue = EMPTY_VALUE;
+    // A hand-written field loop: this runs once per attribute of every point.
+    while (r.pos < e) {
+      const at2 = r.pos;
+      const t = r.tag(e);
+      const f = t >>> 3;
+      if (f === 1) key = this.str('key', t & 7, at2, e);
+      else if (f === 2) {
+        r.enter('value');
+        r.expect(t & 7, WIRE_LEN, at2, 'value');
+        value = this.anyValue(r.len(e), depth);
+        r.leave();
+      } else r.skip(t & 7, at2, e);
+    }
+    r.leave();
+    return { key, value };
   }
 
   protected anyValue(end: number, depth: number): AnyValue {
@@ -114,7 +125,7 @@ export abstract class ProtoBase {
     if (depth >= this.opts.maxValueDepth) {
       throw r.fail(r.pos, `attribute values nested deeper than ${this.opts.maxValueDepth} levels`);
     }
-    let v: AnyValue = { kind: 'empty' };
+    let v: AnyValue = EMPTY_VALUE;
     this.fields(end, (f, w, at) => {
       switch (f) {
         case 1:

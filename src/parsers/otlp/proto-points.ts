@@ -13,6 +13,10 @@ import { F64List, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire.js';
 
 /** Decodes data points; extended by the request decoder. */
 export abstract class ProtoPoints extends ProtoBase {
+  /** Scratch lists for repeated numeric fields; points do not nest, so two suffice. */
+  private readonly listA = new F64List();
+  private readonly listB = new F64List();
+
   protected numberPoint(end: number): NumberPoint {
     const attributes: KeyValue[] = [];
     const exemplars: OTLPExemplar[] = [];
@@ -57,8 +61,8 @@ export abstract class ProtoPoints extends ProtoBase {
     const r = this.r;
     const attributes: KeyValue[] = [];
     const exemplars: OTLPExemplar[] = [];
-    const counts = new F64List();
-    const bounds = new F64List();
+    const counts = this.listA.reset();
+    const bounds = this.listB.reset();
     let start = 0n;
     let time = 0n;
     let count = 0;
@@ -212,7 +216,7 @@ export abstract class ProtoPoints extends ProtoBase {
   protected buckets(end: number): ExpBuckets {
     const r = this.r;
     let offset = 0;
-    const counts = new F64List();
+    const counts = this.listA.reset();
     this.fields(end, (f, w, at) => {
       if (f === 1) {
         r.expect(w, WIRE_VARINT, at, 'offset');
@@ -229,8 +233,8 @@ export abstract class ProtoPoints extends ProtoBase {
 
   protected summaryPoint(end: number): SummaryPoint {
     const attributes: KeyValue[] = [];
-    const qs = new F64List();
-    const vs = new F64List();
+    const qs = this.listA.reset();
+    const vs = this.listB.reset();
     let start = 0n;
     let time = 0n;
     let count = 0;

@@ -21,6 +21,7 @@ export const WIRE_I32 = 5;
 export class WireReader {
   pos = 0;
   private bytes: Uint8Array = new Uint8Array(0);
+  private buf: Buffer = Buffer.alloc(0);
   private view: DataView = new DataView(new ArrayBuffer(0));
   private readonly names: string[] = [];
   private readonly idx: number[] = [];
@@ -28,6 +29,7 @@ export class WireReader {
   /** Starts reading `input` from its first byte. */
   reset(input: Uint8Array): void {
     this.bytes = input;
+    this.buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
     this.pos = 0;
     this.names.length = 0;
@@ -187,20 +189,19 @@ export class WireReader {
     const at = this.pos;
     const e = this.len(end);
     const b = this.bytes;
+    const start = this.pos;
     let ascii = true;
-    for (let i = this.pos; i < e; i++) {
+    for (let i = start; i < e; i++) {
       if (b[i]! >= 0x80) {
         ascii = false;
         break;
       }
     }
     let s: string;
-    if (ascii && e - this.pos < 64) {
-      s = '';
-      for (let i = this.pos; i < e; i++) s += String.fromCharCode(b[i]!);
-    } else {
+    if (ascii) s = this.buf.toString('latin1', start, e);
+    else {
       try {
-        s = utf8.decode(b.subarray(this.pos, e));
+        s = utf8.decode(b.subarray(start, e));
       } catch {
         throw this.fail(at, 'invalid UTF-8 in string');
       }
@@ -264,10 +265,19 @@ export class WireReader {
   }
 }
 
-/** A growable list of float64 values; `take()` copies it out at its exact length. */
+/**
+ * A growable list of float64 values, reused: `reset()` empties it, `take()` copies the values
+ * out at their exact length.
+ */
 export class F64List {
   n = 0;
   private buf = new Float64Array(16);
+
+  /** Empties the list (keeps its buffer) and returns it. */
+  reset(): this {
+    this.n = 0;
+    return this;
+  }
 
   /** Appends a value. */
   push(v: number): void {
@@ -281,6 +291,6 @@ export class F64List {
 
   /** A copy of the values. */
   take(): Float64Array {
-    return this.buf.slice(0, this.n);
+    return this.n === 0 ? new Float64Array(0) : this.buf.slice(0, this.n);
   }
 }
