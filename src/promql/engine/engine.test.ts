@@ -205,6 +205,10 @@ describe('engine', () => {
     const st = await storage([[{ __name__: 'x' }, 1000, Array.from({ length: 100 }, (_, i) => i)]]);
     const small = new Engine({ maxSamples: 10 });
     await assert.rejects(small.rangeQuery(st, sel('x'), 0, 99_000, 1000), TooManySamplesError);
+    await assert.rejects(
+      small.instantQuery(st, 'max_over_time(x[1y:1ms])', 99_000),
+      TooManySamplesError,
+    );
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(

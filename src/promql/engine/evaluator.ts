@@ -11,7 +11,7 @@ import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import { QueryContext, mergeSameLabels } from './context.js';
 import { ArrayCursor, IteratorCursor, LookbackCursor, type WindowCursor } from './cursor.js';
-import { QueryExecutionError } from './errors.js';
+import { QueryExecutionError, TooManySamplesError } from './errors.js';
 import { evalCall } from './functions.js';
 import {
   newStepSeries,
@@ -51,6 +51,9 @@ export class Evaluator {
     readonly interval: number,
   ) {
     this.nSteps = end < start ? 0 : Math.floor((end - start) / interval) + 1;
+    // A single series over more steps than the sample limit could never be held anyway; fail
+    // before allocating (for example `x[1y:1ms]`).
+    if (this.nSteps > ctx.opts.maxSamples) throw new TooManySamplesError(ctx.opts.maxSamples);
   }
 
   /** The time of step i (ms). */
