@@ -249,10 +249,16 @@ describe('push groups', () => {
     await call('PUT', '/metrics/job/j', 'm 1\n');
     let now = T0;
     store.start(() => (now += 1000));
-    await new Promise((r) => setTimeout(r, 80));
+    const count = async () => (await readAll(storage, { __name__: 'm' }))[0]!.samples.length;
+    const deadline = Date.now() + 5000;
+    while ((await count()) < 3 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await store.stop();
-    const n = (await readAll(storage, { __name__: 'm' }))[0]!.samples.length;
+    const n = await count();
     assert.ok(n >= 3, `only ${n} samples`);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(await count(), n, 'the interval stopped');
   });
 
   it('keeps the groups in a file across restarts', async () => {
