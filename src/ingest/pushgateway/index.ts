@@ -11,7 +11,13 @@ export {
   type GroupingKey,
 } from './path.js';
 export { parsePushBody, type ParsedPush, type PushedFamily } from './body.js';
-export { PushStoreError, loadGroups, saveGroups, type GroupState } from './persist.js';
+export {
+  PushStoreError,
+  loadGroups,
+  pushGroupsFile,
+  saveGroups,
+  type GroupState,
+} from './persist.js';
 export {
   PushStore,
   defaultPushStoreOptions,

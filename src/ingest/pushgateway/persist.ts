@@ -15,6 +15,11 @@ import type { MetricType } from '../../parsers/index.js';
 import type { PushedFamily } from './body.js';
 import { groupingKey, type GroupingKey } from './path.js';
 
+/** Where the push groups live inside the data directory. */
+export function pushGroupsFile(dataDir: string): string {
+  return path.join(dataDir, 'pushgateway', 'groups.json');
+}
+
 /** The persisted state of one push group. */
 export interface GroupState {
   readonly key: GroupingKey;

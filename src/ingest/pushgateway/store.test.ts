@@ -12,6 +12,7 @@ import {
   PushStoreError,
   defaultPushStoreOptions,
   handlePush,
+  pushGroupsFile,
   type PushStoreOptions,
 } from './index.js';
 
@@ -264,7 +265,8 @@ describe('push groups', () => {
   it('keeps the groups in a file across restarts', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'kansoku-push-'));
     tmpDirs.push(dir);
-    const file = path.join(dir, 'push', 'groups.json');
+    const file = pushGroupsFile(dir);
+    assert.equal(file, path.join(dir, 'pushgateway', 'groups.json'));
     const storage = new MemStorage();
     const first = await setup({ file }, storage);
     await first.call(
