@@ -9,6 +9,8 @@ import type { BuildInfo } from './version.js';
  * failed. SIGHUP re-reads and validates the configuration file.
  */
 export async function runServer(flags: ServerFlags, build: BuildInfo): Promise<number> {
+  // A closed log pipe (the parent went away first) must not crash the shutdown.
+  process.stderr.on('error', ignoreStreamError);
   const logger = new Logger({
     level: flags.logLevel,
     format: flags.logFormat,
@@ -60,8 +62,13 @@ export async function runServer(flags: ServerFlags, build: BuildInfo): Promise<n
     logger.info('see you next time');
     return 0;
   } finally {
+    process.stderr.off('error', ignoreStreamError);
     process.off('SIGTERM', onStop);
     process.off('SIGINT', onStop);
     process.off('SIGHUP', onHup);
   }
+}
+
+function ignoreStreamError(): void {
+  // Logging is best effort once nobody reads standard error.
 }
