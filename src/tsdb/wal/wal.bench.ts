@@ -28,8 +28,13 @@ export interface WalBenchOptions {
 export interface WalBenchResult {
   /** Megabytes (10^6 bytes) of WAL written per second. */
   mbPerSec: number;
-  /** Nanoseconds per sample for logSamples + sync. */
+  /** Wall-clock nanoseconds per sample for logSamples + sync. */
   nsPerSample: number;
+  /**
+   * CPU nanoseconds per sample (user + system, all threads) for logSamples + sync: steadier
+   * than wall time on a busy machine.
+   */
+  cpuNsPerSample: number;
   /** WAL bytes per sample on disk. */
   bytesPerSample: number;
   /** Nanoseconds per sample for the replay of what was written. */
@@ -73,6 +78,7 @@ export async function benchWal(o: Partial<WalBenchOptions> = {}): Promise<WalBen
     let t = 1_700_000_000_000;
     let seriesCursor = 0;
     let elapsed = 0n;
+    let cpuUs = 0;
     for (let done = 0; done < opts.samples; done += opts.batch) {
       const n = Math.min(opts.batch, opts.samples - done);
       // A scrape-like batch: consecutive series, near-identical timestamps, counter values.
@@ -84,10 +90,13 @@ export async function benchWal(o: Partial<WalBenchOptions> = {}): Promise<WalBen
         vs[i] = rand() < 0.5 ? counters[ref] : rand() * 1000;
       }
       t += 15;
+      const cpu0 = process.cpuUsage();
       const start = process.hrtime.bigint();
       w.logSamples(refs, ts, vs, n);
       await w.sync();
       elapsed += process.hrtime.bigint() - start;
+      const cpu = process.cpuUsage(cpu0);
+      cpuUs += cpu.user + cpu.system;
     }
     gc?.();
     const heapGrowthBytes = process.memoryUsage().heapUsed - heap0;
@@ -104,6 +113,7 @@ export async function benchWal(o: Partial<WalBenchOptions> = {}): Promise<WalBen
     return {
       mbPerSec: bytes / 1e6 / (ns / 1e9),
       nsPerSample: ns / opts.samples,
+      cpuNsPerSample: (cpuUs * 1000) / opts.samples,
       bytesPerSample: bytes / opts.samples,
       replayNsPerSample: replayNs / opts.samples,
       heapGrowthBytes,
