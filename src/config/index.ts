@@ -52,3 +52,4 @@ export {
   type TLSConfig,
   type TargetGroup,
 } from './prometheus/index.js';
+export { AGENT_FLAGS, agentFlagsFrom, type AgentFlags } from './agent-flags.js';
