@@ -9,7 +9,8 @@ describe('Router', () => {
     .get('/-/healthy', h)
     .add(['GET', 'POST'], '/api/v1/query', h)
     .post('/api/v1/write', h)
-    .get('/api/v1/label/:name/values', h);
+    .get('/api/v1/label/:name/values', h)
+    .add(['PUT', 'POST', 'DELETE'], '/metrics/job/*', h);
 
   it('finds exact routes', () => {
     const m = r.match('GET', '/api/v1/query');
@@ -30,6 +31,15 @@ describe('Router', () => {
     assert.equal(r.match('GET', '/api/v1/label/%E0%A4%A/values').kind, 'not-found');
   });
 
+  it('captures the rest of the path with *', () => {
+    const m = r.match('PUT', '/metrics/job/a%2Fb/instance/x');
+    assert.ok(m.kind === 'found');
+    assert.deepEqual(m.params, { '*': 'a%2Fb/instance/x' });
+    assert.equal(r.match('PUT', '/metrics/job').kind, 'not-found');
+    assert.equal(r.match('PUT', '/metrics/job/').kind, 'not-found');
+    assert.equal(r.match('GET', '/metrics/job/a').kind, 'method-not-allowed');
+  });
+
   it('answers method-not-allowed with the allowed methods', () => {
     const m = r.match('GET', '/api/v1/write');
     assert.deepEqual(m, { kind: 'method-not-allowed', pattern: '/api/v1/write', allow: ['POST'] });
@@ -46,7 +56,13 @@ describe('Router', () => {
   it('lists routes in order', () => {
     assert.deepEqual(
       r.list().map((x) => x.pattern),
-      ['/-/healthy', '/api/v1/query', '/api/v1/write', '/api/v1/label/:name/values'],
+      [
+        '/-/healthy',
+        '/api/v1/query',
+        '/api/v1/write',
+        '/api/v1/label/:name/values',
+        '/metrics/job/*',
+      ],
     );
   });
 });

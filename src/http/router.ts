@@ -49,7 +49,11 @@ interface CompiledRoute {
 export class Router {
   private readonly routes: CompiledRoute[] = [];
 
-  /** Adds a route; `pattern` segments starting with `:` capture one path segment. */
+  /**
+   * Adds a route; `pattern` segments starting with `:` capture one path segment, and a last
+   * segment `*` captures the rest of the path (one segment or more, still percent-encoded) as
+   * the parameter `*`.
+   */
   add(methods: readonly Method[], pattern: string, handler: Handler): this {
     if (!pattern.startsWith('/'))
       throw new Error(`BUG: route pattern ${pattern} must start with /`);
@@ -104,11 +108,19 @@ function matchSegments(
   pattern: readonly string[],
   parts: readonly string[],
 ): Record<string, string> | undefined {
-  if (pattern.length !== parts.length) return undefined;
+  const rest = pattern[pattern.length - 1] === '*';
+  if (rest ? parts.length < pattern.length : pattern.length !== parts.length) return undefined;
   let params: Record<string, string> | undefined;
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i]!;
     const v = parts[i]!;
+    if (rest && i === pattern.length - 1) {
+      const tail = parts.slice(i).join('/');
+      if (tail === '') return undefined;
+      params ??= {};
+      params['*'] = tail;
+      break;
+    }
     if (p.startsWith(':')) {
       if (v === '') return undefined;
       let decoded: string;
