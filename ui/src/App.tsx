@@ -1,0 +1,68 @@
+/** The application shell: header with navigation and theme toggle, and the current page. */
+import type { MouseEvent, ReactElement } from 'react';
+import { Explore } from './pages/Explore.js';
+import { MetricsBrowser } from './pages/MetricsBrowser.js';
+import { Status } from './pages/Status.js';
+import { Targets } from './pages/Targets.js';
+import { navigate, PAGES, pageFor, type PagePath, useLocation } from './route.js';
+import { type Theme, useTheme } from './theme.js';
+
+function renderPage(page: PagePath, search: string, theme: Theme): ReactElement {
+  switch (page) {
+    case '/explore':
+      return <Explore search={search} theme={theme} />;
+    case '/browse':
+      return <MetricsBrowser />;
+    case '/targets':
+      return <Targets />;
+    case '/status':
+      return <Status />;
+  }
+}
+
+/** The root component. */
+export function App(): ReactElement {
+  const loc = useLocation();
+  const [theme, toggleTheme] = useTheme();
+  const page = pageFor(loc.pathname);
+  const onNav = (e: MouseEvent<HTMLAnchorElement>, path: string): void => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(path);
+  };
+  return (
+    <div className="app">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Kansoku</span>
+        <nav aria-label="Main">
+          {PAGES.map((p) => (
+            <a
+              key={p.path}
+              href={p.path}
+              aria-current={p.path === page ? 'page' : undefined}
+              onClick={(e) => {
+                onNav(e, p.path);
+              }}
+            >
+              {p.title}
+            </a>
+          ))}
+        </nav>
+        <button
+          type="button"
+          className="theme-toggle"
+          onClick={toggleTheme}
+          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {renderPage(page, page === '/explore' ? loc.search : '', theme)}
+      </main>
+    </div>
+  );
+}

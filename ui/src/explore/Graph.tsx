@@ -1,0 +1,103 @@
+/**
+ * The graph view: uPlot with a legend that shows values under the cursor, series toggled by
+ * clicking their legend entry, drag to zoom (double-click resets).
+ */
+import { type ReactElement, useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
+import type { RangeSeries } from '../api/types.js';
+import type { Theme } from '../theme.js';
+import { formatMetric, formatValue } from './format.js';
+
+/** Props of the graph. */
+export interface GraphProps {
+  readonly series: readonly RangeSeries[];
+  readonly theme: Theme;
+}
+
+const PALETTE = [
+  '#2f6fdb',
+  '#e8710a',
+  '#1e8e3e',
+  '#d93025',
+  '#9334e6',
+  '#12b5cb',
+  '#e52592',
+  '#7cb342',
+  '#f9ab00',
+  '#5f6368',
+];
+
+/** Puts every series on one shared, sorted time axis; missing points become null (gaps). */
+export function alignSeries(series: readonly RangeSeries[]): uPlot.AlignedData {
+  const ts = new Set<number>();
+  for (const s of series) for (const t of s.times) ts.add(t);
+  const xs = [...ts].sort((a, b) => a - b);
+  const index = new Map<number, number>();
+  xs.forEach((t, i) => index.set(t, i));
+  const ys = series.map((s) => {
+    const col = new Array<number | null>(xs.length).fill(null);
+    for (let i = 0; i < s.times.length; i++) {
+      const v = s.values[i]!;
+      const at = index.get(s.times[i]!);
+      if (at !== undefined) col[at] = Number.isFinite(v) ? v : null;
+    }
+    return col;
+  });
+  return [xs, ...ys];
+}
+
+/** The uPlot chart; re-created when the series or the theme change, resized with its box. */
+export function Graph({ series, theme }: GraphProps): ReactElement {
+  const host = useRef<HTMLDivElement>(null);
+  const data = useMemo(() => alignSeries(series), [series]);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const css = getComputedStyle(document.documentElement);
+    const fg = css.getPropertyValue('--muted').trim() || '#666';
+    const grid = css.getPropertyValue('--grid').trim() || '#ddd';
+    const axis: uPlot.Axis = {
+      stroke: fg,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    };
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height: 320,
+      cursor: { drag: { x: true, y: false, setScale: true } },
+      legend: { show: true, live: true },
+      scales: { x: { time: true } },
+      axes: [axis, { ...axis, size: 60, values: (_u, vals) => vals.map((v) => formatValue(v)) }],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: formatMetric(s.metric),
+          stroke: PALETTE[i % PALETTE.length]!,
+          width: 1.5,
+          spanGaps: false,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => formatValue(v),
+        })),
+      ],
+    };
+    const plot = new uPlot(opts, data, el);
+    const ro = new ResizeObserver(() => {
+      plot.setSize({ width: Math.max(200, el.clientWidth), height: 320 });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [data, series, theme]);
+
+  return (
+    <div
+      className="graph"
+      ref={host}
+      role="img"
+      aria-label={`Graph of ${series.length} series; drag to zoom, double-click to reset, click a legend entry to toggle its series`}
+    />
+  );
+}

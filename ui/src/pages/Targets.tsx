@@ -1,0 +1,90 @@
+/** Targets: every scrape pool with its targets' health, last scrape, duration, error and labels. */
+import type { ReactElement } from 'react';
+import { fetchTargets } from '../api/client.js';
+import type { Target } from '../api/types.js';
+import { LoadState } from '../components/Status.js';
+import { useApi } from '../useApi.js';
+
+function ago(iso: string): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t) || t <= 0) return 'never';
+  const s = Math.max(0, (Date.now() - t) / 1000);
+  if (s < 60) return `${s.toFixed(1)} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return `${(s / 3600).toFixed(1)} h ago`;
+}
+
+function byPool(targets: readonly Target[]): Map<string, Target[]> {
+  const m = new Map<string, Target[]>();
+  for (const t of targets) {
+    const list = m.get(t.scrapePool) ?? [];
+    list.push(t);
+    m.set(t.scrapePool, list);
+  }
+  return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The targets page. */
+export function Targets(): ReactElement {
+  const state = useApi(fetchTargets);
+  return (
+    <section aria-labelledby="targets-title">
+      <h1 id="targets-title">Targets</h1>
+      <LoadState state={state}>
+        {(targets) =>
+          targets.length === 0 ? (
+            <p className="empty">No active targets.</p>
+          ) : (
+            [...byPool(targets)].map(([pool, list]) => {
+              const up = list.filter((t) => t.health === 'up').length;
+              return (
+                <section key={pool} className="pool" aria-label={`Pool ${pool}`}>
+                  <h2>
+                    {pool}{' '}
+                    <span className="meta">
+                      ({up}/{list.length} up)
+                    </span>
+                  </h2>
+                  <div className="table-wrap">
+                    <table className="data">
+                      <thead>
+                        <tr>
+                          <th scope="col">Endpoint</th>
+                          <th scope="col">Health</th>
+                          <th scope="col">Labels</th>
+                          <th scope="col">Last scrape</th>
+                          <th scope="col">Duration</th>
+                          <th scope="col">Error</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {list.map((t) => (
+                          <tr key={t.scrapeUrl + JSON.stringify(t.labels)}>
+                            <td className="mono">{t.scrapeUrl}</td>
+                            <td>
+                              <span className={`badge health-${t.health}`}>{t.health}</span>
+                            </td>
+                            <td>
+                              {Object.entries(t.labels).map(([k, v]) => (
+                                <span key={k} className="label-chip mono">
+                                  {k}="{v}"
+                                </span>
+                              ))}
+                            </td>
+                            <td>{ago(t.lastScrape)}</td>
+                            <td>{(t.lastScrapeDuration * 1000).toFixed(1)} ms</td>
+                            <td className="error-text">{t.lastError}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </section>
+              );
+            })
+          )
+        }
+      </LoadState>
+    </section>
+  );
+}
