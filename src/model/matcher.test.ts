@@ -53,3 +53,21 @@ describe('sample values', () => {
     assert.ok(sameFloatBits(Infinity, Infinity));
   });
 });
+
+describe('Go regex inline flags', () => {
+  const cases: [string, string, boolean][] = [
+    ['(?i:PRO).*', 'production', true],
+    ['.*?(?i:PRO).*', 'xxProd', true],
+    ['.*(?i:TION)', 'PRODUCTION', true],
+    ['((?i)PRO).*', 'proX', true],
+    ['.*((?i)DUC).*', 'produCtion', true],
+    ['(?i:PRO)X', 'prox', false],
+    ['(?i:[a-c]+)z', 'AbCz', true],
+    ['(?i:x)[A]', 'Xa', false],
+  ];
+  for (const [re, v, want] of cases) {
+    it(`${re} on ${v} is ${want}`, () => {
+      assert.equal(new Matcher('=~', 'a', re).matches(v), want);
+    });
+  }
+});

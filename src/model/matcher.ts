@@ -1,3 +1,5 @@
+import { translateGoRegex } from './regex.js';
+
 /** The four label matcher kinds of PromQL. */
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -66,8 +68,8 @@ export function compileAnchored(pattern: string): RegExp {
     if (m[1]!.includes('i')) flags += 'i';
     if (m[1]!.includes('m')) flags += 'm';
   }
-  // Go's named groups (?P<name>…) are (?<name>…) in JavaScript.
-  body = body.replaceAll('(?P<', '(?<');
+  // Go's named groups (?P<name>…) are (?<name>…) in JavaScript; inline flag groups are expanded.
+  body = translateGoRegex(body.replaceAll('(?P<', '(?<'));
   try {
     return new RegExp(`^(?:${body})$`, flags);
   } catch (err) {
