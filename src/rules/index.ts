@@ -1,0 +1,31 @@
+/**
+ * Rules: rule files (loading and validation as `promtool check rules`), recording and alerting
+ * rules, rule groups and the manager that runs them, the data of `/api/v1/rules` and
+ * `/api/v1/alerts`, and the `promtool test rules` runner. Queries and notifications are injected.
+ */
+export { RuleFileError, RuleTestError, type RuleIssue } from './errors.js';
+export { TEMPLATE_DEFS, countRules, loadRuleFile, parseRuleFile } from './file.js';
+export type { GroupSpec, NameValidation, RuleFileOptions, RuleKind, RuleSpec } from './types.js';
+export {
+  labelsKey,
+  queryFnFrom,
+  type AlertState,
+  type EngineQueryFn,
+  type EngineValue,
+  type EvalStatus,
+  type NotifyAlert,
+  type NotifyFn,
+  type QueryFn,
+  type QuerySample,
+  type RuleHealth,
+} from './query.js';
+export { AlertingRule, RESOLVED_RETENTION_MS, type Alert } from './alerting.js';
+export { RecordingRule, RuleEvalError } from './recording.js';
+export { Group, generatorURL, type GroupDeps, type Rule } from './group.js';
+export {
+  RuleManager,
+  defaultRuleManagerOptions,
+  type RuleManagerDeps,
+  type RuleManagerOptions,
+} from './manager.js';
+export { expandAlertTemplate, type TemplateEnv } from './template.js';
