@@ -20,6 +20,7 @@ const ALLOWED = {
   notify: ['config', 'model', 'util'],
   auth: ['config', 'model', 'util'],
   meta: ['model', 'util'],
+  host: ['model', 'util'],
   http: [
     'model',
     'util',

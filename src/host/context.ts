@@ -1,0 +1,78 @@
+/** What every host collector receives, and the small file helpers they share. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MetricFamily } from './family.js';
+import type { HostMetricsOptions } from './options.js';
+
+/**
+ * Per-collector state that survives between scrapes of one `HostCollector` (for example the
+ * previous CPU counters, to keep them from going backwards). Owned by a single collector instance;
+ * not shared between concurrent scrapes of different instances.
+ */
+export interface HostCollectorState {
+  /** Previous per-CPU counters, keyed by "cpu/mode". */
+  readonly cpuPrevious: Map<string, number>;
+  /** The kernel page size in bytes, read once; null until known. */
+  pageSize: number | null;
+}
+
+/** Returns fresh collector state. */
+export function newCollectorState(): HostCollectorState {
+  return { cpuPrevious: new Map(), pageSize: null };
+}
+
+/** The inputs of one collector run. */
+export interface CollectContext {
+  readonly opts: HostMetricsOptions;
+  readonly state: HostCollectorState;
+}
+
+/** A collector: reads the host and returns metric families. Throws on failure. */
+export type CollectorFn = (ctx: CollectContext) => Promise<MetricFamily[]>;
+
+/**
+ * Thrown by a collector when the host does not provide its data at all (for example no
+ * `/sys/class/hwmon`); reported as `node_scrape_collector_success 0`, like node_exporter.
+ */
+export class NoDataError extends Error {
+  constructor(what: string) {
+    super(`cannot collect ${what}: not available on this host`);
+    this.name = 'NoDataError';
+  }
+}
+
+/** A path below the configured procfs root. */
+export function procPath(ctx: CollectContext, ...parts: string[]): string {
+  return path.join(ctx.opts.procfs, ...parts);
+}
+
+/** A path below the configured sysfs root. */
+export function sysPath(ctx: CollectContext, ...parts: string[]): string {
+  return path.join(ctx.opts.sysfs, ...parts);
+}
+
+/** Reads a whole text file. */
+export function readText(file: string): Promise<string> {
+  return readFile(file, 'latin1');
+}
+
+/** Reads a text file, or returns null when it does not exist or cannot be read. */
+export async function readOptional(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'latin1');
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an error is a missing-file error. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && (err as { code?: unknown }).code === 'ENOENT';
+}
+
+/** Parses a number the way node_exporter does for /proc fields; throws on garbage. */
+export function parseNum(s: string | undefined, what: string): number {
+  const v = s === undefined || s === '' ? NaN : Number(s);
+  if (Number.isNaN(v)) throw new Error(`cannot parse ${what}: invalid number ${JSON.stringify(s)}`);
+  return v;
+}
