@@ -23,7 +23,13 @@ import {
   type HeadStats,
   type TsdbAdmin,
 } from '../http/index.js';
-import { IngestPipeline, defaultIngestOptions } from '../ingest/index.js';
+import {
+  IngestPipeline,
+  PushStore,
+  defaultIngestOptions,
+  defaultPushStoreOptions,
+  pushGroupsFile,
+} from '../ingest/index.js';
 import { Engine } from '../promql/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import type { Storage } from '../storage/index.js';
@@ -41,6 +47,7 @@ export class Kansoku {
   private admin: TsdbAdmin | undefined;
   private headStats: (() => HeadStats) | undefined;
   private pipeline: IngestPipeline | undefined;
+  private pushStore: PushStore | undefined;
   private http: HttpServer | undefined;
   private scrape: ScrapeManager | undefined;
   private ready = false;
@@ -81,6 +88,7 @@ export class Kansoku {
       ready: () => this.ready,
       storage: () => (this.ready ? this.storage : undefined),
       pipeline: () => (this.ready ? this.pipeline : undefined),
+      pushStore: () => (this.ready ? this.pushStore : undefined),
       admin: {
         enabled: this.flags.enableAdminApi,
         admin: () => (this.ready ? this.admin : undefined),
@@ -130,6 +138,14 @@ export class Kansoku {
       duration_ms: Math.round(performance.now() - t0),
     });
 
+    this.pushStore = await PushStore.open(this.pipeline, {
+      ...defaultPushStoreOptions(),
+      file: pushGroupsFile(this.flags.tsdbPath),
+      onError: (err: unknown) => {
+        this.logger.warn('cannot write push groups', { component: 'pushgateway', err });
+      },
+    });
+    this.pushStore.start();
     this.scrape = new ScrapeManager({
       appendable: opened.storage,
       logger: this.logger.child({ component: 'scrape' }),
@@ -202,6 +218,10 @@ export class Kansoku {
     if (this.scrape) {
       await this.scrape.stop();
       this.scrape = undefined;
+    }
+    if (this.pushStore) {
+      await this.pushStore.stop();
+      this.pushStore = undefined;
     }
     if (this.storage) {
       await this.storage.close();

@@ -45,6 +45,8 @@ export { buildRouter, type HttpDeps } from './routes.js';
 export { HttpServer, defaultHttpServerOptions, type HttpServerOptions } from './server.js';
 export { IngestCounters, RemoteWriteMetrics } from './write/metrics.js';
 export { addPushRoutes, type PushDeps } from './write/push.js';
+export { addPushgatewayRoutes, type PushgatewayDeps } from './write/pushgateway.js';
+export { addOTLPRoute, type OTLPDeps } from './write/otlp.js';
 export {
   RemoteWriteHandler,
   SampleRejectedError,

@@ -1,6 +1,6 @@
 /** Assembles every route of the HTTP server from the program's parts. */
 import type { Registry } from 'prom-client';
-import type { IngestPipeline } from '../ingest/index.js';
+import type { IngestPipeline, PushStore } from '../ingest/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
@@ -10,6 +10,8 @@ import { addRemoteReadRoute } from './read/remote-read.js';
 import { Router } from './router.js';
 import { IngestCounters, RemoteWriteMetrics } from './write/metrics.js';
 import { addPushRoutes } from './write/push.js';
+import { addPushgatewayRoutes } from './write/pushgateway.js';
+import { addOTLPRoute } from './write/otlp.js';
 import { RemoteWriteHandler, type RemoteWriteOptions } from './write/remote-write.js';
 
 /** What the HTTP routes need from the rest of the program; built by the composition root. */
@@ -23,6 +25,8 @@ export interface HttpDeps {
   readonly storage: () => Storage | undefined;
   /** The ingest pipeline for push formats once storage is open, undefined before. */
   readonly pipeline: () => IngestPipeline | undefined;
+  /** The Pushgateway-compatible push store once storage is open (none: pushes answer 503). */
+  readonly pushStore?: () => PushStore | undefined;
   readonly admin: AdminDeps;
   readonly remoteWrite: RemoteWriteOptions;
   /** The query, metadata and status endpoints' needs (the same `storage` function as above). */
@@ -46,6 +50,18 @@ export function buildRouter(deps: HttpDeps): Router {
     maxBodyBytes: deps.remoteWrite.maxBodyBytes,
     maxBodySetting: deps.remoteWrite.maxBodySetting,
     counters,
+  });
+  addOTLPRoute(router, {
+    pipeline: deps.pipeline,
+    maxBodyBytes: deps.remoteWrite.maxBodyBytes,
+    maxBodySetting: deps.remoteWrite.maxBodySetting,
+    counters,
+    options: { lookbackDeltaMs: deps.apiV1.engine.opts.lookbackDeltaMs },
+  });
+  addPushgatewayRoutes(router, {
+    store: deps.pushStore ?? (() => undefined),
+    maxBodyBytes: deps.remoteWrite.maxBodyBytes,
+    maxBodySetting: deps.remoteWrite.maxBodySetting,
   });
   addRemoteReadRoute(router, {
     storage: deps.storage,
