@@ -57,6 +57,8 @@ export function readLabelSet(
     }
     if (c === CH.comma) return fail(res, 'unexpected comma in label set', j);
     let name: string;
+    let nameFrom = -1;
+    let nameTo = -1;
     if (c === CH.quote && !syntax.strict) {
       scanQuoted(s, j, lineEnd, scratch);
       if (scratch.end < 0) return fail(res, 'unterminated quoted label name', j);
@@ -80,19 +82,33 @@ export function readLabelSet(
       if (!isNameStart(c, false)) return fail(res, `invalid label name character '${s[j]}'`, j);
       const ns = j;
       while (j < lineEnd && isNameChar(s.charCodeAt(j), false)) j++;
-      name = s.slice(ns, j);
+      const ne = j;
+      // Names are only materialised when labels are wanted (a syntax check allocates nothing);
+      // error messages slice them on demand.
+      name = out ? s.slice(ns, ne) : '';
+      nameFrom = ns;
+      nameTo = ne;
       if (!syntax.strict) j = skipBlanks(s, j, lineEnd);
       if (j >= lineEnd || s.charCodeAt(j) !== CH.eq) {
-        return fail(res, `expected '=' after label name "${name}"`, j);
+        return fail(res, `expected '=' after label name "${s.slice(ns, ne)}"`, j);
       }
     }
     j++; // '='
     if (!syntax.strict) j = skipBlanks(s, j, lineEnd);
     if (j >= lineEnd || s.charCodeAt(j) !== CH.quote) {
-      return fail(res, `expected '"' to start the value of label "${name}"`, j);
+      return fail(
+        res,
+        `expected '"' to start the value of label "${nameFrom >= 0 && name === '' ? s.slice(nameFrom, nameTo) : name}"`,
+        j,
+      );
     }
-    scanQuoted(s, j, lineEnd, scratch);
-    if (scratch.end < 0) return fail(res, `unterminated value of label "${name}"`, j);
+    scanQuoted(s, j, lineEnd, scratch, out !== undefined);
+    if (scratch.end < 0)
+      return fail(
+        res,
+        `unterminated value of label "${nameFrom >= 0 && name === '' ? s.slice(nameFrom, nameTo) : name}"`,
+        j,
+      );
     if (out) {
       for (let k = start; k < out.length; k += 2) {
         if (out[k] === name) return fail(res, `duplicate label name "${name}"`, j);

@@ -44,7 +44,14 @@ export interface Scanned {
  * decoded; any other backslash sequence is kept as written (as Prometheus does). Returns -1 in
  * `end` when the string is not terminated on this line.
  */
-export function scanQuoted(s: string, i: number, lineEnd: number, out: Scanned): Scanned {
+export function scanQuoted(
+  s: string,
+  i: number,
+  lineEnd: number,
+  out: Scanned,
+  /** When false, only `end` is computed (no string is built): syntax checks of cached series. */
+  wantValue = true,
+): Scanned {
   let j = i + 1;
   let hasEscape = false;
   while (j < lineEnd) {
@@ -61,7 +68,7 @@ export function scanQuoted(s: string, i: number, lineEnd: number, out: Scanned):
     out.end = -1;
     return out;
   }
-  out.value = hasEscape ? unescapeLabelValue(s.slice(i + 1, j)) : s.slice(i + 1, j);
+  if (wantValue) out.value = hasEscape ? unescapeLabelValue(s.slice(i + 1, j)) : s.slice(i + 1, j);
   out.end = j + 1;
   return out;
 }
