@@ -45,9 +45,9 @@ export function fingerprint(labels: Labels): string {
   return h.toString(16).padStart(16, '0');
 }
 
-/** Whether the alert is resolved at the instant (its end lies in the past). */
+/** Whether the alert is resolved at the instant (its end lies in the past; 0 or less is "no end"). */
 export function isResolved(a: Alert, nowMs: number): boolean {
-  return a.endsAtMs !== 0 && a.endsAtMs <= nowMs;
+  return a.endsAtMs > 0 && a.endsAtMs <= nowMs;
 }
 
 /**

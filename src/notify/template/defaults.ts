@@ -1,0 +1,55 @@
+/**
+ * Kansoku's built-in notification templates. They define the template names that receiver
+ * defaults refer to (`slack.default.title`, `email.default.subject`, …) with the same data and
+ * the same meaning as Alertmanager's defaults; user template files may redefine any of them.
+ */
+export const DEFAULT_TEMPLATES = `
+{{ define "__alertmanager" }}Alertmanager{{ end }}
+{{ define "__alertmanagerURL" }}{{ .ExternalURL }}/#/alerts?receiver={{ .Receiver | urlquery }}{{ end }}
+
+{{ define "__subject" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .GroupLabels.SortedPairs.Values | join " " }} {{ if gt (len .CommonLabels) (len .GroupLabels) }}({{ with .CommonLabels.Remove .GroupLabels.Names }}{{ .Values | join " " }}{{ end }}){{ end }}{{ end }}
+{{ define "__description" }}{{ end }}
+
+{{ define "__text_alert_list" }}{{ range . }}Labels:
+{{ range .Labels.SortedPairs }} - {{ .Name }} = {{ .Value }}
+{{ end }}Annotations:
+{{ range .Annotations.SortedPairs }} - {{ .Name }} = {{ .Value }}
+{{ end }}Source: {{ .GeneratorURL }}
+{{ end }}{{ end }}
+
+{{ define "__text_alert_body" }}{{ if gt (len .Alerts.Firing) 0 }}Alerts Firing:
+{{ template "__text_alert_list" .Alerts.Firing }}{{ end }}{{ if gt (len .Alerts.Resolved) 0 }}Alerts Resolved:
+{{ template "__text_alert_list" .Alerts.Resolved }}{{ end }}{{ end }}
+
+{{ define "slack.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "slack.default.username" }}{{ template "__alertmanager" . }}{{ end }}
+{{ define "slack.default.fallback" }}{{ template "slack.default.title" . }} | {{ template "slack.default.titlelink" . }}{{ end }}
+{{ define "slack.default.callbackid" }}{{ end }}
+{{ define "slack.default.pretext" }}{{ end }}
+{{ define "slack.default.titlelink" }}{{ template "__alertmanagerURL" . }}{{ end }}
+{{ define "slack.default.iconemoji" }}{{ end }}
+{{ define "slack.default.iconurl" }}{{ end }}
+{{ define "slack.default.text" }}{{ end }}
+{{ define "slack.default.footer" }}{{ end }}
+{{ define "slack.default.color" }}{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}{{ end }}
+
+{{ define "email.default.subject" }}{{ template "__subject" . }}{{ end }}
+{{ define "email.default.text" }}{{ template "__text_alert_body" . }}View in {{ template "__alertmanager" . }}: {{ template "__alertmanagerURL" . }}
+{{ end }}
+{{ define "email.default.html" }}<!DOCTYPE html><html><body><h3>{{ template "__subject" . }}</h3><pre>{{ template "__text_alert_body" . }}</pre><p><a href="{{ template "__alertmanagerURL" . }}">View in {{ template "__alertmanager" . }}</a></p></body></html>{{ end }}
+
+{{ define "discord.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "discord.default.message" }}{{ template "__text_alert_body" . }}{{ end }}
+{{ define "discord.default.content" }}{{ end }}
+
+{{ define "telegram.default.message" }}{{ if gt (len .Alerts.Firing) 0 }}Alerts Firing:
+{{ template "__text_alert_list" .Alerts.Firing }}{{ end }}{{ if gt (len .Alerts.Resolved) 0 }}Alerts Resolved:
+{{ template "__text_alert_list" .Alerts.Resolved }}{{ end }}{{ end }}
+
+{{ define "msteams.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "msteams.default.summary" }}{{ template "__subject" . }}{{ end }}
+{{ define "msteams.default.text" }}{{ template "__text_alert_body" . }}{{ end }}
+
+{{ define "ntfy.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "ntfy.default.message" }}{{ template "__text_alert_body" . }}{{ end }}
+`;
