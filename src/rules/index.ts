@@ -29,3 +29,19 @@ export {
   type RuleManagerOptions,
 } from './manager.js';
 export { expandAlertTemplate, type TemplateEnv } from './template.js';
+export {
+  RulesQueryError,
+  alertsData,
+  apiAlert,
+  formatValueE,
+  goTimeJSON,
+  parseRulesQuery,
+  rulesData,
+  type ApiAlert,
+  type ApiAlertingRule,
+  type ApiAlertsData,
+  type ApiRecordingRule,
+  type ApiRuleGroup,
+  type ApiRulesData,
+  type RulesQuery,
+} from './api.js';
