@@ -56,8 +56,8 @@ describe('rules API data', () => {
     assert.equal(grp['file'], '/etc/rules/a.yml');
     assert.equal(grp['interval'], 30);
     assert.equal(grp['lastEvaluation'], '2023-11-14T22:13:20.5Z');
-    const [alert, rec] = grp['rules'] as Record<string, unknown>[];
-    assert.deepEqual(Object.keys(alert ?? {}), [
+    const [alert, rec] = grp['rules'] as [Record<string, unknown>, Record<string, unknown>];
+    assert.deepEqual(Object.keys(alert), [
       'state',
       'name',
       'query',
@@ -71,9 +71,9 @@ describe('rules API data', () => {
       'lastEvaluation',
       'type',
     ]);
-    assert.equal(alert?.['state'], 'pending');
-    assert.equal(alert?.['duration'], 300);
-    assert.deepEqual(alert?.['alerts'], [
+    assert.equal(alert['state'], 'pending');
+    assert.equal(alert['duration'], 300);
+    assert.deepEqual(alert['alerts'], [
       {
         labels: { alertname: 'A', severity: 'page' },
         annotations: { summary: 'v=2' },
@@ -82,8 +82,8 @@ describe('rules API data', () => {
         value: '2e+00',
       },
     ]);
-    assert.equal(rec?.['type'], 'recording');
-    assert.equal(rec?.['health'], 'ok');
+    assert.equal(rec['type'], 'recording');
+    assert.equal(rec['health'], 'ok');
   });
 
   it('filters by type, names, files and match[], and excludes alerts', async () => {
