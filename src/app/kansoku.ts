@@ -31,6 +31,12 @@ import {
   pushGroupsFile,
 } from '../ingest/index.js';
 import { Engine } from '../promql/index.js';
+import {
+  RuleManager,
+  defaultRuleManagerOptions,
+  queryFnFrom,
+  type RuleManagerOptions,
+} from '../rules/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
@@ -50,6 +56,7 @@ export class Kansoku {
   private pushStore: PushStore | undefined;
   private http: HttpServer | undefined;
   private scrape: ScrapeManager | undefined;
+  private rules: RuleManager | undefined;
   private ready = false;
   private readonly engine: Engine;
   private readonly startTime = new Date();
@@ -160,6 +167,14 @@ export class Kansoku {
         this.logger.warn('cannot scrape self', { err });
       });
     }
+    const storage = opened.storage;
+    this.rules = new RuleManager(this.ruleOptions(), {
+      query: queryFnFrom(this.engine.instantQuery.bind(this.engine), storage),
+      appendable: storage,
+      logger: this.logger.child({ component: 'rules' }),
+    });
+    await this.rules.update(this.config?.ruleFiles ?? []);
+    this.rules.start();
     this.ready = true;
     this.logger.info('server is ready to receive requests');
   }
@@ -189,8 +204,27 @@ export class Kansoku {
     });
   }
 
-  /** Re-reads the configuration file (SIGHUP); a bad file is logged and the old one kept. */
-  reload(): void {
+  /** Rule manager settings from the configuration's `global` section. */
+  private ruleOptions(): RuleManagerOptions {
+    const g = this.config?.global;
+    return {
+      ...defaultRuleManagerOptions(),
+      externalURL: `http://${this.listenAddress}`,
+      ...(g === undefined
+        ? {}
+        : {
+            evaluationIntervalMs: g.evaluationIntervalMs,
+            queryOffsetMs: g.ruleQueryOffsetMs,
+            externalLabels: g.externalLabels.toRecord(),
+          }),
+    };
+  }
+
+  /**
+   * Re-reads the configuration file (SIGHUP): scrape jobs and rule files are applied; a bad
+   * configuration or rule file is logged and the running one kept.
+   */
+  async reload(): Promise<void> {
     if (this.flags.configFile === undefined) {
       this.logger.info('received SIGHUP: no configuration file to reload (--config.file not set)');
       return;
@@ -202,6 +236,12 @@ export class Kansoku {
       return;
     }
     if (this.config) this.scrape?.applyConfig(this.config);
+    try {
+      await this.rules?.update(this.config?.ruleFiles ?? [], this.ruleOptions());
+      this.logger.info('configuration reloaded');
+    } catch (err) {
+      this.logger.error('cannot reload rule files', { err });
+    }
   }
 
   /** Stops everything top-down: HTTP (draining in-flight requests), loops, then storage. */
@@ -214,6 +254,10 @@ export class Kansoku {
           grace_ms: SHUTDOWN_GRACE_MS,
         });
       this.http = undefined;
+    }
+    if (this.rules) {
+      await this.rules.stop();
+      this.rules = undefined;
     }
     if (this.scrape) {
       await this.scrape.stop();

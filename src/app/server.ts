@@ -36,7 +36,7 @@ export async function runServer(flags: ServerFlags, build: BuildInfo): Promise<n
     stopSignal?.(sig);
   };
   const onHup = (): void => {
-    app.reload();
+    void app.reload();
   };
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
