@@ -17,14 +17,16 @@ describe('parseTextfile', () => {
       'a.prom',
     );
     assert.equal(fams.length, 2);
-    const [b, u] = fams;
-    assert.equal(b?.help, 'Age of the last backup\nin seconds.');
-    assert.equal(b?.type, 'gauge');
-    assert.deepEqual(b?.samples[0]?.labels, ['host', 'pi', 'path', 'C:\\x "y"']);
-    assert.equal(b?.samples[1]?.value, Infinity);
-    assert.equal(u?.type, 'untyped');
-    assert.equal(u?.help, null);
-    assert.ok(Number.isNaN(u?.samples[0]?.value));
+    const b = fams[0];
+    const u = fams[1];
+    assert.ok(b !== undefined && u !== undefined);
+    assert.equal(b.help, 'Age of the last backup\nin seconds.');
+    assert.equal(b.type, 'gauge');
+    assert.deepEqual(b.samples[0]?.labels, ['host', 'pi', 'path', 'C:\\x "y"']);
+    assert.equal(b.samples[1]?.value, Infinity);
+    assert.equal(u.type, 'untyped');
+    assert.equal(u.help, null);
+    assert.ok(Number.isNaN(u.samples[0]?.value));
   });
 
   it('groups histogram and summary series into their family', () => {
