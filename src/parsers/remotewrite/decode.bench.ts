@@ -9,8 +9,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { WriteRequestDecoder } from './decode.js';
+import { WriteRequestV2Decoder } from './decode2.js';
 import { WriteRequestEncoder, encodeLabels } from './encode.js';
-import { WriteRequestRows } from './rows.js';
+import { WriteRequestV2Encoder } from './encode2.js';
+import { WriteRequestRows, WriteRequestV2Rows } from './rows.js';
 import { decodeSnappyBody, encodeSnappyBody } from './snappy.js';
 
 /** Figures reported by `benchRemoteWriteDecode`. */
@@ -31,6 +33,10 @@ export interface RemoteWriteDecodeFigures {
   readonly internHitRate: number;
   /** Uncompressed protobuf bytes per sample. */
   readonly protoBytesPerSample: number;
+  /** Remote write 2.0: decode time per sample of the same data (symbols table), ns. */
+  readonly v2DecodeNsPerSample: number;
+  /** Remote write 2.0: uncompressed protobuf bytes per sample. */
+  readonly v2ProtoBytesPerSample: number;
   /** Snappy-compressed bytes per sample. */
   readonly snappyBytesPerSample: number;
   /** Heap growth over the timed rounds (rows are reused; caches are already full), bytes. */
@@ -109,24 +115,28 @@ export function benchRemoteWriteDecode(
   const batch = opts.batchSize ?? 500;
   const rounds = opts.rounds ?? 10;
   const rnd = mulberry32(1234);
-  const series = nodeSeries(instances).map(encodeLabels);
+  const labelSets = nodeSeries(instances);
+  const series = labelSets.map(encodeLabels);
   const enc = new WriteRequestEncoder();
+  const enc2 = new WriteRequestV2Encoder();
   const requests: Uint8Array[] = [];
+  const requestsV2: Uint8Array[] = [];
   let samples = 0;
   for (let scrape = 0; scrape < 4; scrape++) {
     const t = 1_700_000_000_000 + scrape * 15_000;
     for (let i = 0; i < series.length; i += batch) {
       enc.reset();
+      enc2.reset();
       const to = Math.min(series.length, i + batch);
       for (let s = i; s < to; s++) {
-        enc.addSingleSample(
-          series[s] ?? new Uint8Array(0),
-          t + Math.floor(rnd() * 9) - 4,
-          rnd() * 1e6,
-        );
+        const ts = t + Math.floor(rnd() * 9) - 4;
+        const v = rnd() * 1e6;
+        enc.addSingleSample(series[s] ?? new Uint8Array(0), ts, v);
+        enc2.addSeries(labelSets[s] ?? [], [ts], new Float64Array([v]));
       }
       samples += to - i;
       requests.push(enc.finish());
+      requestsV2.push(enc2.finish());
     }
   }
   const compressed = requests.map((r) => encodeSnappyBody(r));
@@ -154,6 +164,15 @@ export function benchRemoteWriteDecode(
     best[3] = Math.min(best[3] ?? Infinity, round(full, true));
   }
   const heapGrowth = process.memoryUsage().heapUsed - heap0;
+  const dec2 = new WriteRequestV2Decoder();
+  const rows2 = new WriteRequestV2Rows();
+  let bestV2 = Infinity;
+  for (let k = 0; k <= rounds; k++) {
+    const t0 = process.cpuUsage();
+    for (const r of requestsV2) dec2.decode(r, rows2);
+    const t = process.cpuUsage(t0);
+    if (k > 0) bestV2 = Math.min(bestV2, ((t.user + t.system) * 1000) / samples);
+  }
   const [ns = 0, nsStrings = 0, nsNone = 0, nsSnappy = 0] = best;
   const runs = full.labelRunStats();
   const stats = stringsOnly.internStats();
@@ -166,6 +185,8 @@ export function benchRemoteWriteDecode(
     labelRunHitRate: round2(runs.hits / Math.max(1, runs.hits + runs.misses)),
     internHitRate: round2(stats.hits / Math.max(1, stats.hits + stats.misses)),
     protoBytesPerSample: round2(protoBytes / samples),
+    v2DecodeNsPerSample: round2(bestV2),
+    v2ProtoBytesPerSample: round2(requestsV2.reduce((n, r) => n + r.length, 0) / samples),
     snappyBytesPerSample: round2(compressed.reduce((n, c) => n + c.length, 0) / samples),
     heapGrowthBytes: heapGrowth,
   };
