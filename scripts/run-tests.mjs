@@ -23,7 +23,7 @@ function walk(dir) {
   return out;
 }
 
-let files = [...walk('dist/src'), ...walk('dist/test')].sort();
+let files = [...walk('dist/src'), ...walk('dist/test'), ...walk('dist/bench')].sort();
 if (unitOnly) files = files.filter((f) => !f.includes(`${path.sep}integration${path.sep}`));
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
