@@ -1,0 +1,223 @@
+/**
+ * Differential test of the host collectors against node_exporter on this machine: both expose the
+ * same collectors, and for every collector both report successfully, the metric names, types,
+ * help texts, label names and stable label values must be equal, and values must agree (exact for
+ * constants such as boot time and memory totals, bracketed between two node_exporter scrapes for
+ * counters, within a tolerance for gauges).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Peer, findBinary, freePort, waitHTTP } from '../support/process.js';
+import {
+  HOST_COLLECTORS,
+  HostCollector,
+  type HostCollectorName,
+  type ParsedFamily,
+  defaultHostCollectors,
+  parseTextfile,
+} from '../../src/host/index.js';
+
+const NODE_EXPORTER = findBinary('/usr/bin/prometheus-node-exporter', '/usr/bin/node_exporter');
+const SKIP = NODE_EXPORTER
+  ? false
+  : 'node_exporter not found (install Debian prometheus-node-exporter)';
+
+/** Which collector a metric family belongs to, by name. */
+function collectorOf(name: string): HostCollectorName | 'scrape' | null {
+  const prefixes: [string, HostCollectorName | 'scrape'][] = [
+    ['node_scrape_collector_', 'scrape'],
+    ['node_cpu_', 'cpu'],
+    ['node_memory_', 'meminfo'],
+    ['node_load', 'loadavg'],
+    ['node_boot_time_seconds', 'stat'],
+    ['node_context_switches_total', 'stat'],
+    ['node_forks_total', 'stat'],
+    ['node_intr_total', 'stat'],
+    ['node_procs_', 'stat'],
+    ['node_uname_info', 'uname'],
+    ['node_time_', 'time'],
+    ['node_network_', 'netdev'],
+    ['node_filesystem_', 'filesystem'],
+    ['node_disk_', 'diskstats'],
+    ['node_pressure_', 'pressure'],
+    ['node_thermal_zone_', 'thermal_zone'],
+    ['node_cooling_device_', 'thermal_zone'],
+    ['node_hwmon_', 'hwmon'],
+    ['node_sockstat_', 'sockstat'],
+    ['node_vmstat_', 'vmstat'],
+    ['node_filefd_', 'filefd'],
+    ['node_entropy_', 'entropy'],
+    ['node_netstat_', 'netstat'],
+    ['node_textfile_', 'textfile'],
+    ['kansoku_host_test_', 'textfile'],
+  ];
+  for (const [p, c] of prefixes) if (name.startsWith(p)) return c;
+  return null;
+}
+
+/** Families by name, keeping only those of the given collectors. */
+function byName(text: string, keep: ReadonlySet<string>): Map<string, ParsedFamily> {
+  const out = new Map<string, ParsedFamily>();
+  for (const f of parseTextfile(text, 'exposition')) {
+    const c = collectorOf(f.name);
+    if (c !== null && keep.has(c)) out.set(f.name, f);
+  }
+  return out;
+}
+
+/** A series key: the sample name and its label pairs, sorted. */
+function seriesKey(name: string, labels: readonly string[]): string {
+  const pairs: string[] = [];
+  for (let i = 0; i < labels.length; i += 2) pairs.push(`${labels[i]}="${labels[i + 1]}"`);
+  return `${name}{${pairs.sort().join(',')}}`;
+}
+
+function values(f: ParsedFamily): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of f.samples) m.set(seriesKey(s.name, s.labels), s.value);
+  return m;
+}
+
+function labelNames(f: ParsedFamily): string[] {
+  const names = new Set<string>();
+  for (const s of f.samples)
+    for (let i = 0; i < s.labels.length; i += 2) names.add(s.labels[i] ?? '');
+  return [...names].sort();
+}
+
+/** Metrics whose values must be identical. */
+const EXACT =
+  /^(node_boot_time_seconds|node_memory_(MemTotal|SwapTotal|Hugepagesize|HugePages_Total|VmallocTotal)_?\w*|node_filesystem_(size_bytes|files|readonly|device_error)|node_uname_info|node_entropy_pool_size_bits|node_filefd_maximum|node_time_zone_offset_seconds|node_time_clocksource_\w+|node_disk_info|node_textfile_\w+|kansoku_host_test_\w+|node_netstat_Ip_Forwarding|node_cpu_guest_seconds_total)$/;
+
+/** Gauges compared within an absolute tolerance, as a function of the first scrape's families. */
+function gaugeTolerance(name: string, ne: Map<string, ParsedFamily>): number | null {
+  if (name.startsWith('node_memory_') && name.endsWith('_bytes')) {
+    return 0.1 * (ne.get('node_memory_MemTotal_bytes')?.samples[0]?.value ?? 0);
+  }
+  if (name === 'node_filesystem_avail_bytes' || name === 'node_filesystem_free_bytes') {
+    return 1e9;
+  }
+  if (name === 'node_filesystem_files_free') return 1e5;
+  if (name.startsWith('node_load')) return 8;
+  if (name === 'node_time_seconds') return 10;
+  if (name === 'node_thermal_zone_temp' || name.startsWith('node_hwmon_temp')) return 5;
+  if (name === 'node_entropy_available_bits') return 256;
+  return null;
+}
+
+describe('host collectors against node_exporter', { skip: SKIP }, () => {
+  let ne: Peer | undefined;
+  let url = '';
+  let textDir = '';
+  const enabled = new Set<string>([...HOST_COLLECTORS, 'scrape']);
+  const netdevExclude = /^lo$/;
+
+  before(async () => {
+    textDir = mkdtempSync(path.join(os.tmpdir(), 'kansoku-host-it-'));
+    writeFileSync(
+      path.join(textDir, 'a.prom'),
+      '# HELP kansoku_host_test_info A test metric.\n# TYPE kansoku_host_test_info gauge\n' +
+        'kansoku_host_test_info{a="x"} 1\nkansoku_host_test_info{b="y\\"z"} 2\n',
+    );
+    writeFileSync(path.join(textDir, 'b.prom'), 'kansoku_host_test_untyped 3.5\n');
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/metrics`;
+    ne = new Peer(NODE_EXPORTER ?? '', [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--collector.disable-defaults',
+      ...HOST_COLLECTORS.map((c) => `--collector.${c}`),
+      `--collector.textfile.directory=${textDir}`,
+      `--collector.netdev.device-exclude=${netdevExclude.source}`,
+    ]);
+    await waitHTTP(url);
+  });
+
+  after(async () => {
+    await ne?.stop();
+    rmSync(textDir, { recursive: true, force: true });
+  });
+
+  it('exposes the same metrics, labels, types, help and values', async () => {
+    const get = async (): Promise<string> => (await fetch(url)).text();
+    const ours = new HostCollector({
+      textfileDirectory: textDir,
+      netdevDeviceExclude: netdevExclude,
+      collectors: defaultHostCollectors(),
+    });
+    await ours.collect(); // warm up (page size, CPU state)
+    const before = byName(await get(), enabled);
+    const mine = byName(await ours.collect(), enabled);
+    const later = byName(await get(), enabled);
+
+    // Compare only collectors both ran successfully.
+    const ok = (m: Map<string, ParsedFamily>): Set<string> => {
+      const s = new Set<string>();
+      for (const sm of m.get('node_scrape_collector_success')?.samples ?? []) {
+        if (sm.value === 1) s.add(sm.labels[1] ?? '');
+      }
+      return s;
+    };
+    const okNe = ok(before);
+    const okMine = ok(mine);
+    assert.deepEqual([...okMine].sort(), [...okNe].sort(), 'the same collectors succeed');
+    assert.ok(okNe.has('cpu') && okNe.has('meminfo') && okNe.has('filesystem'));
+    const both = (n: string): boolean => {
+      const c = collectorOf(n);
+      return c === 'scrape' || (c !== null && okNe.has(c) && okMine.has(c));
+    };
+
+    const namesNe = [...before.keys()].filter(both).sort();
+    const namesMine = [...mine.keys()].filter(both).sort();
+    assert.deepEqual(namesMine, namesNe, 'metric names');
+    assert.ok(namesNe.length > 100, `only ${namesNe.length} families compared`);
+    if (process.env['HOST_IT_DEBUG'] !== undefined)
+      console.log(namesNe.length, [...okNe].sort().join(' '));
+
+    const problems: string[] = [];
+    for (const name of namesNe) {
+      const a = before.get(name);
+      const b = mine.get(name);
+      const c = later.get(name);
+      if (a === undefined || b === undefined || c === undefined) continue;
+      if (a.type !== b.type) problems.push(`${name}: type ${b.type}, node_exporter ${a.type}`);
+      if (a.help !== b.help) problems.push(`${name}: help ${b.help}, node_exporter ${a.help}`);
+      const ln = labelNames(b).join(',');
+      if (ln !== labelNames(a).join(','))
+        problems.push(`${name}: labels ${ln} vs ${labelNames(a).join(',')}`);
+      if (name.startsWith('node_scrape_collector_')) continue;
+      const va = values(a);
+      const vb = values(b);
+      const vc = values(c);
+      const keysA = [...va.keys()].sort().join(' ');
+      const keysB = [...vb.keys()].sort().join(' ');
+      if (keysA !== keysB) {
+        problems.push(`${name}: series\n  ours ${keysB}\n  node_exporter ${keysA}`);
+        continue;
+      }
+      for (const [key, x] of vb) {
+        const lo = va.get(key) ?? NaN;
+        const hi = vc.get(key) ?? NaN;
+        if (EXACT.test(name)) {
+          if (!Object.is(x, lo)) problems.push(`${key}: ${x}, node_exporter ${lo}`);
+        } else if (
+          a.type === 'counter' ||
+          (a.type === 'untyped' && name !== 'node_netstat_Tcp_CurrEstab')
+        ) {
+          // Counters: ours was read between the two node_exporter scrapes.
+          const slack = 1e-9 * Math.abs(hi) + (name.includes('seconds') ? 0.05 : 0);
+          if (x < lo - slack || x > hi + slack)
+            problems.push(`${key}: ${x} outside [${lo}, ${hi}]`);
+        } else {
+          const tol = gaugeTolerance(name, before);
+          if (tol !== null && Math.abs(x - lo) > tol) {
+            problems.push(`${key}: ${x}, node_exporter ${lo} (tolerance ${tol})`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+});
