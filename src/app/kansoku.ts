@@ -116,6 +116,7 @@ export class Kansoku {
         headStats: () => (this.ready ? this.headStats?.() : undefined),
         targets: () => this.scrape ?? NO_TARGETS,
         configYaml: () => this.configText,
+        ruleGroups: () => this.rules?.ruleGroups() ?? [],
       },
     });
     const webLogger = this.logger.child({ component: 'web' });

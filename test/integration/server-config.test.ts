@@ -19,6 +19,10 @@ function rules(value: number): string {
     '    rules:',
     '      - record: kansoku_test:answer',
     `        expr: vector(${value})`,
+    '      - alert: AnswerKnown',
+    '        expr: kansoku_test:answer > 0',
+    '        labels: {severity: info}',
+    '        annotations: {summary: "the answer is {{ $value }}"}',
     '',
   ].join('\n');
 }
@@ -66,6 +70,38 @@ describe('kansoku server with a configuration file', () => {
   it('loads the configuration and evaluates recording rules', async () => {
     assert.match(k.stderr(), /msg="loaded configuration file"/);
     await waitValue('42');
+  });
+
+  it('serves the rules and the firing alert', async () => {
+    const until = Date.now() + 15_000;
+    let alerts: {
+      labels: Record<string, string>;
+      state: string;
+      annotations: Record<string, string>;
+    }[] = [];
+    while (Date.now() < until) {
+      const res = await fetch(`${k.base}/api/v1/alerts`);
+      alerts = ((await res.json()) as { data: { alerts: typeof alerts } }).data.alerts;
+      if (alerts.length > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.state, 'firing');
+    assert.equal(alerts[0]!.labels['alertname'], 'AnswerKnown');
+    assert.equal(alerts[0]!.annotations['summary'], 'the answer is 42');
+    const res = await fetch(`${k.base}/api/v1/rules?type=record`);
+    const groups = (
+      (await res.json()) as {
+        data: { groups: { name: string; rules: { name: string; type: string }[] }[] };
+      }
+    ).data.groups;
+    assert.deepEqual(
+      groups.map((g) => [g.name, g.rules.map((r) => `${r.type}:${r.name}`)]),
+      [['answers', ['recording:kansoku_test:answer']]],
+    );
+    const bad = await fetch(`${k.base}/api/v1/rules?type=nope`);
+    assert.equal(bad.status, 400);
+    await bad.body?.cancel();
   });
 
   it('reloads changed rule files on SIGHUP', async () => {

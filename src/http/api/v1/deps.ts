@@ -1,6 +1,7 @@
 /** What the `/api/v1` query, metadata and status endpoints need from the rest of the program. */
 import type { Engine } from '../../../promql/index.js';
 import type { TargetsView } from './targets.js';
+import type { Group } from '../../../rules/index.js';
 import type { Storage } from '../../../storage/index.js';
 import { HttpError } from '../../errors.js';
 
@@ -39,6 +40,8 @@ export interface ApiV1Deps {
   readonly queryTimeoutMs: number;
   /** Scrape targets and pools (an empty view when scraping is not running). */
   readonly targets?: () => TargetsView;
+  /** The running rule groups (none when undefined). */
+  readonly ruleGroups?: () => readonly Group[];
   /** The configuration text of `/api/v1/status/config`. */
   readonly configYaml?: () => string;
 }

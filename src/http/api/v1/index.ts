@@ -5,6 +5,7 @@ import { addFormatRoutes } from './format.js';
 import { addMetadataRoutes } from './metadata.js';
 import { addMiscRoutes } from './misc.js';
 import { addQueryRoutes } from './query.js';
+import { addRuleRoutes } from './rules.js';
 import { addStatusRoutes } from './status.js';
 import { NO_TARGETS, addTargetRoutes } from './targets.js';
 
@@ -19,5 +20,6 @@ export function addApiV1Routes(router: Router, deps: ApiV1Deps): void {
   addStatusRoutes(router, deps);
   addFormatRoutes(router);
   addTargetRoutes(router, deps.targets ?? (() => NO_TARGETS));
+  addRuleRoutes(router, deps.ruleGroups ?? (() => []));
   addMiscRoutes(router, deps.configYaml ?? (() => ''));
 }

@@ -1,7 +1,7 @@
 /**
  * Endpoints Prometheus clients (Grafana, the Prometheus UI) call that have nothing to show yet
  * in Kansoku, answered with correct empty results instead of 404 so those clients keep working:
- * exemplars, rules, alerts, Alertmanagers. Also `/api/v1/status/config`.
+ * exemplars and Alertmanagers. Also `/api/v1/status/config`.
  */
 import { formParams } from '../../form.js';
 import { BadParamError } from '../../params.js';
@@ -16,12 +16,6 @@ export function addMiscRoutes(router: Router, configYaml: () => string): void {
     if (q === null || q === '') throw new BadParamError('invalid parameter "query": missing value');
     // Exemplars are not stored (remote write drops them and counts them), so none match.
     sendSuccess(ctx.res, []);
-  });
-  router.get('/api/v1/rules', (ctx) => {
-    sendSuccess(ctx.res, { groups: [] });
-  });
-  router.get('/api/v1/alerts', (ctx) => {
-    sendSuccess(ctx.res, { alerts: [] });
   });
   router.get('/api/v1/alertmanagers', (ctx) => {
     sendSuccess(ctx.res, { activeAlertmanagers: [], droppedAlertmanagers: [] });
