@@ -23,6 +23,8 @@ export interface Silence {
   readonly updatedAtMs: number;
   readonly createdBy: string;
   readonly comment: string;
+  /** Free-form annotations of the silence (API field `annotations`). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A silence's state at an instant. */

@@ -1,0 +1,201 @@
+import path from 'node:path';
+import { type Alert } from './alerts/alert.js';
+import { Inhibitor } from './alerts/inhibit.js';
+import { AlertStore, type PostedAlert } from './alerts/store.js';
+import type { AlertmanagerConfig } from './config/index.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { buildRouteTree, type Route } from './dispatch/route.js';
+import { NotificationLog } from './pipeline/nflog.js';
+import { buildPipeline, type Integration, type RetryOptions } from './pipeline/pipeline.js';
+import { buildIntegrations } from './receivers/integrations.js';
+import { Silences } from './silence/silences.js';
+import { NotificationTemplates } from './template/templates.js';
+import { systemClock, type Clock, type TimerHandle } from './util/clock.js';
+
+/** Options of the embedded Alertmanager. */
+export interface AlertmanagerOptions {
+  /** Directory for `silences.json` and `nflog.json`; undefined keeps both in memory only. */
+  readonly dataDir?: string;
+  /** The URL users reach Kansoku's Alertmanager at (`.ExternalURL` in templates). */
+  readonly externalURL: string;
+  /** Folder that relative `templates:` patterns resolve against (the config file's folder). */
+  readonly configDir: string;
+  /** Retention of expired silences and notification log entries, ms (default 120h). */
+  readonly retentionMs?: number;
+  /** How often resolved alerts, expired silences and log entries are dropped, ms (default 15m). */
+  readonly maintenanceIntervalMs?: number;
+  readonly clock?: Clock;
+  readonly retry?: RetryOptions;
+  /** Replaces the built integrations (tests); receives the ones built from the config. */
+  readonly integrations?: (built: Map<string, Integration[]>) => Map<string, Integration[]>;
+  /** Reports problems that do not stop the pipeline (failed sends, unsupported integrations). */
+  readonly warn?: (msg: string) => void;
+}
+
+const DEFAULT_RETENTION_MS = 120 * 3_600_000;
+const DEFAULT_MAINTENANCE_MS = 15 * 60_000;
+
+/**
+ * Kansoku's built-in Alertmanager: alert store, routing and grouping, inhibition, silences,
+ * notification log and receivers. `start()` loads persisted state and starts dispatching;
+ * `applyConfig()` swaps the configuration (as a reload does); `stop()` cancels timers and waits
+ * for pending state writes. One instance per process; call from the event loop only.
+ */
+export class Alertmanager {
+  readonly clock: Clock;
+  readonly silences: Silences;
+  readonly nflog: NotificationLog;
+  readonly store: AlertStore;
+  private cfg: AlertmanagerConfig;
+  private route: Route;
+  private inhibitor: Inhibitor;
+  private dispatcher: Dispatcher | undefined;
+  private maintenance: TimerHandle | undefined;
+  private started = false;
+  private readonly startedAtMs: number;
+
+  constructor(
+    config: AlertmanagerConfig,
+    private readonly options: AlertmanagerOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    const dir = options.dataDir;
+    this.silences = new Silences({
+      clock: this.clock,
+      retentionMs,
+      ...(dir === undefined ? {} : { file: path.join(dir, 'silences.json') }),
+    });
+    this.nflog = new NotificationLog({
+      clock: this.clock,
+      retentionMs,
+      ...(dir === undefined ? {} : { file: path.join(dir, 'nflog.json') }),
+    });
+    this.store = new AlertStore({
+      clock: this.clock,
+      resolveTimeoutMs: config.global.resolveTimeoutMs,
+    });
+    this.cfg = config;
+    this.route = buildRouteTree(config);
+    this.inhibitor = new Inhibitor(config.inhibitRules, this.store);
+    this.startedAtMs = this.clock.now();
+  }
+
+  /** The active configuration. */
+  config(): AlertmanagerConfig {
+    return this.cfg;
+  }
+
+  /** The routing tree of the active configuration. */
+  routeTree(): Route {
+    return this.route;
+  }
+
+  /** When this instance was created (ms since the epoch). */
+  uptimeSince(): number {
+    return this.startedAtMs;
+  }
+
+  /** The inhibitor of the active configuration. */
+  inhibition(): Inhibitor {
+    return this.inhibitor;
+  }
+
+  /** The running dispatcher (undefined before `start`). */
+  groups(): Dispatcher | undefined {
+    return this.dispatcher;
+  }
+
+  /** Loads persisted silences and notification log, then starts dispatching. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.silences.load();
+    await this.nflog.load();
+    this.started = true;
+    await this.startDispatcher();
+    this.scheduleMaintenance();
+  }
+
+  /** Applies a new configuration: rebuilds routes, receivers and groups (alerts are kept). */
+  async applyConfig(config: AlertmanagerConfig): Promise<void> {
+    this.cfg = config;
+    this.route = buildRouteTree(config);
+    this.inhibitor = new Inhibitor(config.inhibitRules, this.store);
+    this.store.setResolveTimeout(config.global.resolveTimeoutMs);
+    if (this.started) {
+      this.dispatcher?.stop();
+      await this.startDispatcher();
+    }
+  }
+
+  /** Receives alerts (from rules or `POST /api/v2/alerts`). Throws `InvalidAlertsError`. */
+  receive(alerts: readonly PostedAlert[]): void {
+    this.store.put(alerts);
+  }
+
+  /** Stops timers and waits for pending writes of silences and the notification log. */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.maintenance?.cancel();
+    this.dispatcher?.stop();
+    this.dispatcher = undefined;
+    await this.silences.flush();
+    await this.nflog.flush();
+  }
+
+  /** Runs one maintenance pass (also run periodically). */
+  async maintain(): Promise<void> {
+    this.store.gc();
+    await this.silences.gc();
+    await this.nflog.gc();
+  }
+
+  /** Whether an alert is currently muted, and by what (for the API's alert status). */
+  status(a: Alert): { silencedBy: string[]; inhibitedBy: string[] } {
+    const now = this.clock.now();
+    return {
+      silencedBy: this.silences.mutes(a.labels, now),
+      inhibitedBy: this.inhibitor.mutes(a.labels, now),
+    };
+  }
+
+  private async startDispatcher(): Promise<void> {
+    const templates = await NotificationTemplates.load(this.cfg.templates, this.options.configDir);
+    const built = buildIntegrations(this.cfg, { templates, externalURL: this.options.externalURL });
+    for (const u of built.unsupported)
+      this.options.warn?.(`integration ${u} is not supported by Kansoku and is skipped`);
+    const integrations = this.options.integrations?.(built.integrations) ?? built.integrations;
+    const flush = buildPipeline({
+      clock: this.clock,
+      nflog: this.nflog,
+      silences: this.silences,
+      inhibitor: this.inhibitor,
+      timeIntervals: this.cfg.timeIntervals,
+      integrations,
+      ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
+      onError: (i, err, attempt) => {
+        this.options.warn?.(
+          `notify ${i.receiver}/${i.kind}[${i.index}] attempt ${attempt} failed: ${err.message}`,
+        );
+      },
+    });
+    this.dispatcher = new Dispatcher({
+      route: this.route,
+      store: this.store,
+      clock: this.clock,
+      flush,
+    });
+    this.dispatcher.start();
+  }
+
+  private scheduleMaintenance(): void {
+    const every = this.options.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_MS;
+    this.maintenance = this.clock.setTimer(() => {
+      void this.maintain()
+        .catch((e: unknown) => this.options.warn?.(`maintenance failed: ${(e as Error).message}`))
+        .finally(() => {
+          if (this.started) this.scheduleMaintenance();
+        });
+    }, every);
+  }
+}
