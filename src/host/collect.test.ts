@@ -136,6 +136,8 @@ describe('host collectors on a fake /proc and /sys', () => {
       'devices/platform/soc/rpi_volt/hwmon/hwmon1/name': 'rpi_volt\n',
       'devices/platform/soc/rpi_volt/hwmon/hwmon1/in0_lcrit_alarm': '0\n',
       'devices/platform/soc/rpi_volt/hwmon/hwmon1/in0_label': 'core\n',
+      'devices/platform/soc/rpi_volt/hwmon/hwmon1/fan1_input': '1200\n',
+      'devices/platform/soc/rpi_volt/hwmon/hwmon1/energy1_input': '5000000\n',
       'devices/system/clocksource/clocksource0/available_clocksource': 'arch_sys_counter \n',
       'devices/system/clocksource/clocksource0/current_clocksource': 'arch_sys_counter\n',
     });
@@ -335,6 +337,9 @@ describe('host collectors on a fake /proc and /sys', () => {
       'node_hwmon_chip_names{chip="soc_rpi_volt",chip_name="rpi_volt"} 1',
       'node_hwmon_in_lcrit_alarm_volts{chip="soc_rpi_volt",sensor="in0"} 0',
       'node_hwmon_sensor_label{chip="soc_rpi_volt",label="core",sensor="in0"} 1',
+      'node_hwmon_fan_rpm{chip="soc_rpi_volt",sensor="fan1"} 1200',
+      'node_hwmon_energy_joule_total{chip="soc_rpi_volt",sensor="energy1"} 5',
+      '# TYPE node_hwmon_energy_joule_total counter',
     ]) {
       assert.ok(t.includes(`${want}\n`), want);
     }
@@ -358,6 +363,18 @@ describe('host collectors on a fake /proc and /sys', () => {
     assert.ok(t.includes('node_textfile_scrape_error 1\n'));
     assert.ok(t.includes('node_load1 0.5\n'), 'a collector metric wins over a textfile one');
     assert.equal(lines(t, 'node_load1 99').length, 0);
+  });
+
+  it('textfile: a file that changes the type of a family is skipped', async () => {
+    const dir = path.join(root, 'textfile-clash');
+    tree(dir, {
+      'a.prom': '# TYPE jobs_total counter\njobs_total 5\n',
+      'b.prom': '# TYPE jobs_total gauge\njobs_total{x="1"} 6\n',
+    });
+    const t = await scrape(['textfile'], { textfileDirectory: dir });
+    assert.ok(t.includes('# TYPE jobs_total counter\njobs_total 5\n'));
+    assert.equal(lines(t, 'jobs_total{').length, 0);
+    assert.ok(t.includes('node_textfile_scrape_error 1\n'));
   });
 
   it('textfile: no directory configured means no error', async () => {

@@ -110,33 +110,53 @@ async function chipName(dir: string): Promise<string> {
   return clean(path.basename(await realpath(dir)));
 }
 
-/** Metric name suffix, help, and scale for one sensor property. */
-function describe(type: string, prop: string, hasBare: boolean): [string, string, number] | null {
+/** A hwmon metric: name, help, scale from the raw sysfs value, type. */
+type HwmonDesc = readonly [string, string, number, 'gauge' | 'counter'];
+
+/** Names, help, unit scale and type of one sensor property, following node_exporter's rules. */
+function describe(type: string, prop: string, hasBare: boolean): HwmonDesc {
   let name = `node_hwmon_${type}`;
   if (prop === 'input') name += hasBare ? '_input' : '';
   else if (prop !== '') name += `_${clean(prop)}`;
+  const g = (n: string, help: string, scale: number): HwmonDesc => [n, help, scale, 'gauge'];
   if (prop === 'fault' || prop === 'alarm')
-    return [name, `Hardware sensor ${prop} status (${type})`, 1];
-  if (prop === 'beep') return [`${name}_enabled`, 'Hardware monitor sensor has beeping enabled', 1];
+    return g(name, `Hardware sensor ${prop} status (${type})`, 1);
+  if (prop === 'beep')
+    return g(`${name}_enabled`, 'Hardware monitor sensor has beeping enabled', 1);
   if (type === 'in' || type === 'cpu')
-    return [`${name}_volts`, `Hardware monitor for voltage (${prop})`, 1e-3];
+    return g(`${name}_volts`, `Hardware monitor for voltage (${prop})`, 1e-3);
   if (type === 'temp' && prop !== 'type') {
+    const what = prop === '' ? 'input' : prop;
+    return g(`${name}_celsius`, `Hardware monitor for temperature (${what})`, 1e-3);
+  }
+  if (type === 'curr') return g(`${name}_amps`, `Hardware monitor for current (${prop})`, 1e-3);
+  if (type === 'energy') {
     return [
-      `${name}_celsius`,
-      `Hardware monitor for temperature (${prop === '' ? 'input' : prop})`,
-      1e-3,
+      `${name}_joule_total`,
+      `Hardware monitor for joules used so far (${prop})`,
+      1e-6,
+      'counter',
     ];
   }
-  if (type === 'curr') return [`${name}_amps`, `Hardware monitor for current (${prop})`, 1e-3];
   if (type === 'power' && prop === 'accuracy') {
-    return [name, 'Hardware monitor power meter accuracy, as a ratio', 1e-6];
+    return g(name, 'Hardware monitor power meter accuracy, as a ratio', 1e-6);
+  }
+  if (type === 'power' && /^average_interval(_min|_max)?$/.test(prop)) {
+    return g(`${name}_seconds`, `Hardware monitor power usage update interval (${prop})`, 1e-3);
   }
   if (type === 'power')
-    return [`${name}_watt`, `Hardware monitor for power usage in watts (${prop})`, 1e-6];
-  if (type === 'fan' && ['input', 'min', 'max', 'target'].includes(prop)) {
-    return [`${name}_rpm`, `Hardware monitor for fan revolutions per minute (${prop})`, 1];
+    return g(`${name}_watt`, `Hardware monitor for power usage in watts (${prop})`, 1e-6);
+  if (type === 'humidity') {
+    return g(
+      name,
+      `Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the humidity as a percentage) (${prop})`,
+      1e-6,
+    );
   }
-  return [name, `Hardware monitor ${type} element ${prop}`, 1];
+  if (type === 'fan' && ['input', 'min', 'max', 'target'].includes(prop)) {
+    return g(`${name}_rpm`, `Hardware monitor for fan revolutions per minute (${prop})`, 1);
+  }
+  return g(name, `Hardware monitor ${type} element ${prop}`, 1);
 }
 
 /**
@@ -154,9 +174,14 @@ export async function collectHwmon(ctx: CollectContext): Promise<MetricFamily[]>
     throw err;
   }
   const fams = new Map<string, MetricFamily>();
-  const fam = (name: string, help: string, labels: string[]): MetricFamily => {
+  const fam = (
+    name: string,
+    help: string,
+    labels: string[],
+    type: 'gauge' | 'counter' = 'gauge',
+  ): MetricFamily => {
     let f = fams.get(name);
-    if (f === undefined) fams.set(name, (f = new MetricFamily(name, help, 'gauge', labels)));
+    if (f === undefined) fams.set(name, (f = new MetricFamily(name, help, type, labels)));
     return f;
   };
   for (const e of entries) {
@@ -218,9 +243,8 @@ export async function collectHwmon(ctx: CollectContext): Promise<MetricFamily[]>
         if (prop === 'label') continue;
         const v = Number(raw);
         if (raw.trim() === '' || Number.isNaN(v)) continue;
-        const d = describe(type, prop, bare !== undefined);
-        if (d === null) continue;
-        fam(d[0], d[1], ['chip', 'sensor']).add(v * d[2], chip, sensor);
+        const [name, help, scale, mtype] = describe(type, prop, bare !== undefined);
+        fam(name, help, ['chip', 'sensor'], mtype).add(v * scale, chip, sensor);
       }
     }
   }
