@@ -11,6 +11,9 @@ import { formatMetric, formatValue } from './format.js';
 /** Props of the graph. */
 export interface GraphProps {
   readonly series: readonly RangeSeries[];
+  /** The queried range in seconds; the x axis shows all of it until the user zooms. */
+  readonly start: number;
+  readonly end: number;
   readonly theme: Theme;
 }
 
@@ -47,13 +50,23 @@ export function alignSeries(series: readonly RangeSeries[]): uPlot.AlignedData {
 }
 
 /** The uPlot chart; re-created when the series or the theme change, resized with its box. */
-export function Graph({ series, theme }: GraphProps): ReactElement {
+export function Graph({ series, start, end, theme }: GraphProps): ReactElement {
   const host = useRef<HTMLDivElement>(null);
   const data = useMemo(() => alignSeries(series), [series]);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    // Capture-phase listeners run before uPlot's own, so the range function sees the intent.
+    let zoomed = false;
+    const onDown = (): void => {
+      zoomed = true;
+    };
+    const onDouble = (): void => {
+      zoomed = false;
+    };
+    el.addEventListener('mousedown', onDown, true);
+    el.addEventListener('dblclick', onDouble, true);
     const css = getComputedStyle(document.documentElement);
     const fg = css.getPropertyValue('--muted').trim() || '#666';
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
@@ -67,7 +80,13 @@ export function Graph({ series, theme }: GraphProps): ReactElement {
       height: 320,
       cursor: { drag: { x: true, y: false, setScale: true } },
       legend: { show: true, live: true },
-      scales: { x: { time: true } },
+      scales: {
+        x: {
+          time: true,
+          // Show the whole queried range until the user drags to zoom; a double-click resets.
+          range: (_u, min, max) => (zoomed ? [min, max] : [start, end]),
+        },
+      },
       axes: [axis, { ...axis, size: 60, values: (_u, vals) => vals.map((v) => formatValue(v)) }],
       series: [
         {},
@@ -76,7 +95,6 @@ export function Graph({ series, theme }: GraphProps): ReactElement {
           stroke: PALETTE[i % PALETTE.length]!,
           width: 1.5,
           spanGaps: false,
-          points: { show: false },
           value: (_u: uPlot, v: number | null) => formatValue(v),
         })),
       ],
@@ -88,9 +106,11 @@ export function Graph({ series, theme }: GraphProps): ReactElement {
     ro.observe(el);
     return () => {
       ro.disconnect();
+      el.removeEventListener('mousedown', onDown, true);
+      el.removeEventListener('dblclick', onDouble, true);
       plot.destroy();
     };
-  }, [data, series, theme]);
+  }, [data, series, start, end, theme]);
 
   return (
     <div

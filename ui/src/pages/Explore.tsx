@@ -35,6 +35,8 @@ type Outcome =
   | {
       readonly kind: 'done';
       readonly result: QueryResult;
+      readonly start: number;
+      readonly end: number;
       readonly warnings: readonly string[];
       readonly ms: number;
     };
@@ -87,6 +89,8 @@ export function Explore({ search, theme }: ExploreProps): ReactElement {
           setOutcome({
             kind: 'done',
             result: r.data,
+            start: end - range,
+            end,
             warnings: r.warnings,
             ms: performance.now() - t0,
           });
@@ -230,7 +234,7 @@ function Result({
             </p>
           ))}
           {tab === 'graph' && r.kind === 'matrix' ? (
-            <GraphOrEmpty series={r.series} theme={theme} />
+            <GraphOrEmpty series={r.series} start={outcome.start} end={outcome.end} theme={theme} />
           ) : (
             <DataTable result={r} />
           )}
@@ -242,13 +246,17 @@ function Result({
 
 function GraphOrEmpty({
   series,
+  start,
+  end,
   theme,
 }: {
   series: readonly RangeSeries[];
+  start: number;
+  end: number;
   theme: Theme;
 }): ReactElement {
   if (series.length === 0) return <p className="empty">Empty query result.</p>;
-  return <Graph series={series} theme={theme} />;
+  return <Graph series={series} start={start} end={end} theme={theme} />;
 }
 
 function resultSummary(r: QueryResult): string {
