@@ -8,6 +8,7 @@ import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addHealthRoutes, type ReadinessFn } from './health.js';
 import { addRemoteReadRoute } from './read/remote-read.js';
 import { Router } from './router.js';
+import { addUiRoutes, defaultUiDir } from './ui/index.js';
 import { IngestCounters, RemoteWriteMetrics } from './write/metrics.js';
 import { addPushRoutes } from './write/push.js';
 import { addPushgatewayRoutes } from './write/pushgateway.js';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   readonly pushStore?: () => PushStore | undefined;
   readonly admin: AdminDeps;
   readonly remoteWrite: RemoteWriteOptions;
+  /** The built web UI (default `<project root>/ui/dist`). */
+  readonly uiDir?: string;
   /** The query, metadata and status endpoints' needs (the same `storage` function as above). */
   readonly apiV1: Omit<ApiV1Deps, 'storage'>;
 }
@@ -70,5 +73,6 @@ export function buildRouter(deps: HttpDeps): Router {
   });
   addAdminRoutes(router, deps.admin);
   addApiV1Routes(router, { ...deps.apiV1, storage: deps.storage });
+  addUiRoutes(router, deps.uiDir ?? defaultUiDir());
   return router;
 }
