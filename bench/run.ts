@@ -6,7 +6,7 @@
  * `bench/results/latest.json`, not committed).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,11 @@ import { FlagError, USAGE, parseFlags, type BenchOptions } from './flags.js';
 import { benchServer, type IngestResult } from './ingest.js';
 import { runMicro, type MicroResult } from './micro.js';
 import { INTERVAL_MS, buildPayloads } from './payloads.js';
+import { benchQueries, type QueryServerResult } from './query.js';
+import { QUERY_USAGE, splitQueryFlags, type QueryFlags } from './query-flags.js';
+import { queryTable } from './query-report.js';
 import { ingestTable, microTable } from './report.js';
-import { serverSpec } from './servers.js';
+import { serverSpec, type ServerKind } from './servers.js';
 
 /** The project root: the nearest directory above this file holding package.json. */
 function projectRoot(): string {
@@ -40,9 +43,14 @@ function gitHead(root: string): string {
   }
 }
 
+/**
+ * Runs the ingestion benchmark. With `keptDirs`, every server's data directory is kept and
+ * recorded there (for the query benchmark), whatever `--keep-data` says.
+ */
 async function runIngest(
   opts: BenchOptions,
   root: string,
+  keptDirs?: Map<ServerKind, string>,
 ): Promise<{
   results: IngestResult[];
   data: Record<string, number>;
@@ -70,8 +78,12 @@ async function runIngest(
     const spec = serverSpec(kind, root);
     log(`--- ${spec.title}`);
     const r = await benchServer(spec, data, {
-      keepData: opts.keepData,
-      log,
+      keepData: opts.keepData || keptDirs !== undefined,
+      log: (line) => {
+        const kept = /^\[[a-z]+\] data kept in (.+)$/.exec(line)?.[1];
+        if (kept !== undefined) keptDirs?.set(kind, kept);
+        if (kept === undefined || opts.keepData) log(line);
+      },
     });
     if (r.skipped !== undefined) log(`${spec.title} skipped: ${r.skipped}`);
     results.push(r);
@@ -95,14 +107,43 @@ async function runIngest(
   };
 }
 
+/**
+ * Runs the query benchmark on every server's kept data directory (ranges end at `lastMs`, the
+ * last sample), then removes the directories unless `--keep-data` was given.
+ */
+async function runQueries(
+  opts: BenchOptions,
+  qflags: QueryFlags,
+  root: string,
+  lastMs: number,
+  dirs: ReadonlyMap<ServerKind, string>,
+): Promise<QueryServerResult[]> {
+  const out: QueryServerResult[] = [];
+  for (const kind of opts.servers) {
+    const spec = serverSpec(kind, root);
+    const dir = dirs.get(kind);
+    if (dir === undefined) {
+      out.push({ server: kind, title: spec.title, skipped: 'no ingested data' });
+      continue;
+    }
+    log(`--- queries: ${spec.title}`);
+    out.push(await benchQueries(spec, dir, { repeat: qflags.repeat, endMs: lastMs, log }));
+    if (opts.keepData) log(`[${kind}] data kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   let opts: BenchOptions;
+  let qflags: QueryFlags;
   try {
-    opts = parseFlags(argv);
+    qflags = splitQueryFlags(argv);
+    opts = parseFlags(qflags.rest);
   } catch (err) {
     if (err instanceof FlagError) {
       if (err.message !== '') console.error(err.message);
-      console.error(USAGE);
+      console.error(`${USAGE}\n${QUERY_USAGE}`);
       return err.message === '' ? 0 : 2;
     }
     throw err;
@@ -112,7 +153,18 @@ async function main(argv: string[]): Promise<number> {
   const loadBefore = os.loadavg();
   let ingest: Awaited<ReturnType<typeof runIngest>> | undefined;
   let micro: MicroResult[] | undefined;
-  if (opts.only.includes('ingest')) ingest = await runIngest(opts, root);
+  const keptDirs = qflags.query ? new Map<ServerKind, string>() : undefined;
+  let query: QueryServerResult[] | undefined;
+  if (opts.only.includes('ingest')) ingest = await runIngest(opts, root, keptDirs);
+  if (ingest !== undefined && keptDirs !== undefined) {
+    query = await runQueries(
+      opts,
+      qflags,
+      root,
+      (ingest.data['lastMs'] ?? Date.now()) + 15_000,
+      keptDirs,
+    );
+  }
   if (opts.only.includes('micro')) {
     log('--- micro-benchmarks');
     micro = await runMicro(path.join(root, 'dist'), opts.quick, log);
@@ -132,6 +184,10 @@ async function main(argv: string[]): Promise<number> {
     options: opts,
     data: ingest?.data,
     servers: ingest?.results,
+    query:
+      query === undefined
+        ? undefined
+        : { repeat: qflags.repeat, ingestAdded: qflags.ingestAdded, servers: query },
     micro,
     seconds: (Date.now() - started.getTime()) / 1000,
   };
@@ -149,6 +205,8 @@ async function main(argv: string[]): Promise<number> {
     );
     console.log(ingest.table);
   }
+  if (query !== undefined)
+    console.log(`\nqueries over the ingested data\n${queryTable(query, qflags.repeat)}`);
   if (micro !== undefined) console.log(`\nmicro-benchmarks\n${microTable(micro)}`);
   console.log(
     `\nresults written to ${path.relative(root, out)} (${report.seconds.toFixed(0)} s in all)`,
