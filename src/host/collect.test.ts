@@ -125,6 +125,13 @@ describe('host collectors on a fake /proc and /sys', () => {
     mkdirSync(path.join(root, 'rootfs', 'boot', 'fire mware'), { recursive: true });
     tree(sysfs, {
       'class/net/eth0/statistics/rx_nohandler': '13\n',
+      'devices/system/cpu/isolated': '1\n',
+      'devices/system/cpu/cpu0/topology/physical_package_id': '0\n',
+      'devices/system/cpu/cpu0/topology/core_id': '0\n',
+      'devices/system/cpu/cpu0/thermal_throttle/core_throttle_count': '7\n',
+      'devices/system/cpu/cpu0/thermal_throttle/package_throttle_count': '9\n',
+      'devices/system/cpu/cpu1/topology/physical_package_id': '0\n',
+      'devices/system/cpu/cpu1/topology/core_id': '0\n',
       'class/thermal/thermal_zone0/type': 'cpu-thermal\n',
       'class/thermal/thermal_zone0/temp': '48312\n',
       'class/thermal/cooling_device0/type': 'gpio-fan\n',
@@ -187,6 +194,10 @@ describe('host collectors on a fake /proc and /sys', () => {
     assert.ok(t.includes('node_cpu_guest_seconds_total{cpu="0",mode="nice"} 0.01\n'));
     assert.equal(lines(t, 'node_cpu_guest_seconds_total{cpu="1"').length, 0);
     assert.ok(t.includes('node_scrape_collector_success{collector="cpu"} 1\n'));
+    assert.ok(t.includes('node_cpu_isolated{cpu="1"} 1\n'));
+    assert.ok(t.includes('node_cpu_core_throttles_total{core="0",package="0"} 7\n'));
+    assert.ok(t.includes('node_cpu_package_throttles_total{package="0"} 9\n'));
+    assert.equal(lines(t, 'node_cpu_core_throttles_total').length, 1, 'a core is read once');
   });
 
   it('cpu: a small step back keeps the previous value, a large one resets', async () => {
@@ -195,8 +206,10 @@ describe('host collectors on a fake /proc and /sys', () => {
     const p = path.join(procfs, 'stat');
     writeFileSync(p, STAT.replace('cpu0 100 0 50 500 5', 'cpu0 100 0 50 499 4'));
     assert.ok((await hc.collect()).includes('{cpu="0",mode="iowait"} 0.05\n'));
-    writeFileSync(p, STAT.replace('cpu0 100 0 50 500', 'cpu0 100 0 50 1'));
-    assert.ok((await hc.collect()).includes('{cpu="0",mode="idle"} 0.01\n'));
+    writeFileSync(p, STAT.replace('cpu0 100 0 50 500 5', 'cpu0 100 0 50 1 4'));
+    const reset = await hc.collect();
+    assert.ok(reset.includes('{cpu="0",mode="idle"} 0.01\n'), 'an idle jump resets the cpu');
+    assert.ok(reset.includes('{cpu="0",mode="iowait"} 0.04\n'), 'the reset covers every mode');
     writeFileSync(p, STAT);
   });
 
