@@ -88,8 +88,15 @@ describe('web UI in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () => {
     await page.goto(`${uiBase}/explore`);
     const editor = page.locator('.query-editor .cm-content');
     await editor.click();
-    await page.keyboard.type('up');
+    // Autocompletion comes from our own API.
+    await page.keyboard.type('kansoku_http_req');
+    await page
+      .locator('.cm-tooltip-autocomplete', { hasText: 'kansoku_http_requests_total' })
+      .waitFor({ timeout: 10_000 });
     await page.keyboard.press('Escape'); // close the completion list
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('up');
+    await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
 
     await page.locator('.graph canvas').first().waitFor({ timeout: 10_000 });
@@ -98,6 +105,14 @@ describe('web UI in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () => {
     assert.equal(url.pathname, '/explore');
     assert.equal(url.searchParams.get('q'), 'up');
     await page.screenshot({ path: path.join(RESULTS, 'ui-explore-graph.png') });
+
+    // The legend entry toggles its series from the keyboard.
+    const entry = page.locator('.u-legend .u-series[role="button"]').first();
+    await entry.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await entry.getAttribute('aria-pressed'), 'false');
+    await page.keyboard.press('Space');
+    assert.equal(await entry.getAttribute('aria-pressed'), 'true');
 
     await page.getByRole('tab', { name: 'Table' }).click();
     const row = page.locator('table.data tbody tr', { hasText: 'up{' });

@@ -100,6 +100,7 @@ export function Graph({ series, start, end, theme }: GraphProps): ReactElement {
       ],
     };
     const plot = new uPlot(opts, data, el);
+    makeLegendKeyboardAccessible(plot, el);
     const ro = new ResizeObserver(() => {
       plot.setSize({ width: Math.max(200, el.clientWidth), height: 320 });
     });
@@ -120,4 +121,25 @@ export function Graph({ series, start, end, theme }: GraphProps): ReactElement {
       aria-label={`Graph of ${series.length} series; drag to zoom, double-click to reset, click a legend entry to toggle its series`}
     />
   );
+}
+
+/** Lets legend entries be focused with Tab and toggled with Enter or Space. */
+function makeLegendKeyboardAccessible(plot: uPlot, el: HTMLElement): void {
+  const rows = el.querySelectorAll<HTMLElement>('.u-legend .u-series');
+  rows.forEach((row, i) => {
+    if (i === 0) return; // the time column
+    const sync = (): void => {
+      row.setAttribute('aria-pressed', String(plot.series[i]?.show !== false));
+    };
+    row.tabIndex = 0;
+    row.setAttribute('role', 'button');
+    sync();
+    row.addEventListener('click', sync);
+    row.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      plot.setSeries(i, { show: plot.series[i]?.show === false });
+      sync();
+    });
+  });
 }
