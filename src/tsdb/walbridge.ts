@@ -3,7 +3,7 @@
  * applied, and replay of the WAL into a fresh head on open.
  */
 import { StorageUnavailableError } from '../model/index.js';
-import type { CommitBatch, CommitLog, Head, HeadSeries } from './head/index.js';
+import { SeriesTable, type CommitBatch, type CommitLog, type Head } from './head/index.js';
 import { isDiskFull, type Wal, type WalReplayStats } from './wal/index.js';
 
 /** Logs head commits to the WAL and waits for the write (and fsync, per policy). */
@@ -61,23 +61,33 @@ export function asUnavailable(err: unknown, verb: string): StorageUnavailableErr
   );
 }
 
-/** Replays the WAL into `head` (which must not have a commit log attached yet). */
+/**
+ * Replays the WAL into `head` (which must not have a commit log attached yet). WAL references
+ * map to head series through a paged table (two array loads per sample, no hashing): replay
+ * touches every sample, so its per-sample path is kept free of lookups and allocations.
+ */
 export async function replayWal(wal: Wal, head: Head): Promise<WalReplayStats> {
-  const byWalRef = new Map<number, HeadSeries>();
+  const byWalRef = new SeriesTable();
   return wal.replay((rec) => {
     switch (rec.kind) {
-      case 'series':
-        for (let i = 0; i < rec.refs.length; i++) {
-          const [s] = head.getOrCreate(rec.labels[i]!, rec.refs[i]);
-          byWalRef.set(rec.refs[i]!, s);
+      case 'series': {
+        const refs = rec.refs;
+        for (let i = 0; i < refs.length; i++) {
+          const ref = refs[i]!;
+          byWalRef.set(ref, head.getOrCreate(rec.labels[i]!, ref)[0]);
         }
         break;
-      case 'samples':
+      }
+      case 'samples': {
+        const refs = rec.refs;
+        const ts = rec.ts;
+        const vs = rec.vs;
         for (let i = 0; i < rec.count; i++) {
-          const s = byWalRef.get(rec.refs[i]!);
-          if (s !== undefined) head.applySample(s, rec.ts[i]!, rec.vs[i]!);
+          const s = byWalRef.get(refs[i]!);
+          if (s !== undefined) head.applySample(s, ts[i]!, vs[i]!);
         }
         break;
+      }
       case 'tombstones':
         for (let i = 0; i < rec.refs.length; i++) {
           const s = byWalRef.get(rec.refs[i]!);

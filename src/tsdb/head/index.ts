@@ -18,4 +18,5 @@ export {
   type PostingsList,
 } from './postings.js';
 export { HeadQuerier, HeadQuerySeries, snapshotSeries } from './querier.js';
+export { SeriesTable } from './seriestable.js';
 export { HeadSeries, OooPart, type ApplyResult, type ChunkCutOptions } from './series.js';
