@@ -50,6 +50,19 @@ export const DEFAULT_TEMPLATES = `
 {{ define "msteams.default.summary" }}{{ template "__subject" . }}{{ end }}
 {{ define "msteams.default.text" }}{{ template "__text_alert_body" . }}{{ end }}
 
+{{ define "msteamsv2.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "msteamsv2.default.text" }}{{ template "__text_alert_body" . }}{{ end }}
+
+{{ define "pagerduty.default.description" }}{{ template "__subject" . }}{{ end }}
+{{ define "pagerduty.default.client" }}{{ template "__alertmanager" . }}{{ end }}
+{{ define "pagerduty.default.clientURL" }}{{ template "__alertmanagerURL" . }}{{ end }}
+{{ define "pagerduty.default.instances" }}{{ template "__text_alert_list" . }}{{ end }}
+
+{{ define "opsgenie.default.message" }}{{ template "__subject" . }}{{ end }}
+{{ define "opsgenie.default.description" }}{{ .CommonAnnotations.SortedPairs.Values | join " " }}
+{{ template "__text_alert_body" . }}{{ end }}
+{{ define "opsgenie.default.source" }}{{ template "__alertmanagerURL" . }}{{ end }}
+
 {{ define "ntfy.default.title" }}{{ template "__subject" . }}{{ end }}
 {{ define "ntfy.default.message" }}{{ template "__text_alert_body" . }}{{ end }}
 `;
