@@ -45,3 +45,11 @@ export {
   type ApiRulesData,
   type RulesQuery,
 } from './api.js';
+export { runRuleUnitTests, type RuleTestDeps, type RuleTestOptions } from './unittest/runner.js';
+export {
+  SeriesNotationError,
+  expandValues,
+  parseInputSeries,
+  parseSeriesLabels,
+  type InputSeries,
+} from './unittest/series.js';
