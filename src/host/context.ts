@@ -1,5 +1,5 @@
 /** What every host collector receives, and the small file helpers they share. */
-import { readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs';
 import path from 'node:path';
 import type { MetricFamily } from './family.js';
 import type { HostMetricsOptions } from './options.js';
@@ -51,18 +51,27 @@ export function sysPath(ctx: CollectContext, ...parts: string[]): string {
   return path.join(ctx.opts.sysfs, ...parts);
 }
 
-/** Reads a whole text file. */
+/**
+ * Reads a whole text file. Uses the callback `readFile`, which reads a small file in fewer
+ * thread-pool round trips than the `fs/promises` one (open, fstat, read, close each cost one
+ * there); the collectors read some hundred small files per scrape.
+ */
 export function readText(file: string): Promise<string> {
-  return readFile(file, 'latin1');
+  return new Promise((resolve, reject) => {
+    readFile(file, 'latin1', (err, data) => {
+      if (err) reject(err);
+      else resolve(data);
+    });
+  });
 }
 
 /** Reads a text file, or returns null when it does not exist or cannot be read. */
-export async function readOptional(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'latin1');
-  } catch {
-    return null;
-  }
+export function readOptional(file: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    readFile(file, 'latin1', (err, data) => {
+      resolve(err ? null : data);
+    });
+  });
 }
 
 /** Whether an error is a missing-file error. */
