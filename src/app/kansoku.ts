@@ -3,6 +3,8 @@
  * top-down.
  */
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import {
   formatBytes,
@@ -30,6 +32,13 @@ import {
   defaultPushStoreOptions,
   pushGroupsFile,
 } from '../ingest/index.js';
+import {
+  Alertmanager,
+  InvalidAlertsError,
+  loadAlertmanagerConfigFile,
+  parseAlertmanagerConfig,
+  type AlertmanagerConfig,
+} from '../notify/index.js';
 import { Engine } from '../promql/index.js';
 import {
   RuleManager,
@@ -57,6 +66,7 @@ export class Kansoku {
   private http: HttpServer | undefined;
   private scrape: ScrapeManager | undefined;
   private rules: RuleManager | undefined;
+  private alertmanager: Alertmanager | undefined;
   private ready = false;
   private readonly engine: Engine;
   private readonly startTime = new Date();
@@ -118,6 +128,10 @@ export class Kansoku {
         configYaml: () => this.configText,
         ruleGroups: () => this.rules?.ruleGroups() ?? [],
       },
+      alertmanager: {
+        alertmanager: () => (this.ready ? this.alertmanager : undefined),
+        version: { ...this.build },
+      },
     });
     const webLogger = this.logger.child({ component: 'web' });
     this.http = new HttpServer(
@@ -168,11 +182,39 @@ export class Kansoku {
         this.logger.warn('cannot scrape self', { err });
       });
     }
+    const amFile = this.flags.alertmanagerConfigFile;
+    const amDir = path.join(this.flags.tsdbPath, 'alertmanager');
+    await mkdir(amDir, { recursive: true });
+    this.alertmanager = new Alertmanager(this.loadAlertmanagerConfig(), {
+      dataDir: amDir,
+      externalURL: `http://${this.listenAddress}`,
+      configDir: amFile === undefined ? process.cwd() : path.dirname(path.resolve(amFile)),
+      warn: (msg: string) => {
+        this.logger.warn(msg, { component: 'alertmanager' });
+      },
+    });
+    await this.alertmanager.start();
     const storage = opened.storage;
     this.rules = new RuleManager(this.ruleOptions(), {
       query: queryFnFrom(this.engine.instantQuery.bind(this.engine), storage),
       appendable: storage,
       logger: this.logger.child({ component: 'rules' }),
+      notify: (alerts) => {
+        try {
+          this.alertmanager?.receive(
+            alerts.map((a) => ({
+              labels: a.labels.toRecord(),
+              annotations: a.annotations.toRecord(),
+              startsAtMs: a.startsAt,
+              endsAtMs: a.endsAt,
+              generatorURL: a.generatorURL,
+            })),
+          );
+        } catch (err) {
+          if (!(err instanceof InvalidAlertsError)) throw err;
+          this.logger.warn('alerts rejected by the Alertmanager', { err });
+        }
+      },
     });
     await this.rules.update(this.config?.ruleFiles ?? []);
     this.rules.start();
@@ -203,6 +245,20 @@ export class Kansoku {
       file,
       scrape_configs: this.config.scrapeConfigs.length,
     });
+  }
+
+  /** The built-in Alertmanager's configuration: the file, or one receiver that sends nothing. */
+  private loadAlertmanagerConfig(): AlertmanagerConfig {
+    const file = this.flags.alertmanagerConfigFile;
+    if (file === undefined) return parseAlertmanagerConfig(DEFAULT_ALERTMANAGER_YAML);
+    try {
+      return loadAlertmanagerConfigFile(file);
+    } catch (err) {
+      throw new Error(
+        `cannot load Alertmanager configuration ${file} (--alertmanager.config.file): ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
   }
 
   /** Rule manager settings from the configuration's `global` section. */
@@ -239,10 +295,17 @@ export class Kansoku {
     if (this.config) this.scrape?.applyConfig(this.config);
     try {
       await this.rules?.update(this.config?.ruleFiles ?? [], this.ruleOptions());
-      this.logger.info('configuration reloaded');
     } catch (err) {
       this.logger.error('cannot reload rule files', { err });
+      return;
     }
+    try {
+      if (this.alertmanager) await this.alertmanager.applyConfig(this.loadAlertmanagerConfig());
+    } catch (err) {
+      this.logger.error('cannot reload Alertmanager configuration', { err });
+      return;
+    }
+    this.logger.info('configuration reloaded');
   }
 
   /** Stops everything top-down: HTTP (draining in-flight requests), loops, then storage. */
@@ -259,6 +322,10 @@ export class Kansoku {
     if (this.rules) {
       await this.rules.stop();
       this.rules = undefined;
+    }
+    if (this.alertmanager) {
+      await this.alertmanager.stop();
+      this.alertmanager = undefined;
     }
     if (this.scrape) {
       await this.scrape.stop();
@@ -284,6 +351,9 @@ function retentionText(flags: ServerFlags): string {
   if (flags.retentionSizeBytes > 0) parts.push(formatBytes(flags.retentionSizeBytes));
   return parts.length === 0 ? 'unlimited' : parts.join(' or ');
 }
+
+/** The built-in Alertmanager's configuration without `--alertmanager.config.file`. */
+const DEFAULT_ALERTMANAGER_YAML = 'route:\n  receiver: default\nreceivers:\n  - name: default\n';
 
 /** Self-scrape interval without a configuration file (Prometheus' usual 15 s). */
 const SELF_SCRAPE_INTERVAL = '15s';

@@ -23,6 +23,12 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     placeholder: 'FILE',
   },
   {
+    name: 'alertmanager.config.file',
+    kind: 'string',
+    help: 'Configuration of the built-in Alertmanager (alertmanager.yml format). Without it alerts are kept and shown but not sent anywhere.',
+    placeholder: 'FILE',
+  },
+  {
     name: 'web.listen-address',
     kind: 'string',
     help: 'Address to listen on for the UI, API and telemetry (host:port).',
@@ -141,6 +147,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
 export interface ServerFlags {
   /** Path of the configuration file, or undefined to run with no configuration. */
   readonly configFile: string | undefined;
+  /** Path of the built-in Alertmanager's configuration, or undefined for the default. */
+  readonly alertmanagerConfigFile: string | undefined;
   readonly listenAddress: string;
   readonly enableAdminApi: boolean;
   readonly remoteWriteMaxBytes: number;
@@ -199,8 +207,13 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
   for (const s of SERVER_FLAGS) asText[s.name] = flagText(parsed, s) ?? '';
   asText['web.enable-admin-api'] = String(enableAdminApi);
   const configFile = parsed.given.get('config.file');
+  const optionalText = (name: string): string | undefined => {
+    const v = parsed.given.get(name);
+    return v === undefined || v === '' ? undefined : v;
+  };
   return {
     configFile: configFile === undefined || configFile === '' ? undefined : configFile,
+    alertmanagerConfigFile: optionalText('alertmanager.config.file'),
     listenAddress,
     enableAdminApi,
     remoteWriteMaxBytes: positiveBytes(

@@ -13,6 +13,7 @@ export {
   type RuntimeFacts,
 } from './api/v1/index.js';
 export { readBody } from './body.js';
+export { addAlertmanagerRoutes, type AlertmanagerApiDeps } from './alertmanager/v2.js';
 export { addRemoteReadRoute, type RemoteReadDeps } from './read/remote-read.js';
 export {
   HttpError,

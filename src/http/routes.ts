@@ -4,6 +4,7 @@ import type { IngestPipeline, PushStore } from '../ingest/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
+import { addAlertmanagerRoutes, type AlertmanagerApiDeps } from './alertmanager/v2.js';
 import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addHealthRoutes, type ReadinessFn } from './health.js';
 import { addRemoteReadRoute } from './read/remote-read.js';
@@ -30,6 +31,8 @@ export interface HttpDeps {
   readonly pushStore?: () => PushStore | undefined;
   readonly admin: AdminDeps;
   readonly remoteWrite: RemoteWriteOptions;
+  /** The built-in Alertmanager's API (absent: no `/api/v2` routes). */
+  readonly alertmanager?: AlertmanagerApiDeps;
   /** The built web UI (default `<project root>/ui/dist`). */
   readonly uiDir?: string;
   /** The query, metadata and status endpoints' needs (the same `storage` function as above). */
@@ -73,6 +76,7 @@ export function buildRouter(deps: HttpDeps): Router {
   });
   addAdminRoutes(router, deps.admin);
   addApiV1Routes(router, { ...deps.apiV1, storage: deps.storage });
+  if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());
   return router;
 }

@@ -104,6 +104,44 @@ describe('kansoku server with a configuration file', () => {
     await bad.body?.cancel();
   });
 
+  it('sends firing alerts to the built-in Alertmanager and manages silences', async () => {
+    const until = Date.now() + 15_000;
+    let alerts: { labels: Record<string, string>; status: { state: string } }[] = [];
+    while (Date.now() < until) {
+      alerts = (await (await fetch(`${k.base}/api/v2/alerts`)).json()) as typeof alerts;
+      if (alerts.length > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(alerts.length, 1, k.stderr());
+    assert.equal(alerts[0]!.labels['alertname'], 'AnswerKnown');
+    assert.equal(alerts[0]!.status.state, 'active');
+    const now = new Date();
+    const res = await fetch(`${k.base}/api/v2/silences`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        matchers: [{ name: 'alertname', value: 'AnswerKnown', isRegex: false, isEqual: true }],
+        startsAt: now.toISOString(),
+        endsAt: new Date(now.getTime() + 3600_000).toISOString(),
+        createdBy: 'test',
+        comment: 'quiet',
+      }),
+    });
+    assert.equal(res.status, 200);
+    const { silenceID } = (await res.json()) as { silenceID: string };
+    const got = (await (await fetch(`${k.base}/api/v2/silence/${silenceID}`)).json()) as {
+      status: { state: string };
+    };
+    assert.equal(got.status.state, 'active');
+    const missing = await fetch(`${k.base}/api/v2/silence/00000000-0000-0000-0000-000000000000`);
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const status = (await (await fetch(`${k.base}/api/v2/status`)).json()) as {
+      cluster: { status: string };
+    };
+    assert.equal(status.cluster.status, 'disabled');
+  });
+
   it('reloads changed rule files on SIGHUP', async () => {
     await writeFile(path.join(tmp, 'rules.yml'), rules(43));
     k.child.kill('SIGHUP');
