@@ -5,6 +5,7 @@
 import type { Labels } from '../../model/index.js';
 import { sameFloatBits } from '../../model/index.js';
 import { XorEncoder, XorIterator } from '../chunkenc/index.js';
+import { appendExact, appendPairExact, copyChunk } from './chunkslab.js';
 
 /** Limits that decide when chunks are cut. */
 export interface ChunkCutOptions {
@@ -214,8 +215,8 @@ export class HeadSeries {
     if (e === undefined) return;
     this.enc = undefined;
     if (e.numSamples === 0) return;
-    (this.chunks ??= []).push(e.bytes());
-    (this.times ??= []).push(e.minT, e.maxT);
+    this.chunks = appendExact(this.chunks, copyChunk(e.view()));
+    this.times = appendPairExact(this.times, e.minT, e.maxT);
   }
 
   /**
@@ -268,8 +269,8 @@ export class HeadSeries {
 
   /** Keeps a persisted chunk for duplicate checks. Returns its size in bytes. */
   addCold(data: Uint8Array, minT: number, maxT: number): number {
-    (this.cold ??= []).push(data);
-    (this.coldTimes ??= []).push(minT, maxT);
+    this.cold = appendExact(this.cold, data);
+    this.coldTimes = appendPairExact(this.coldTimes, minT, maxT);
     return data.length;
   }
 
@@ -312,7 +313,10 @@ export class HeadSeries {
     let coldBytes = 0;
     const move = (data: Uint8Array, minT: number, maxT: number): void => {
       dropped++;
-      if (keepCold) coldBytes += this.addCold(data, minT, maxT);
+      if (!keepCold) return;
+      // A view into a shared slab would keep the whole slab alive: cache a copy of its own.
+      const own = data.byteLength === data.buffer.byteLength ? data : data.slice();
+      coldBytes += this.addCold(own, minT, maxT);
     };
     const tm = this.times;
     if (tm !== undefined && this.chunks !== undefined) {
