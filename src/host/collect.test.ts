@@ -134,6 +134,7 @@ describe('host collectors on a fake /proc and /sys', () => {
       'devices/system/cpu/cpu1/topology/core_id': '0\n',
       'class/thermal/thermal_zone0/type': 'cpu-thermal\n',
       'class/thermal/thermal_zone0/temp': '48312\n',
+      'class/thermal/thermal_zone0/policy': 'step_wise\n',
       'class/thermal/cooling_device0/type': 'gpio-fan\n',
       'class/thermal/cooling_device0/cur_state': '1\n',
       'class/thermal/cooling_device0/max_state': '1\n',

@@ -1,7 +1,14 @@
 /** The `thermal_zone` and `hwmon` collectors: `/sys/class/thermal` and `/sys/class/hwmon`. */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type CollectContext, NoDataError, isNotFound, readOptional, sysPath } from './context.js';
+import {
+  type CollectContext,
+  NoDataError,
+  isNotFound,
+  readOptional,
+  readText,
+  sysPath,
+} from './context.js';
 import { MetricFamily } from './family.js';
 
 /**
@@ -30,12 +37,15 @@ export async function collectThermalZone(ctx: CollectContext): Promise<MetricFam
   for (const n of names.sort()) {
     const dir = path.join(base, n);
     if (n.startsWith('thermal_zone')) {
-      const [type, t] = await Promise.all([
-        readOptional(path.join(dir, 'type')),
+      // Like node_exporter: a zone without type or policy fails the collector; a zone whose
+      // temperature cannot be read (ENODATA while a sensor is off) is skipped.
+      const [type, policy, t] = await Promise.all([
+        readText(path.join(dir, 'type')),
+        readText(path.join(dir, 'policy')),
         readOptional(path.join(dir, 'temp')),
       ]);
       const v = Number((t ?? '').trim());
-      if (type === null || t === null || t.trim() === '' || Number.isNaN(v)) continue;
+      if (t === null || t.trim() === '' || Number.isNaN(v) || policy === '') continue;
       temp.add(v / 1000, type.trim(), n.slice('thermal_zone'.length));
     } else if (n.startsWith('cooling_device')) {
       const [type, c, m] = await Promise.all([

@@ -6,7 +6,7 @@
  * counters, within a tolerance for gauges).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -221,3 +221,91 @@ describe('host collectors against node_exporter', { skip: SKIP }, () => {
     assert.deepEqual(problems, []);
   });
 });
+
+/** Writes files (relative path → content) under root. */
+function tree(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, content);
+  }
+}
+
+describe(
+  'thermal_zone and hwmon against node_exporter on a Raspberry Pi shaped sysfs',
+  { skip: SKIP },
+  () => {
+    let ne: Peer | undefined;
+    let url = '';
+    let sysfs = '';
+
+    before(async () => {
+      sysfs = mkdtempSync(path.join(os.tmpdir(), 'kansoku-host-sysfs-'));
+      const volt = 'devices/platform/soc/soc:firmware/raspberrypi-hwmon/hwmon/hwmon1';
+      tree(sysfs, {
+        'class/thermal/thermal_zone0/type': 'cpu-thermal\n',
+        'class/thermal/thermal_zone0/temp': '48312\n',
+        'class/thermal/thermal_zone0/policy': 'step_wise\n',
+        'class/thermal/cooling_device0/type': 'pwm-fan\n',
+        'class/thermal/cooling_device0/cur_state': '2\n',
+        'class/thermal/cooling_device0/max_state': '4\n',
+        'devices/virtual/thermal/thermal_zone0/hwmon0/name': 'cpu_thermal\n',
+        'devices/virtual/thermal/thermal_zone0/hwmon0/temp1_input': '48312\n',
+        'devices/virtual/thermal/thermal_zone0/hwmon0/temp1_crit': '110000\n',
+        [`${volt}/name`]: 'rpi_volt\n',
+        [`${volt}/in0_lcrit_alarm`]: '0\n',
+        [`${volt}/in0_label`]: 'under-voltage\n',
+        'devices/platform/cooling_fan/hwmon/hwmon2/name': 'pwmfan\n',
+        'devices/platform/cooling_fan/hwmon/hwmon2/fan1_input': '2950\n',
+        'devices/platform/cooling_fan/hwmon/hwmon2/pwm1': '100\n',
+        'devices/platform/cooling_fan/hwmon/hwmon2/power1_input': '1500000\n',
+        'devices/platform/cooling_fan/hwmon/hwmon2/energy1_input': '2000000\n',
+        'devices/platform/cooling_fan/hwmon/hwmon2/curr1_input': '250\n',
+      });
+      mkdirSync(path.join(sysfs, 'class/hwmon'), { recursive: true });
+      symlinkSync(
+        '../../devices/virtual/thermal/thermal_zone0/hwmon0',
+        path.join(sysfs, 'class/hwmon/hwmon0'),
+      );
+      symlinkSync(`../../${volt}`, path.join(sysfs, 'class/hwmon/hwmon1'));
+      symlinkSync('../..', path.join(sysfs, volt, 'device'));
+      symlinkSync(
+        '../../devices/platform/cooling_fan/hwmon/hwmon2',
+        path.join(sysfs, 'class/hwmon/hwmon2'),
+      );
+      symlinkSync('../..', path.join(sysfs, 'devices/platform/cooling_fan/hwmon/hwmon2/device'));
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}/metrics`;
+      ne = new Peer(NODE_EXPORTER ?? '', [
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--path.sysfs=${sysfs}`,
+        '--collector.disable-defaults',
+        '--collector.thermal_zone',
+        '--collector.hwmon',
+      ]);
+      await waitHTTP(url);
+    });
+
+    after(async () => {
+      await ne?.stop();
+      rmSync(sysfs, { recursive: true, force: true });
+    });
+
+    it('produces the same families, help, types, series and values', async () => {
+      const keep = new Set<string>(['thermal_zone', 'hwmon']);
+      const theirs = byName(await (await fetch(url)).text(), keep);
+      const collectors = defaultHostCollectors();
+      for (const c of HOST_COLLECTORS) collectors[c] = keep.has(c);
+      const ours = byName(await new HostCollector({ sysfs, collectors }).collect(), keep);
+      const dump = (m: Map<string, ParsedFamily>): string[] =>
+        [...m.values()]
+          .flatMap((f) => [
+            `# ${f.name} ${f.type} ${f.help ?? ''}`,
+            ...[...values(f)].map(([k, v]) => `${k} ${v}`).sort(),
+          ])
+          .sort();
+      assert.ok(theirs.has('node_hwmon_temp_celsius') && theirs.has('node_thermal_zone_temp'));
+      assert.deepEqual(dump(ours), dump(theirs));
+    });
+  },
+);
