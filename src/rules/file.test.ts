@@ -123,6 +123,7 @@ describe(
       ...filesUnder(path.join(PEER, 'rules'), /\.ya?ml$/),
       ...filesUnder(path.join(PEER, 'prometheus-fixtures/model/rulefmt/testdata'), /\.ya?ml$/),
       ...filesUnder(path.join(PEER, 'prometheus-fixtures/rules/fixtures'), /\.ya?ml$/),
+      ...filesUnder(path.join(PEER, 'rule-unit-tests'), /^prometheus_.*\.ya?ml$/),
       ...[
         'rules.yml',
         'rules-bad.yml',

@@ -83,6 +83,15 @@ describe(
       engineQuery: (q, e, t, o) => engine.instantQuery(q, e, t, o),
       newStorage: () => new MemStorage(),
     };
+    const results = new Map<string, Promise<{ ok: boolean; output: string }>>();
+    const run = (c: Case): Promise<{ ok: boolean; output: string }> => {
+      let r = results.get(c.label);
+      if (!r) {
+        r = runRuleUnitTests([path.join(PEER, c.rel)], deps, c.opts);
+        results.set(c.label, r);
+      }
+      return r;
+    };
     for (const c of cases(PEER)) {
       const skip =
         FEATURE_SKIPS[c.rel] ??
@@ -90,7 +99,7 @@ describe(
           ? 'takes ~90 s; set KANSOKU_SLOW_TESTS=1 to run it'
           : undefined);
       it(c.label, { skip: skip ?? false, timeout: 300_000 }, async () => {
-        const r = await runRuleUnitTests([path.join(PEER, c.rel)], deps, c.opts);
+        const r = await run(c);
         assert.equal(r.ok, c.expectOk, r.output);
         assert.match(r.output, r.ok ? /\n {2}SUCCESS\n/ : /\n {2}FAILED:\n/);
       });
@@ -114,7 +123,7 @@ describe(
             c.opts.ignoreUnknownFields
           )
             continue;
-          const ours = await runRuleUnitTests([path.join(PEER, c.rel)], deps, c.opts);
+          const ours = await run(c);
           const theirs = await runPromtool(PROMTOOL, ['test', 'rules', c.rel], PEER, 60_000);
           compared++;
           const agree = ours.ok === (theirs.code === 0);
