@@ -53,12 +53,20 @@ export async function collectCpu(ctx: CollectContext): Promise<MetricFamily[]> {
     ['cpu', 'mode'],
   );
   const prev = ctx.state.cpuPrevious;
-  const cpus: string[] = [];
+  // Rows by CPU number. Like node_exporter, CPUs missing below the highest one (offline after
+  // hotplug) are reported with zeros, and absent guest columns count as zero.
+  const rows: (string[] | undefined)[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('cpu') || line.startsWith('cpu ')) continue;
     const f = line.trim().split(/\s+/);
     const cpu = (f[0] ?? '').slice(3);
     if (!/^\d+$/.test(cpu)) throw new Error(`cannot parse /proc/stat: bad cpu line ${line}`);
+    rows[Number(cpu)] = f;
+  }
+  const cpus: string[] = [];
+  for (let n = 0; n < rows.length; n++) {
+    const f = rows[n] ?? [];
+    const cpu = String(n);
     cpus.push(cpu);
     const idleRaw = f[IDLE + 1];
     const oldIdle = prev.get(`${cpu}/idle`);
@@ -69,8 +77,7 @@ export async function collectCpu(ctx: CollectContext): Promise<MetricFamily[]> {
     }
     for (let m = 0; m < CPU_COLUMNS.length; m++) {
       const mode = CPU_COLUMNS[m] ?? '';
-      const raw = f[m + 1];
-      if (raw === undefined) continue;
+      const raw = f[m + 1] ?? '0';
       const key = `${cpu}/${mode}`;
       const v = Math.max(
         parseNum(raw, `/proc/stat cpu${cpu} ${mode}`) / USER_HZ,

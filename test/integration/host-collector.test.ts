@@ -309,3 +309,138 @@ describe(
     });
   },
 );
+
+describe('procfs collectors against node_exporter on a synthetic /proc', { skip: SKIP }, () => {
+  let ne: Peer | undefined;
+  let url = '';
+  let root = '';
+  const names: HostCollectorName[] = [
+    'cpu',
+    'meminfo',
+    'loadavg',
+    'stat',
+    'netdev',
+    'diskstats',
+    'pressure',
+    'sockstat',
+    'vmstat',
+    'filefd',
+    'entropy',
+    'netstat',
+  ];
+
+  before(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'kansoku-host-procfs-'));
+    tree(root, {
+      'proc/stat':
+        'cpu  1 2 3 4 5 6 7 8 9 10\ncpu0 123456 7 8901 234567 89 0 12 3 45 6\n' +
+        'cpu1 5 6 7 8 9 10 11 12 13 14\ncpu3 1 1 1 1 1 1 1 1\n' +
+        'intr 987654321 1 2\nctxt 123456789012\nbtime 1700000000\nprocesses 4242\n' +
+        'procs_running 3\nprocs_blocked 2\nsoftirq 55 1 2 3 4 5 6 7 8 9 10\n',
+      'proc/meminfo':
+        'MemTotal:        3884056 kB\nMemFree:          211824 kB\nActive(anon):      12 kB\n' +
+        'Inactive(file):   99 kB\nHugePages_Total:       0\nHugePages_Free:        0\n' +
+        'Hugepagesize:       2048 kB\nDirectMap4k:      116736 kB\n',
+      'proc/loadavg': '0.08 0.03 0.01 1/345 6789\n',
+      'proc/diskstats':
+        '   1       0 ram0 0 0 0 0 0 0 0 0 0 0 0\n' +
+        ' 179       0 mmcblk0 79210 23141 5190738 402376 27498 22735 2058360 1001620 0 425440 1404000\n' +
+        ' 179       1 mmcblk0p1 381 1124 15462 2311 2 0 2 13 0 1960 2324 0 0 0 0\n' +
+        '   8       0 sda 100 2 3000 40 50 6 7000 80 1 90 120 3 4 5000 6 7 8\n' +
+        '   8      16 sdb1 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n' +
+        ' 253       0 dm-0 5 0 40 1 0 0 0 0 0 1 1 0 0 0 0 0 0\n',
+      'proc/net/dev':
+        'Inter-|   Receive                                                |  Transmit\n' +
+        ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
+        '    lo: 1000 10 0 0 0 0 0 0 1000 10 0 0 0 0 0 0\n' +
+        '  eth0: 9876543210 1234567 1 2 3 4 5 6 123456789 654321 7 8 9 10 11 12\n' +
+        ' wlan0:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n',
+      'proc/pressure/cpu':
+        'some avg10=1.00 avg60=2.00 avg300=3.00 total=123456789\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+      'proc/pressure/io':
+        'some avg10=0.00 avg60=0.00 avg300=0.00 total=2222\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=1111\n',
+      'proc/pressure/memory':
+        'some avg10=0.00 avg60=0.00 avg300=0.00 total=33\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=44\n',
+      'proc/net/sockstat':
+        'sockets: used 290\nTCP: inuse 12 orphan 1 tw 3 alloc 15 mem 7\nUDP: inuse 4 mem 2\n' +
+        'UDPLITE: inuse 0\nRAW: inuse 1\nFRAG: inuse 0 memory 0\n',
+      'proc/net/sockstat6':
+        'TCP6: inuse 2\nUDP6: inuse 3\nUDPLITE6: inuse 0\nRAW6: inuse 1\nFRAG6: inuse 0 memory 0\n',
+      'proc/self/smaps': `00400000-00452000 r-xp 00000000 08:02 1 /x\nKernelPageSize:        4 kB\n`,
+      'proc/vmstat':
+        'nr_free_pages 100\npgpgin 1\npgpgout 2\npswpin 3\npswpout 4\npgfault 5\npgmajfault 6\noom_kill 7\nthp_fault_alloc 8\n',
+      'proc/sys/fs/file-nr': '1888\t0\t9223372036854775807\n',
+      'proc/sys/kernel/random/entropy_avail': '256\n',
+      'proc/sys/kernel/random/poolsize': '256\n',
+      'proc/net/netstat':
+        'TcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOverflows ListenDrops TCPTimeouts TCPSynRetrans PruneCalled\n' +
+        'TcpExt: 1 2 3 4 5 6 7 8\nIpExt: InNoRoutes InOctets OutOctets\nIpExt: 0 111 222\n',
+      'proc/net/snmp':
+        'Ip: Forwarding DefaultTTL InReceives InHdrErrors\nIp: 1 64 1000 2\n' +
+        'Icmp: InMsgs InErrors OutMsgs\nIcmp: 5 1 6\n' +
+        'Tcp: RtoAlgorithm ActiveOpens PassiveOpens InSegs OutSegs RetransSegs InErrs OutRsts CurrEstab\nTcp: 1 10 20 30 40 5 0 7 3\n' +
+        'Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\nUdp: 100 1 2 200 3 4\n' +
+        'UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\nUdpLite: 0 0 0 0 0 0\n',
+      'proc/net/snmp6':
+        'Ip6InReceives                   \t9\nIp6InOctets                     \t4468\nIp6OutOctets                    \t5220\n' +
+        'Icmp6InMsgs                     \t1\nIcmp6InErrors                   \t0\nIcmp6OutMsgs                    \t2\n' +
+        'Udp6InDatagrams                 \t3\nUdp6NoPorts                     \t0\nUdp6InErrors                    \t0\n' +
+        'Udp6OutDatagrams                \t4\nUdp6RcvbufErrors                \t0\nUdp6SndbufErrors                \t0\n' +
+        'UdpLite6InErrors                \t0\n',
+      'sys/.keep': '',
+      'udev/b179:0':
+        'E:ID_PATH=platform-fe340000.mmc\nE:ID_SERIAL_SHORT=0x9c8b7a6d\nE:ID_NAME=SD64G\n',
+      'udev/b8:0':
+        'E:ID_MODEL=Samsung_SSD\nE:ID_WWN=0x5002538\nE:ID_REVISION=1B6Q\nE:ID_PATH=pci-0000:01:00.0-usb-0:1:1.0-scsi-0:0:0:0\nE:ID_FS_TYPE=ext4\nE:ID_FS_USAGE=filesystem\nE:ID_FS_UUID=abcd\nE:ID_FS_VERSION=1.0\n',
+      'udev/b253:0': 'E:DM_NAME=vg-root\nE:DM_UUID=LVM-xyz\nE:DM_VG_NAME=vg\nE:DM_LV_NAME=root\n',
+    });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/metrics`;
+    ne = new Peer(NODE_EXPORTER ?? '', [
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--path.procfs=${path.join(root, 'proc')}`,
+      `--path.sysfs=${path.join(root, 'sys')}`,
+      `--path.udev.data=${path.join(root, 'udev')}`,
+      '--collector.disable-defaults',
+      '--no-collector.netdev.netlink',
+      '--collector.netdev.device-exclude=^lo$',
+      ...names.map((c) => `--collector.${c}`),
+    ]);
+    await waitHTTP(url);
+  });
+
+  after(async () => {
+    await ne?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('produces the same families, help, types, series and values', async () => {
+    const keep = new Set<string>([...names, 'scrape']);
+    const theirs = byName(await (await fetch(url)).text(), keep);
+    const collectors = defaultHostCollectors();
+    for (const c of HOST_COLLECTORS) collectors[c] = names.includes(c);
+    const ours = byName(
+      await new HostCollector({
+        procfs: path.join(root, 'proc'),
+        sysfs: path.join(root, 'sys'),
+        udevData: path.join(root, 'udev'),
+        netdevDeviceExclude: /^lo$/,
+        collectors,
+      }).collect(),
+      keep,
+    );
+    const dump = (m: Map<string, ParsedFamily>): string[] =>
+      [...m.values()]
+        .filter((f) => f.name !== 'node_scrape_collector_duration_seconds')
+        .flatMap((f) => [
+          `# ${f.name} ${f.type} ${f.help ?? ''}`,
+          ...[...values(f)].map(([k, v]) => `${k} ${v}`).sort(),
+        ])
+        .sort();
+    assert.ok(
+      theirs.has('node_cpu_seconds_total') && theirs.has('node_disk_info'),
+      `node_exporter reported ${[...theirs.keys()].join(' ')}\n${ne?.output ?? ''}`,
+    );
+    assert.deepEqual(dump(ours), dump(theirs));
+  });
+});
