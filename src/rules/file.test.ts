@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RuleFileError } from './errors.js';
-import { countRules, loadRuleFile, parseRuleFile } from './file.js';
+import { checkRuleFiles, countRules, loadRuleFile, parseRuleFile } from './file.js';
 import { filesUnder, peerDir, promtoolPath, runPromtool } from './testkit.js';
 
 function issues(text: string): string[] {
@@ -15,6 +16,27 @@ function issues(text: string): string[] {
     throw e;
   }
 }
+
+describe('checkRuleFiles', () => {
+  it('prints promtool-like output', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kansoku-check-'));
+    try {
+      const good = path.join(dir, 'good.yml');
+      const bad = path.join(dir, 'bad.yml');
+      writeFileSync(good, 'groups:\n- name: g\n  rules:\n  - record: a\n    expr: up\n');
+      writeFileSync(bad, 'groups:\n- name: g\n  rules:\n  - record: a\n    expr: up(\n');
+      const r = checkRuleFiles([good, bad]);
+      assert.equal(r.ok, false);
+      assert.ok(
+        r.output.startsWith(
+          `Checking ${good}\n  SUCCESS: 1 rules found\n\nChecking ${bad}\n  FAILED:\n${bad}: 5:11: group "g", rule 1, "a": could not parse expression`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('parseRuleFile', () => {
   it('reads groups and rules with their fields', () => {

@@ -284,3 +284,27 @@ export function loadRuleFile(file: string, opts: RuleFileOptions = {}): GroupSpe
 export function countRules(groups: readonly GroupSpec[]): number {
   return groups.reduce((n, g) => n + g.rules.length, 0);
 }
+
+/**
+ * Checks rule files like `promtool check rules`: per file `Checking <file>` then
+ * `  SUCCESS: <n> rules found` or `  FAILED:` with every problem. `ok` is false if any file fails.
+ */
+export function checkRuleFiles(
+  files: readonly string[],
+  opts: RuleFileOptions = {},
+): { ok: boolean; output: string } {
+  let ok = true;
+  let output = '';
+  for (const f of files) {
+    output += `Checking ${f}\n`;
+    try {
+      const n = countRules(loadRuleFile(f, opts));
+      output += `  SUCCESS: ${n} rules found\n\n`;
+    } catch (e) {
+      ok = false;
+      const lines = e instanceof RuleFileError ? e.lines() : [String(e)];
+      output += `  FAILED:\n${lines.join('\n')}\n\n`;
+    }
+  }
+  return { ok, output };
+}

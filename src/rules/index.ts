@@ -4,7 +4,7 @@
  * `/api/v1/alerts`, and the `promtool test rules` runner. Queries and notifications are injected.
  */
 export { RuleFileError, RuleTestError, type RuleIssue } from './errors.js';
-export { TEMPLATE_DEFS, countRules, loadRuleFile, parseRuleFile } from './file.js';
+export { TEMPLATE_DEFS, checkRuleFiles, countRules, loadRuleFile, parseRuleFile } from './file.js';
 export type { GroupSpec, NameValidation, RuleFileOptions, RuleKind, RuleSpec } from './types.js';
 export {
   labelsKey,
