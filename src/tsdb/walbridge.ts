@@ -4,6 +4,7 @@
  */
 import { StorageUnavailableError } from '../model/index.js';
 import { SeriesTable, type CommitBatch, type CommitLog, type Head } from './head/index.js';
+import { ReplayBatch } from './replaybatch.js';
 import { isDiskFull, type Wal, type WalReplayStats } from './wal/index.js';
 
 /** Logs head commits to the WAL and waits for the write (and fsync, per policy). */
@@ -63,14 +64,17 @@ export function asUnavailable(err: unknown, verb: string): StorageUnavailableErr
 
 /**
  * Replays the WAL into `head` (which must not have a commit log attached yet). WAL references
- * map to head series through a paged table (two array loads per sample, no hashing): replay
- * touches every sample, so its per-sample path is kept free of lookups and allocations.
+ * map to head series through a paged table (two array loads per sample, no hashing); samples
+ * are applied in batches grouped by series (see `ReplayBatch`). The batch is applied before
+ * series and tombstone records, so that every record sees the samples logged before it.
  */
 export async function replayWal(wal: Wal, head: Head): Promise<WalReplayStats> {
   const byWalRef = new SeriesTable();
-  return wal.replay((rec) => {
+  const batch = new ReplayBatch(head);
+  const stats = await wal.replay((rec) => {
     switch (rec.kind) {
       case 'series': {
+        batch.flush();
         const refs = rec.refs;
         for (let i = 0; i < refs.length; i++) {
           const ref = refs[i]!;
@@ -84,11 +88,12 @@ export async function replayWal(wal: Wal, head: Head): Promise<WalReplayStats> {
         const vs = rec.vs;
         for (let i = 0; i < rec.count; i++) {
           const s = byWalRef.get(refs[i]!);
-          if (s !== undefined) head.applySample(s, ts[i]!, vs[i]!);
+          if (s !== undefined) batch.add(s, ts[i]!, vs[i]!);
         }
         break;
       }
       case 'tombstones':
+        batch.flush();
         for (let i = 0; i < rec.refs.length; i++) {
           const s = byWalRef.get(rec.refs[i]!);
           if (s !== undefined) head.addTombstone(s.ref, rec.mint[i]!, rec.maxt[i]!);
@@ -96,4 +101,6 @@ export async function replayWal(wal: Wal, head: Head): Promise<WalReplayStats> {
         break;
     }
   });
+  batch.flush();
+  return stats;
 }
