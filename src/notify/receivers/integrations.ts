@@ -2,6 +2,7 @@ import type { AlertmanagerConfig, IntegrationConfig } from '../config/index.js';
 import type { Integration } from '../pipeline/pipeline.js';
 import { discord, msteams, msteamsv2, slack, telegram, webhook } from './chat.js';
 import type { IntegrationEnv, Sender } from './common.js';
+import { email } from './email.js';
 import { opsgenie, pagerduty } from './incident.js';
 
 export type { IntegrationEnv } from './common.js';
@@ -9,6 +10,7 @@ export type { IntegrationEnv } from './common.js';
 /** Senders by integration kind; kinds without one are reported by `buildIntegrations`. */
 const SENDERS: Partial<Record<IntegrationConfig['kind'], Sender>> = {
   webhook,
+  email,
   slack,
   discord,
   telegram,
