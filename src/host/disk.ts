@@ -162,8 +162,11 @@ interface Mount {
   readonly readonly: boolean;
 }
 
-/** Parses a mount table (`/proc/1/mounts` format), decoding `\040` and `\011` in mount points. */
-export function parseMounts(text: string): Mount[] {
+/**
+ * Parses a mount table (`/proc/1/mounts` format), decoding `\040` and `\011` in mount points and
+ * removing a `rootfs` prefix from them (an agent in a container sees the host's mounts below it).
+ */
+export function parseMounts(text: string, rootfs = '/'): Mount[] {
   const out: Mount[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -172,12 +175,19 @@ export function parseMounts(text: string): Mount[] {
       throw new Error(`cannot parse mounts: malformed line ${JSON.stringify(line)}`);
     out.push({
       device: f[0] ?? '',
-      mountpoint: (f[1] ?? '').replace(/\\040/g, ' ').replace(/\\011/g, '\t'),
+      mountpoint: stripRootfs((f[1] ?? '').replace(/\\040/g, ' ').replace(/\\011/g, '\t'), rootfs),
       fstype: f[2] ?? '',
       readonly: (f[3] ?? '').split(',').includes('ro'),
     });
   }
   return out;
+}
+
+/** Removes the rootfs prefix from a mount point, as a plain string prefix ("" becomes "/"). */
+function stripRootfs(mountpoint: string, rootfs: string): string {
+  if (rootfs === '/' || !mountpoint.startsWith(rootfs)) return mountpoint;
+  const rest = mountpoint.slice(rootfs.length);
+  return rest === '' ? '/' : rest;
 }
 
 /** statfs with a deadline; resolves null on error or when the mount does not answer in time. */
@@ -237,7 +247,8 @@ export async function collectFilesystem(ctx: CollectContext): Promise<MetricFami
   if (!size || !free || !avail || !files || !filesFree || !ro || !devErr) return fams;
   const seen = new Set<string>();
   const { filesystemMountPointsExclude: mpx, filesystemFsTypesExclude: fsx } = ctx.opts;
-  const mounts = parseMounts(text).filter((m) => {
+  const rootfs = ctx.opts.rootfs;
+  const mounts = parseMounts(text, rootfs).filter((m) => {
     if (mpx.test(m.mountpoint) || fsx.test(m.fstype)) return false;
     const key = `${m.device}\0${m.mountpoint}\0${m.fstype}`;
     if (seen.has(key)) return false;
@@ -246,7 +257,7 @@ export async function collectFilesystem(ctx: CollectContext): Promise<MetricFami
   });
   const stats = await Promise.all(
     mounts.map((m) =>
-      statfsWithin(path.join(ctx.opts.rootfs, m.mountpoint), ctx.opts.filesystemMountTimeoutMs),
+      statfsWithin(path.join(rootfs, m.mountpoint), ctx.opts.filesystemMountTimeoutMs),
     ),
   );
   for (let i = 0; i < mounts.length; i++) {
