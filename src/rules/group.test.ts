@@ -184,6 +184,25 @@ describe('Group', () => {
     assert.equal(a?.activeAt, 300_000);
   });
 
+  it('marks the series of rules dropped by a reload stale', async () => {
+    const { g, st, deps } = setup(
+      'groups:\n- name: g\n  rules:\n  - record: a\n    expr: vector(1)\n  - record: b\n    expr: vector(2)\n',
+    );
+    await g.evaluate(0);
+    const [spec] = parseRuleFile(
+      'groups:\n- name: g\n  rules:\n  - record: a\n    expr: vector(1)\n',
+      'r.yml',
+    );
+    assert.ok(spec);
+    const g2 = new Group(spec, deps);
+    g2.copyState(g);
+    await g2.evaluate(60_000);
+    const b = await rawSamples(st, 'b');
+    assert.equal(b.length, 2);
+    assert.ok(isStaleNaN(b[1]?.v ?? 0));
+    assert.equal((await rawSamples(st, 'a')).length, 2);
+  });
+
   it('aligns evaluation times to the interval with a per-group offset', () => {
     const { g } = setup('groups:\n- name: g\n  rules: []\n');
     const t = g.evalTimestamp(1_000_000);

@@ -37,6 +37,8 @@ export class Group {
   readonly rules: Rule[];
   /** Per rule: the series written by its last successful evaluation. */
   private prevSeries: Map<string, Labels>[];
+  /** Series of rules dropped by a reload, marked stale at the next evaluation. */
+  private pendingStale: Labels[] = [];
   /** Timestamp (ms) and duration (s) of the last evaluation. */
   lastEvaluation = 0;
   evaluationTime = 0;
@@ -99,6 +101,17 @@ export class Group {
   async evaluate(tsMs: number, signal?: AbortSignal): Promise<void> {
     const start = performance.now();
     const queryTime = tsMs - this.queryOffsetMs;
+    if (this.pendingStale.length > 0) {
+      const app = this.deps.appendable.appender();
+      for (const l of this.pendingStale) this.tryAppend(app, l, tsMs, STALE_NAN);
+      this.pendingStale = [];
+      await app.commit().catch((e: unknown) => {
+        this.deps.logger?.warn('cannot write staleness markers', {
+          group: this.name,
+          err: String(e),
+        });
+      });
+    }
     for (let i = 0; i < this.rules.length; i++) {
       if (signal?.aborted) return;
       const rule = this.rules[i];
@@ -192,10 +205,12 @@ export class Group {
       const k = `${r.spec.kind}\u0000${r.name}`;
       byName.set(k, [...(byName.get(k) ?? []), i]);
     });
+    const taken = new Set<number>();
     this.rules.forEach((r, i) => {
       const list = byName.get(`${r.spec.kind}\u0000${r.name}`);
       const j = list?.shift();
       if (j === undefined) return;
+      taken.add(j);
       const o = old.rules[j];
       if (!o) return;
       Object.assign(r.status, o.status);
@@ -204,6 +219,10 @@ export class Group {
         r.active = o.active;
         r.restored = o.restored;
       }
+    });
+    this.pendingStale = [...old.pendingStale];
+    old.prevSeries.forEach((m, j) => {
+      if (!taken.has(j)) this.pendingStale.push(...m.values());
     });
   }
 
