@@ -123,6 +123,18 @@ describe('host collectors against node_exporter', { skip: SKIP }, () => {
         'kansoku_host_test_info{a="x"} 1\nkansoku_host_test_info{b="y\\"z"} 2\n',
     );
     writeFileSync(path.join(textDir, 'b.prom'), 'kansoku_host_test_untyped 3.5\n');
+    writeFileSync(
+      path.join(textDir, 'c.prom'),
+      '# TYPE kansoku_host_test_seconds histogram\n' +
+        'kansoku_host_test_seconds_bucket{job="x",le="0.5"} 1\n' +
+        'kansoku_host_test_seconds_bucket{job="x",le="1"} 2\n' +
+        'kansoku_host_test_seconds_bucket{job="x",le="+Inf"} 3\n' +
+        'kansoku_host_test_seconds_sum{job="x"} 2.5\nkansoku_host_test_seconds_count{job="x"} 3\n' +
+        '# HELP kansoku_host_test_quantiles Quantiles.\n# TYPE kansoku_host_test_quantiles summary\n' +
+        'kansoku_host_test_quantiles{quantile="0.5"} 0.2\nkansoku_host_test_quantiles{quantile="0.9"} 0.7\n' +
+        'kansoku_host_test_quantiles_sum 9\nkansoku_host_test_quantiles_count 20\n',
+    );
+    writeFileSync(path.join(textDir, 'd.prom'), 'kansoku_host_test_stamped 1 1700000000000\n');
     const port = await freePort();
     url = `http://127.0.0.1:${port}/metrics`;
     ne = new Peer(NODE_EXPORTER ?? '', [
