@@ -1,19 +1,26 @@
 /** The command-line interface: `kansoku [server|agent] [flags]`. */
 import {
+  AGENT_FLAGS,
   FlagError,
   SERVER_FLAGS,
+  agentFlagsFrom,
   formatFlagHelp,
   parseArgv,
   serverFlagsFrom,
   type ParsedArgs,
 } from '../config/index.js';
+import { Engine } from '../promql/index.js';
+import { runRuleUnitTests } from '../rules/index.js';
+import { MemStorage } from '../storage/index.js';
+import { runAgent } from './agent.js';
 import { runServer } from './server.js';
 import { buildInfo } from './version.js';
 
 /** Commands and their one-line descriptions; the first is the default. */
 const COMMANDS = [
   ['server', 'Run the monitoring server: storage, ingestion, queries and the HTTP API (default).'],
-  ['agent', 'Run in agent mode: scrape and push out with remote write (not available yet).'],
+  ['agent', 'Run in agent mode: scrape and push out through a disk-backed remote-write queue.'],
+  ['test', 'Run rule unit tests: `kansoku test rules <file>...` (promtool test rules files).'],
 ] as const;
 
 /** Exit code for command-line usage errors (like kingpin). */
@@ -35,6 +42,10 @@ const stdio: CliIO = {
  * failure, 2 on a usage error (unknown flag or command, bad flag value).
  */
 export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
+  // The command decides which flags exist; it is the first argument that is a command name.
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === 'agent') return agentMain(argv, io);
+  if (first === 'test') return testMain(argv.slice(argv.indexOf('test') + 1), io);
   let parsed: ParsedArgs;
   try {
     parsed = parseArgv(argv, SERVER_FLAGS);
@@ -60,10 +71,6 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   if (rest.length > 0) {
     return usageError(io, new FlagError(`unexpected ${JSON.stringify(rest[0])}, try --help`, ''));
   }
-  if (command === 'agent') {
-    io.err('kansoku: error: agent mode is not available yet; run `kansoku server` instead\n');
-    return 1;
-  }
   let flags;
   try {
     flags = serverFlagsFrom(parsed);
@@ -71,6 +78,46 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     return usageError(io, err);
   }
   return runServer(flags, info);
+}
+
+async function agentMain(argv: string[], io: CliIO): Promise<number> {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgv(argv, AGENT_FLAGS);
+  } catch (err) {
+    return usageError(io, err);
+  }
+  if (parsed.help) {
+    io.out(helpText('agent'));
+    return 0;
+  }
+  const rest = parsed.positionals.filter((p) => p !== 'agent');
+  if (rest.length > 0) {
+    return usageError(io, new FlagError(`unexpected ${JSON.stringify(rest[0])}, try --help`, ''));
+  }
+  let flags;
+  try {
+    flags = agentFlagsFrom(parsed);
+  } catch (err) {
+    return usageError(io, err);
+  }
+  return runAgent(flags, buildInfo());
+}
+
+/** `kansoku test rules <file>...`: promtool-compatible rule unit tests. */
+async function testMain(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...files] = args;
+  if (sub !== 'rules' || files.length === 0 || files.some((f) => f.startsWith('-'))) {
+    io.err('usage: kansoku test rules <test-file>...\n');
+    return EXIT_USAGE;
+  }
+  const engine = new Engine();
+  const r = await runRuleUnitTests(files, {
+    engineQuery: (q, expr, t, o) => engine.instantQuery(q, expr, t, o),
+    newStorage: () => new MemStorage(),
+  });
+  io.out(r.output);
+  return r.ok ? 0 : 1;
 }
 
 function usageError(io: CliIO, err: unknown): number {
@@ -91,7 +138,7 @@ export function helpText(command: string): string {
     `Commands:\n${commands}`,
     '',
     `Flags (${command}):`,
-    formatFlagHelp(SERVER_FLAGS),
+    formatFlagHelp(command === 'agent' ? AGENT_FLAGS : SERVER_FLAGS),
     '',
   ].join('\n');
 }

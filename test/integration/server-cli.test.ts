@@ -39,10 +39,21 @@ describe('kansoku command line', () => {
     assert.match(r.stderr, /expected command but got "serve"/);
   });
 
-  it('says agent mode is not available yet and exits non-zero', async () => {
+  it('agent mode needs a config file or a remote-write URL, and has its own flags', async () => {
     const r = await runCli(['agent']);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /agent mode is not available yet/);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /agent mode needs --config.file or --remote-write.url/);
+    const help = await runCli(['agent', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--storage\.agent\.path/);
+    const bad = await runCli(['agent', '--storage.tsdb.path=x']);
+    assert.equal(bad.code, 2);
+  });
+
+  it('runs promtool-style rule unit tests', async () => {
+    const r = await runCli(['test', 'rules']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /usage: kansoku test rules/);
   });
 
   it('exits 1 when the configuration file cannot be loaded', async () => {
