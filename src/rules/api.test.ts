@@ -7,6 +7,7 @@ import {
   alertsData,
   formatValueE,
   goTimeJSON,
+  groupToken,
   parseRulesQuery,
   rulesData,
 } from './api.js';
@@ -99,6 +100,29 @@ describe('rules API data', () => {
     assert.throws(() => q('type=x'), RulesQueryError);
     assert.throws(() => q('match[]={'), RulesQueryError);
     assert.equal(alertsData([g]).alerts.length, 1);
+  });
+
+  it('paginates with group_limit and group_next_token', async () => {
+    const a = await group();
+    const [spec] = parseRuleFile('groups:\n- name: h\n  rules: []\n', '/etc/rules/b.yml');
+    assert.ok(spec);
+    const b = new Group(spec, a.deps);
+    const q = (s: string) => rulesData([a, b], parseRulesQuery(new URLSearchParams(s)));
+    const p1 = q('group_limit=1');
+    assert.deepEqual(
+      p1.groups.map((g) => g.name),
+      ['g'],
+    );
+    assert.equal(p1.groupNextToken, groupToken('/etc/rules/b.yml', 'h'));
+    const p2 = q(`group_limit=1&group_next_token=${p1.groupNextToken ?? ''}`);
+    assert.deepEqual(
+      p2.groups.map((g) => g.name),
+      ['h'],
+    );
+    assert.equal(p2.groupNextToken, undefined);
+    assert.throws(() => q('group_limit=0'), RulesQueryError);
+    assert.throws(() => q('group_next_token=abc'), RulesQueryError);
+    assert.throws(() => q('group_limit=1&group_next_token=abc'), /invalid group_next_token/);
   });
 
   it('formats values and times like Go', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Labels, type Matcher } from '../model/index.js';
 import { parseMetricSelector } from '../promql/parser/index.js';
 import { AlertingRule, type Alert } from './alerting.js';
@@ -56,6 +57,8 @@ export interface ApiRuleGroup {
 /** The `data` of `/api/v1/rules`. */
 export interface ApiRulesData {
   groups: ApiRuleGroup[];
+  /** Set when `group_limit` cut the list: pass it as `group_next_token` for the next page. */
+  groupNextToken?: string;
 }
 
 /** The `data` of `/api/v1/alerts`. */
@@ -72,6 +75,10 @@ export interface RulesQuery {
   /** `match[]` selectors; a rule is kept when its labels match any of them. */
   match?: readonly string[] | undefined;
   excludeAlerts?: boolean | undefined;
+  /** `group_limit`: at most this many groups per page. */
+  groupLimit?: number | undefined;
+  /** `group_next_token`: the page starts at the group with this token. */
+  groupNextToken?: string | undefined;
 }
 
 /** A bad `/api/v1/rules` parameter; the HTTP layer answers 400 `bad_data`. */
@@ -89,6 +96,20 @@ export function parseRulesQuery(p: URLSearchParams): RulesQuery {
   if (ex !== '' && ex !== 'true' && ex !== 'false') {
     throw new RulesQueryError(`cannot parse exclude_alerts: invalid syntax: "${ex}"`);
   }
+  const limitText = p.get('group_limit') ?? '';
+  let groupLimit: number | undefined;
+  if (limitText !== '') {
+    groupLimit = Number(limitText);
+    if (!Number.isInteger(groupLimit) || groupLimit <= 0) {
+      throw new RulesQueryError('group_limit needs to be greater than 0');
+    }
+  }
+  const token = p.get('group_next_token') ?? '';
+  if (token !== '' && groupLimit === undefined) {
+    throw new RulesQueryError(
+      'group_limit needs to be present in order to paginate over the groups',
+    );
+  }
   const list = (k: string): string[] | undefined => {
     const v = p.getAll(k);
     return v.length > 0 ? v : undefined;
@@ -100,6 +121,8 @@ export function parseRulesQuery(p: URLSearchParams): RulesQuery {
     files: list('file[]'),
     match: list('match[]'),
     excludeAlerts: ex === 'true',
+    groupLimit,
+    groupNextToken: token === '' ? undefined : token,
   };
 }
 
@@ -199,8 +222,19 @@ export function rulesData(groups: readonly Group[], q: RulesQuery = {}): ApiRule
   const sets = compileMatch(q.match);
   const filtered = q.type !== undefined || q.ruleNames !== undefined || sets !== undefined;
   const out: ApiRuleGroup[] = [];
+  let started = q.groupNextToken === undefined;
+  let nextToken: string | undefined;
   for (const g of groups) {
     if (q.groupNames && !q.groupNames.includes(g.name)) continue;
+    const token = groupToken(g.file, g.name);
+    if (!started) {
+      if (token !== q.groupNextToken) continue;
+      started = true;
+    }
+    if (q.groupLimit !== undefined && out.length >= q.groupLimit) {
+      nextToken = token;
+      break;
+    }
     if (q.files && !q.files.includes(g.file)) continue;
     const rules = g.rules
       .filter((r) => keepRule(r, q, sets))
@@ -216,7 +250,13 @@ export function rulesData(groups: readonly Group[], q: RulesQuery = {}): ApiRule
       lastEvaluation: goTimeJSON(g.lastEvaluation),
     });
   }
-  return { groups: out };
+  if (!started) throw new RulesQueryError('invalid group_next_token');
+  return nextToken === undefined ? { groups: out } : { groups: out, groupNextToken: nextToken };
+}
+
+/** The pagination token of a group: hex SHA-1 of `file;name`. */
+export function groupToken(file: string, name: string): string {
+  return createHash('sha1').update(`${file};${name}`).digest('hex');
 }
 
 /** The `data` of `/api/v1/alerts`: every pending and firing alert of every alerting rule. */

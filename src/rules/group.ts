@@ -45,7 +45,8 @@ export class Group {
 
   constructor(
     readonly spec: GroupSpec,
-    private readonly deps: GroupDeps,
+    /** What the group was built with (shared by the groups of one manager). */
+    readonly deps: GroupDeps,
   ) {
     this.rules = spec.rules.map((r) => {
       const labels = new Map([...spec.labels, ...r.labels]);

@@ -35,6 +35,7 @@ export {
   apiAlert,
   formatValueE,
   goTimeJSON,
+  groupToken,
   parseRulesQuery,
   rulesData,
   type ApiAlert,
