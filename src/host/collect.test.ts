@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Logger } from '../util/index.js';
 import { HostCollector, type HostCollectorName, defaultHostCollectors } from './index.js';
 
 /** Writes files (relative path → content) under root. */
@@ -389,6 +390,29 @@ describe('host collectors on a fake /proc and /sys', () => {
     assert.ok(t.includes('# TYPE jobs_total counter\njobs_total 5\n'));
     assert.equal(lines(t, 'jobs_total{').length, 0);
     assert.ok(t.includes('node_textfile_scrape_error 1\n'));
+  });
+
+  it('logs collector failures and bad textfiles', async () => {
+    const logged: string[] = [];
+    const logger = new Logger({
+      level: 'debug',
+      format: 'logfmt',
+      sink: { write: (l: string) => logged.push(l) },
+    });
+    const hc = new HostCollector(
+      {
+        procfs: root,
+        sysfs,
+        textfileDirectory: textDir,
+        collectors: only('pressure', 'textfile', 'stat'),
+      },
+      logger,
+    );
+    await hc.collect();
+    const all = logged.join('');
+    assert.match(all, /host collector has no data.*collector=pressure/);
+    assert.match(all, /host collector failed.*collector=stat/);
+    assert.match(all, /cannot collect textfile.*broken\.prom/);
   });
 
   it('textfile: no directory configured means no error', async () => {

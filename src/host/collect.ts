@@ -1,8 +1,10 @@
 /** Runs the enabled host collectors and renders their metrics as the text exposition. */
+import { Logger } from '../util/index.js';
 import {
   type CollectContext,
   type CollectorFn,
   type HostCollectorState,
+  NoDataError,
   newCollectorState,
 } from './context.js';
 import { collectCpu, collectStat } from './cpu.js';
@@ -68,13 +70,21 @@ export class HostCollector {
   private readonly state: HostCollectorState = newCollectorState();
   readonly opts: HostMetricsOptions;
 
-  constructor(opts: Partial<HostMetricsOptions> = {}) {
+  /**
+   * @param opts overrides of `defaultHostMetricsOptions()`.
+   * @param logger receives collector failures (error level; debug for data the host does not
+   *   have) and textfile problems, as node_exporter logs them.
+   */
+  constructor(
+    opts: Partial<HostMetricsOptions> = {},
+    private readonly logger: Logger = Logger.nop(),
+  ) {
     this.opts = { ...defaultHostMetricsOptions(), ...opts };
   }
 
   /** Runs every enabled collector concurrently and returns their results in registry order. */
   async run(): Promise<CollectorResult[]> {
-    const ctx: CollectContext = { opts: this.opts, state: this.state };
+    const ctx: CollectContext = { opts: this.opts, state: this.state, logger: this.logger };
     const names = HOST_COLLECTORS.filter((n) => this.opts.collectors[n]);
     return Promise.all(
       names.map(async (name): Promise<CollectorResult> => {
@@ -86,6 +96,9 @@ export class HostCollector {
         } catch (err) {
           const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
           const error = err instanceof Error ? err.message : String(err);
+          const fields = { collector: name, err: error };
+          if (err instanceof NoDataError) this.logger.debug('host collector has no data', fields);
+          else this.logger.error('host collector failed', fields);
           return { name, ok: false, seconds, error, families: [] };
         }
       }),

@@ -1,6 +1,7 @@
 /** What every host collector receives, and the small file helpers they share. */
 import { readFile } from 'node:fs';
 import path from 'node:path';
+import type { Logger } from '../util/index.js';
 import type { MetricFamily } from './family.js';
 import type { HostMetricsOptions } from './options.js';
 
@@ -25,6 +26,8 @@ export function newCollectorState(): HostCollectorState {
 export interface CollectContext {
   readonly opts: HostMetricsOptions;
   readonly state: HostCollectorState;
+  /** For problems a collector survives (a bad textfile). */
+  readonly logger: Logger;
 }
 
 /** A collector: reads the host and returns metric families. Throws on failure. */

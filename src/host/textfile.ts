@@ -52,8 +52,9 @@ export async function collectTextfile(ctx: CollectContext): Promise<MetricFamily
   if (dir !== '') {
     try {
       names = (await readdir(dir)).filter((n) => n.endsWith('.prom')).sort();
-    } catch {
+    } catch (err) {
       errored = true;
+      ctx.logger.error('cannot read textfile directory', { path: dir, err: String(err) });
     }
   }
   for (const n of names) {
@@ -64,8 +65,12 @@ export async function collectTextfile(ctx: CollectContext): Promise<MetricFamily
       const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
       fams = parseTextfile(text, file);
       mtimeMs = st.mtimeMs;
-    } catch {
+    } catch (err) {
       errored = true;
+      ctx.logger.error('cannot collect textfile', {
+        file,
+        err: err instanceof Error ? err.message : String(err),
+      });
       continue;
     }
     const clash = fams.some((f) => {
@@ -74,6 +79,9 @@ export async function collectTextfile(ctx: CollectContext): Promise<MetricFamily
     });
     if (clash) {
       errored = true;
+      ctx.logger.error('cannot collect textfile: a family has another type in an earlier file', {
+        file,
+      });
       continue;
     }
     for (const f of fams) {
