@@ -39,6 +39,7 @@ import {
   parseAlertmanagerConfig,
   type AlertmanagerConfig,
 } from '../notify/index.js';
+import { Labels } from '../model/index.js';
 import { Engine } from '../promql/index.js';
 import {
   RuleManager,
@@ -47,6 +48,7 @@ import {
   type RuleManagerOptions,
 } from '../rules/index.js';
 import { ScrapeManager } from '../scrape/index.js';
+import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import type { BuildInfo } from './version.js';
@@ -54,6 +56,9 @@ import { openStorage } from './storage.js';
 
 /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Disk budget of each `remote_write` queue; the oldest samples are dropped beyond it. */
+const REMOTE_WRITE_QUEUE_BUDGET = 1 << 30;
 
 /** One running Kansoku server. */
 export class Kansoku {
@@ -67,6 +72,7 @@ export class Kansoku {
   private scrape: ScrapeManager | undefined;
   private rules: RuleManager | undefined;
   private alertmanager: Alertmanager | undefined;
+  private readonly remoteWrite: RemoteWriteSet;
   private ready = false;
   private readonly engine: Engine;
   private readonly startTime = new Date();
@@ -83,6 +89,12 @@ export class Kansoku {
     private readonly build: BuildInfo,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    this.remoteWrite = new RemoteWriteSet(
+      path.join(flags.tsdbPath, 'remote-write'),
+      REMOTE_WRITE_QUEUE_BUDGET,
+      logger,
+    );
+    this.remoteWrite.registerMetrics(this.registry);
     this.engine = new Engine({
       lookbackDeltaMs: flags.lookbackDeltaMs,
       timeoutMs: flags.queryTimeoutMs,
@@ -145,9 +157,15 @@ export class Kansoku {
     const t0 = performance.now();
     const opened = await openStorage(this.flags, this.logger.child({ component: 'tsdb' }));
     this.storage = opened.storage;
+    this.remoteWrite.apply(
+      this.config?.remoteWrite ?? [],
+      this.config?.global.externalLabels ?? Labels.EMPTY,
+    );
+    // Everything appended locally is also queued for the `remote_write` destinations.
+    const appendable = new TeeAppendable(opened.storage, this.remoteWrite, this.logger);
     this.admin = opened.admin;
     this.headStats = opened.headStats;
-    this.pipeline = new IngestPipeline(opened.storage, {
+    this.pipeline = new IngestPipeline(appendable, {
       ...defaultIngestOptions(),
       limits: {
         maxLabelNames: this.flags.ingestMaxLabelNames,
@@ -169,7 +187,7 @@ export class Kansoku {
     });
     this.pushStore.start();
     this.scrape = new ScrapeManager({
-      appendable: opened.storage,
+      appendable,
       logger: this.logger.child({ component: 'scrape' }),
       userAgent: `Kansoku/${this.build.version}`,
     });
@@ -197,7 +215,7 @@ export class Kansoku {
     const storage = opened.storage;
     this.rules = new RuleManager(this.ruleOptions(), {
       query: queryFnFrom(this.engine.instantQuery.bind(this.engine), storage),
-      appendable: storage,
+      appendable,
       logger: this.logger.child({ component: 'rules' }),
       notify: (alerts) => {
         try {
@@ -224,7 +242,7 @@ export class Kansoku {
 
   /**
    * Loads and validates `--config.file` (when given). Its scrape configurations drive the scrape
-   * manager; rule, alerting and remote-write sections are checked but not acted on yet.
+   * manager and its `remote_write` destinations get a disk-backed queue each.
    */
   private loadConfig(): void {
     const file = this.flags.configFile;
@@ -292,7 +310,10 @@ export class Kansoku {
       this.logger.error('cannot reload configuration', { err });
       return;
     }
-    if (this.config) this.scrape?.applyConfig(this.config);
+    if (this.config) {
+      this.scrape?.applyConfig(this.config);
+      this.remoteWrite.apply(this.config.remoteWrite, this.config.global.externalLabels);
+    }
     try {
       await this.rules?.update(this.config?.ruleFiles ?? [], this.ruleOptions());
     } catch (err) {
@@ -335,6 +356,7 @@ export class Kansoku {
       await this.pushStore.stop();
       this.pushStore = undefined;
     }
+    await this.remoteWrite.stop();
     if (this.storage) {
       await this.storage.close();
       this.storage = undefined;

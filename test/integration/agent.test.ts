@@ -87,3 +87,38 @@ remote_write:
     assert.match(metrics, /kansoku_remote_write_sent_samples\{queue="queue-0-[0-9a-f]+"\} [1-9]/);
   });
 });
+
+describe('server remote_write', { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kansoku-rw-'));
+  const servers: KansokuProcess[] = [];
+  after(async () => {
+    for (const s of servers) await s.stop('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('forwards what one server scrapes to another server', async () => {
+    const b = await startKansoku(path.join(dir, 'b'));
+    servers.push(b);
+    await waitHTTP(`${b.base}/-/ready`, 30_000);
+    writeFileSync(
+      path.join(dir, 'a.yml'),
+      `global: {scrape_interval: 1s, external_labels: {replica: a}}
+scrape_configs:
+  - job_name: upstream
+    static_configs: [{targets: ['${b.base.replace('http://', '')}']}]
+remote_write:
+  - url: ${b.base}/api/v1/write
+    queue_config: {batch_send_deadline: 100ms}
+`,
+    );
+    const a = await startKansoku(path.join(dir, 'a'), [`--config.file=${path.join(dir, 'a.yml')}`]);
+    servers.push(a);
+    await until(async () => {
+      const r = await fetch(
+        `${b.base}/api/v1/query?query=${encodeURIComponent('up{job="upstream",replica="a"}')}`,
+      );
+      const j = (await r.json()) as { data: { result: unknown[] } };
+      return j.data.result.length === 1;
+    }, 20_000);
+  });
+});

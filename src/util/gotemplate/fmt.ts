@@ -144,7 +144,7 @@ function formatFloatVerb(n: number, verb: string, prec: number | undefined, flag
       return toFixedEven(n, prec ?? 6);
     case 'e':
     case 'E': {
-      const s = goExp(n.toExponential(prec ?? 6));
+      const s = goExp(toExponentialEven(n, prec ?? 6));
       return verb === 'E' ? s.toUpperCase() : s;
     }
     default: {
@@ -153,12 +153,12 @@ function formatFloatVerb(n: number, verb: string, prec: number | undefined, flag
         return verb === 'G' ? s.toUpperCase() : s;
       }
       const p = prec === 0 ? 1 : prec;
-      const exp = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(Number(n.toPrecision(p)))));
+      const e = toExponentialEven(n, p - 1);
+      const exp = Number(e.slice(e.indexOf('e') + 1));
       let s: string;
-      if (exp < -4 || exp >= p) s = goExp(n.toExponential(p - 1)).replace(/\.?0+e/, 'e');
+      if (exp < -4 || exp >= p) s = goExp(e).replace(/\.?0+e/, 'e');
       else
-        s = n
-          .toFixed(Math.max(0, p - 1 - exp))
+        s = toFixedEven(n, Math.max(0, p - 1 - exp))
           .replace(/(\.\d*?)0+$/, '$1')
           .replace(/\.$/, '');
       return verb === 'G' ? s.toUpperCase() : s;
@@ -186,4 +186,19 @@ function toFixedEven(n: number, prec: number): string {
   const lastDigit = Number(kept[kept.length - 1]);
   if (lastDigit % 2 === 1) return plain; // odd: JavaScript's round-up already gives the even digit
   return (n < 0 ? '-' : '') + kept;
+}
+
+/** `toExponential` with Go's round-half-even on exact ties. */
+function toExponentialEven(n: number, digits: number): string {
+  const plain = n.toExponential(digits);
+  if (digits >= 80 || !Number.isFinite(n)) return plain;
+  const long = Math.abs(n).toExponential(Math.min(100, digits + 25));
+  const mant = long.slice(0, long.indexOf('e')).replace('.', '');
+  const rest = mant.slice(digits + 1);
+  if (!/^50*$/.test(rest)) return plain;
+  const lastKept = Number(mant[digits]);
+  if (lastKept % 2 === 1) return plain;
+  const kept = mant.slice(0, digits + 1);
+  const body = kept.length > 1 ? `${kept[0]}.${kept.slice(1)}` : kept;
+  return `${n < 0 ? '-' : ''}${body}${long.slice(long.indexOf('e'))}`;
 }

@@ -130,3 +130,16 @@ describe('sprintf', () => {
     });
   }
 });
+
+describe('Go rounding of exact ties', () => {
+  it('rounds half to even like Go', () => {
+    assert.equal(sprintf('%.4g', [1.5625]), '1.562');
+    assert.equal(sprintf('%.3g', [2.5]), '2.5');
+    assert.equal(sprintf('%.1g', [2.5]), '2');
+    assert.equal(sprintf('%.1e', [0.25]), '2.5e-01');
+    assert.equal(sprintf('%.0e', [2.5]), '2e+00');
+    assert.equal(sprintf('%.2f', [0.125]), '0.12');
+    assert.equal(sprintf('%.4g', [1234.5]), '1234');
+    assert.equal(sprintf('%.4g', [1235.5]), '1236');
+  });
+});
