@@ -4,7 +4,7 @@
  * Kansoku process (used while the UI is not yet routed by the server itself).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -35,6 +35,7 @@ export async function launchBrowser(): Promise<{
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    timeout: 30_000,
     viewport: { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
@@ -47,7 +48,21 @@ export async function launchBrowser(): Promise<{
   return {
     context,
     async close() {
-      await context.close();
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        context.close().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<false>((r) => {
+          timer = setTimeout(() => {
+            r(false);
+          }, 10_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      // A browser that does not close in time is killed, so it cannot keep the test alive.
+      if (!closed) await killProfileProcesses(profile);
       await rm(profile, { recursive: true, force: true });
     },
   };
@@ -122,5 +137,20 @@ export async function servesUi(base: string): Promise<boolean> {
     return res.ok && text.includes('<div id="root">');
   } catch {
     return false;
+  }
+}
+
+/** Sends SIGKILL to the processes started with `--user-data-dir=<profile>` (ours alone). */
+async function killProfileProcesses(profile: string): Promise<void> {
+  const needle = `--user-data-dir=${profile}`;
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const cmd = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (!cmd.split('\0').includes(needle)) continue;
+    try {
+      process.kill(Number(name), 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }

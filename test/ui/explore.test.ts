@@ -40,49 +40,55 @@ describe('web UI in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () => {
   let page: Page;
   const consoleErrors: string[] = [];
 
-  before(async () => {
-    tmp = await makeTemp();
-    const port = await freePort();
-    const address = `127.0.0.1:${port}`;
-    const config = path.join(tmp, 'kansoku.yml');
-    await writeFile(
-      config,
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: kansoku',
-        '    static_configs:',
-        `      - targets: [${JSON.stringify(address)}]`,
-        '',
-      ].join('\n'),
-    );
-    kansoku = await startKansoku(path.join(tmp, 'data'), [
-      `--web.listen-address=${address}`,
-      `--config.file=${config}`,
-    ]);
-    if (await servesUi(kansoku.base)) {
-      uiBase = kansoku.base;
-    } else {
-      front = await startFrontServer(kansoku.base);
-      uiBase = front.base;
-    }
-    await mkdir(RESULTS, { recursive: true });
-    const [b] = await Promise.all([launchBrowser(), waitForSelfScrape(kansoku.base)]);
-    browser = b;
-    page = await b.context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-  });
+  before(
+    async () => {
+      tmp = await makeTemp();
+      const port = await freePort();
+      const address = `127.0.0.1:${port}`;
+      const config = path.join(tmp, 'kansoku.yml');
+      await writeFile(
+        config,
+        [
+          'global:',
+          '  scrape_interval: 1s',
+          'scrape_configs:',
+          '  - job_name: kansoku',
+          '    static_configs:',
+          `      - targets: [${JSON.stringify(address)}]`,
+          '',
+        ].join('\n'),
+      );
+      kansoku = await startKansoku(path.join(tmp, 'data'), [
+        `--web.listen-address=${address}`,
+        `--config.file=${config}`,
+      ]);
+      if (await servesUi(kansoku.base)) {
+        uiBase = kansoku.base;
+      } else {
+        front = await startFrontServer(kansoku.base);
+        uiBase = front.base;
+      }
+      await mkdir(RESULTS, { recursive: true });
+      const [b] = await Promise.all([launchBrowser(), waitForSelfScrape(kansoku.base)]);
+      browser = b;
+      page = await b.context.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+    },
+    { timeout: 60_000 },
+  );
 
-  after(async () => {
-    await browser?.close();
-    await front?.close();
-    await kansoku?.stop();
-    await removeTemp(tmp);
-  });
+  after(
+    async () => {
+      await browser?.close();
+      await front?.close();
+      await kansoku?.stop();
+      await removeTemp(tmp);
+    },
+    { timeout: 40_000 },
+  );
 
   it('runs a query in Explore and shows a graph and a table', async () => {
     await page.goto(`${uiBase}/explore`);
