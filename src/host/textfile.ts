@@ -2,7 +2,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CollectContext } from './context.js';
-import { MetricFamily } from './family.js';
+import { MetricFamily, formatValue } from './family.js';
 import { type ParsedFamily, parseTextfile } from './textparse.js';
 
 /** Builds one output family from the parsed families of one name, filling missing labels with "". */
@@ -15,9 +15,15 @@ function toFamily(name: string, parts: ParsedFamily[], files: string[]): MetricF
     for (const s of p.samples)
       for (let j = 0; j < s.labels.length; j += 2) names.add(s.labels[j] ?? '');
   }
+  if (type === 'histogram') names.add('le');
+  if (type === 'summary') names.add('quantile');
   const labelNames = [...names].sort();
   const help = parts.find((p) => p.help !== null)?.help ?? `Metric read from ${files.join(', ')}`;
   const fam = new MetricFamily(name, help, type, labelNames);
+  if (composite) {
+    addComposite(fam, parts, labelNames);
+    return fam;
+  }
   const values: string[] = new Array<string>(labelNames.length);
   for (const p of parts) {
     for (const s of p.samples) {
@@ -25,11 +31,57 @@ function toFamily(name: string, parts: ParsedFamily[], files: string[]): MetricF
       for (let j = 0; j < s.labels.length; j += 2) {
         values[labelNames.indexOf(s.labels[j] ?? '')] = s.labels[j + 1] ?? '';
       }
-      if (composite) fam.addWithSuffix(s.name.slice(name.length), s.value, values);
-      else fam.add(s.value, ...values);
+      fam.add(s.value, ...values);
     }
   }
   return fam;
+}
+
+/** One histogram or summary series: its other labels, buckets or quantiles, sum and count. */
+interface CompositeSeries {
+  readonly values: string[];
+  readonly points: Map<number, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * Adds histogram or summary series the way node_exporter re-exports them: buckets (quantiles)
+ * sorted by bound and formatted as floats, a `+Inf` bucket equal to the count when the file has
+ * none, and `_sum`/`_count` defaulting to 0.
+ */
+function addComposite(fam: MetricFamily, parts: ParsedFamily[], labelNames: string[]): void {
+  const bound = fam.type === 'histogram' ? 'le' : 'quantile';
+  const boundAt = labelNames.indexOf(bound);
+  const series = new Map<string, CompositeSeries>();
+  for (const p of parts) {
+    for (const s of p.samples) {
+      const values = new Array<string>(labelNames.length).fill('');
+      for (let j = 0; j < s.labels.length; j += 2) {
+        values[labelNames.indexOf(s.labels[j] ?? '')] = s.labels[j + 1] ?? '';
+      }
+      const b = boundAt >= 0 ? (values[boundAt] ?? '') : '';
+      if (boundAt >= 0) values[boundAt] = '';
+      const key = values.join('\xff');
+      let e = series.get(key);
+      if (e === undefined) series.set(key, (e = { values, points: new Map(), sum: 0, count: 0 }));
+      const suffix = s.name.slice(fam.name.length);
+      if (suffix === '_sum') e.sum = s.value;
+      else if (suffix === '_count') e.count = s.value;
+      else e.points.set(Number(b.replace(/^([+-]?)[iI]nf$/, '$1Infinity')), s.value);
+    }
+  }
+  for (const e of series.values()) {
+    if (fam.type === 'histogram' && !e.points.has(Infinity)) e.points.set(Infinity, e.count);
+    const point = fam.type === 'histogram' ? '_bucket' : '';
+    for (const [b, v] of [...e.points].sort((x, y) => x[0] - y[0])) {
+      const values = e.values.slice();
+      values[boundAt] = formatValue(b);
+      fam.addWithSuffix(point, v, values);
+    }
+    fam.addWithSuffix('_sum', e.sum, e.values);
+    fam.addWithSuffix('_count', e.count, e.values);
+  }
 }
 
 /**

@@ -132,7 +132,12 @@ describe('host collectors against node_exporter', { skip: SKIP }, () => {
         'kansoku_host_test_seconds_sum{job="x"} 2.5\nkansoku_host_test_seconds_count{job="x"} 3\n' +
         '# HELP kansoku_host_test_quantiles Quantiles.\n# TYPE kansoku_host_test_quantiles summary\n' +
         'kansoku_host_test_quantiles{quantile="0.5"} 0.2\nkansoku_host_test_quantiles{quantile="0.9"} 0.7\n' +
-        'kansoku_host_test_quantiles_sum 9\nkansoku_host_test_quantiles_count 20\n',
+        'kansoku_host_test_quantiles_sum 9\nkansoku_host_test_quantiles_count 20\n' +
+        '# TYPE kansoku_host_test_partial histogram\n' +
+        'kansoku_host_test_partial_bucket{le="10.0"} 4\nkansoku_host_test_partial_bucket{le="2.50"} 1\n' +
+        'kansoku_host_test_partial_count 6\n' +
+        '# TYPE kansoku_host_test_bare histogram\nkansoku_host_test_bare_sum 1\nkansoku_host_test_bare_count 2\n' +
+        '# TYPE kansoku_host_test_q2 summary\nkansoku_host_test_q2{quantile="0.99",a="b"} 3\n',
     );
     writeFileSync(path.join(textDir, 'd.prom'), 'kansoku_host_test_stamped 1 1700000000000\n');
     const port = await freePort();
@@ -181,6 +186,9 @@ describe('host collectors against node_exporter', { skip: SKIP }, () => {
       return c === 'scrape' || (c !== null && okNe.has(c) && okMine.has(c));
     };
 
+    for (const n of ['seconds', 'quantiles', 'partial', 'bare', 'q2', 'info', 'untyped']) {
+      assert.ok(before.has(`kansoku_host_test_${n}`), `node_exporter read kansoku_host_test_${n}`);
+    }
     const namesNe = [...before.keys()].filter(both).sort();
     const namesMine = [...mine.keys()].filter(both).sort();
     assert.deepEqual(namesMine, namesNe, 'metric names');
