@@ -102,8 +102,8 @@ describe('web UI in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () => {
     await page.keyboard.press('Escape'); // close the completion list
     await page.keyboard.press('Control+a');
     await page.keyboard.type('up');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Enter');
+    // Ctrl+Enter runs even while a completion list is open (it may open late, under load).
+    await page.keyboard.press('Control+Enter');
 
     await page.locator('.graph canvas').first().waitFor({ timeout: 10_000 });
     await page.locator('.u-legend', { hasText: 'up{' }).waitFor({ timeout: 5_000 });
@@ -135,6 +135,16 @@ describe('web UI in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () => {
     await page.locator('.query-editor .cm-content', { hasText: 'rate(up[1m])' }).waitFor();
     assert.equal(await page.locator('select').first().inputValue(), '5m');
     await page.locator('.graph canvas').first().waitFor({ timeout: 10_000 });
+
+    // Plain Enter in the editor runs the query again and records it in the history.
+    await page.locator('.query-editor .cm-content').click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      "(localStorage.getItem('kansoku.queryHistory') ?? '').includes('rate(up[1m])')",
+      undefined,
+      { timeout: 5_000 },
+    );
   });
 
   it('shows targets, metrics and status pages', async () => {

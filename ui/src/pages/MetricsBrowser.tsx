@@ -1,6 +1,7 @@
 /**
  * The metrics browser: every metric with its type and help; picking one opens Explore with a
- * sensible query (counters as `rate(x[5m])`, histograms as a 0.9 quantile).
+ * sensible query (counters as `rate(x[5m])`, histograms as a 0.9 quantile,
+ * summaries as the mean).
  */
 import { type ReactElement, useState } from 'react';
 import { fetchMetadata, fetchMetricNames } from '../api/client.js';
@@ -12,14 +13,20 @@ import { useApi } from '../useApi.js';
 
 /** The default query for a metric, by its type and name. */
 export function defaultQuery(m: MetricMeta): string {
-  if (m.type === 'counter' || m.name.endsWith('_total')) return `rate(${m.name}[5m])`;
-  if (m.type === 'histogram' && m.name.endsWith('_bucket')) {
-    return `histogram_quantile(0.9, sum by (le) (rate(${m.name}[5m])))`;
+  switch (m.type) {
+    case 'counter':
+      return `rate(${m.name}[5m])`;
+    case 'histogram': {
+      const base = m.name.replace(/_bucket$/, '');
+      return `histogram_quantile(0.9, sum by (le) (rate(${base}_bucket[5m])))`;
+    }
+    case 'summary':
+      return `rate(${m.name}_sum[5m]) / rate(${m.name}_count[5m])`;
+    case 'unknown':
+      return m.name.endsWith('_total') ? `rate(${m.name}[5m])` : m.name;
+    default:
+      return m.name;
   }
-  if (m.type === 'histogram' || m.type === 'summary') {
-    return `rate(${m.name}_sum[5m]) / rate(${m.name}_count[5m])`;
-  }
-  return m.name;
 }
 
 async function loadAll(signal: AbortSignal): Promise<MetricMeta[]> {
