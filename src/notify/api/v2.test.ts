@@ -62,10 +62,16 @@ route:
   group_wait: 10s
   group_interval: 1m
   labels: {team: core}
+  routes:
+    - matchers: [alertname=Night]
+      mute_time_intervals: [always]
 receivers:
   - name: web
     labels: {tier: one}
     webhook_configs: [{url: '${url}'}]
+time_intervals:
+  - name: always
+    time_intervals: [{times: [{start_time: '00:00', end_time: '24:00'}]}]
 inhibit_rules:
   - source_matchers: [severity=critical]
     target_matchers: [severity=warning]
@@ -163,6 +169,14 @@ describe('Alertmanager v2 API data layer', () => {
     await deleteSilence(am, silenceID);
     await assert.rejects(deleteSilence(am, silenceID), AlertmanagerApiError);
     assert.equal(getSilence(am, silenceID).status.state, 'expired');
+
+    postAlerts(am, [{ labels: { alertname: 'Night' } }]);
+    const night = getAlerts(am, { filter: ['alertname=Night'] });
+    assert.deepEqual(
+      night.map((a) => a.status.mutedBy),
+      [['always']],
+    );
+    assert.equal(getAlertGroups(am, { muted: false, filter: ['alertname=Night'] }).length, 0);
 
     assert.deepEqual(getReceivers(am), [{ name: 'web', labels: { tier: 'one' } }]);
     const status = getStatus(am, VERSION) as {

@@ -2,7 +2,7 @@ import { Labels, type Matcher } from '../../model/index.js';
 import { fingerprint, type Alert } from '../alerts/alert.js';
 import { InvalidAlertsError } from '../alerts/store.js';
 import type { Alertmanager } from '../alertmanager.js';
-import { MatcherParseError, parseMatchers } from '../config/index.js';
+import { MatcherParseError, intervalContains, parseMatchers } from '../config/index.js';
 import {
   SilenceError,
   silenceState,
@@ -107,9 +107,30 @@ function receiversOf(am: Alertmanager, labels: Labels): { name: string }[] {
   return names.map((name) => ({ name }));
 }
 
+/** Names of the time intervals muting every route of the alert right now. */
+function mutedBy(am: Alertmanager, labels: Labels): string[] {
+  const now = am.clock.now();
+  const intervals = am.config().timeIntervals;
+  const on = (n: string): boolean => {
+    const ti = intervals.get(n);
+    return ti !== undefined && intervalContains(ti, now);
+  };
+  const names = new Set<string>();
+  const routes = am.routeTree().match(labels);
+  for (const r of routes) {
+    const mute = r.options.muteTimeIntervals.filter(on);
+    const active = r.options.activeTimeIntervals;
+    const inactive = active.length > 0 && !active.some(on) ? active : [];
+    if (mute.length === 0 && inactive.length === 0) return [];
+    for (const n of [...mute, ...inactive]) names.add(n);
+  }
+  return [...names].sort();
+}
+
 function gettable(am: Alertmanager, a: Alert): GettableAlert {
   const { silencedBy, inhibitedBy } = am.status(a);
-  const suppressed = silencedBy.length > 0 || inhibitedBy.length > 0;
+  const muted = mutedBy(am, a.labels);
+  const suppressed = silencedBy.length > 0 || inhibitedBy.length > 0 || muted.length > 0;
   return {
     labels: a.labels.toRecord(),
     annotations: { ...a.annotations },
@@ -119,7 +140,12 @@ function gettable(am: Alertmanager, a: Alert): GettableAlert {
     updatedAt: iso(a.updatedAtMs),
     endsAt: iso(a.endsAtMs),
     generatorURL: a.generatorURL,
-    status: { state: suppressed ? 'suppressed' : 'active', silencedBy, inhibitedBy, mutedBy: [] },
+    status: {
+      state: suppressed ? 'suppressed' : 'active',
+      silencedBy,
+      inhibitedBy,
+      mutedBy: muted,
+    },
   };
 }
 
@@ -136,6 +162,7 @@ function keep(
   if (s.state === 'active' && q.active === false) return false;
   if (s.silencedBy.length > 0 && q.silenced === false) return false;
   if (s.inhibitedBy.length > 0 && q.inhibited === false) return false;
+  if (s.mutedBy.length > 0 && q.muted === false) return false;
   if (recv !== undefined && !g.receivers.some((r) => recv.test(r.name))) return false;
   return ms.every((m) => m.matches(a.labels.get(m.name)));
 }
