@@ -109,7 +109,8 @@ for (const file of walk(src)) {
       }
       // Tests may compose what they test with any area (for example a real engine in rules
       // tests); only production code is held to the table.
-      const ok = isTest || allowed.includes('*') || allowed.includes(toUnit) || allowed.includes(toArea);
+      const ok =
+        isTest || allowed.includes('*') || allowed.includes(toUnit) || allowed.includes(toArea);
       if (!ok) problems.push(`${rel}: area '${fromArea}' may not import '${toUnit}' (${spec})`);
     }
     if (!isTest && target !== `${toUnit}/index.js` && target !== `${toUnit}/index.ts`) {

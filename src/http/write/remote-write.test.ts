@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Registry } from 'prom-client';
 import { METRIC_NAME, Matcher } from '../../model/index.js';
-import { WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
+import {
+  WriteRequestEncoder,
+  WriteRequestV2Encoder,
+  encodeSnappyBody,
+} from '../../parsers/index.js';
 import { MemStorage, type Storage } from '../../storage/index.js';
 import { startTestServer, type TestServer } from '../testkit.js';
 import { defaultRemoteWriteOptions } from './remote-write.js';
@@ -96,6 +100,20 @@ describe('POST /api/v1/write', () => {
     ]);
   });
 
+  it('accepts remote write 2.0 and says what it wrote', async () => {
+    const enc = new WriteRequestV2Encoder();
+    enc.addSeries(['__name__', 'rw_v2', 'job', 'z'], [1000, 2000], [5, 6]);
+    const res = await post(encodeSnappyBody(enc.finish()), {
+      'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request',
+    });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('x-prometheus-remote-write-samples-written'), '2');
+    assert.deepEqual(await samplesOf(storage, 'rw_v2'), [
+      [1000, 5],
+      [2000, 6],
+    ]);
+  });
+
   it('uses the series cache for repeated series', async () => {
     const res = await post(
       body([{ labels: ['__name__', 'rw_a', 'job', 'x'], samples: [[3000, 4]] }]),
@@ -103,7 +121,8 @@ describe('POST /api/v1/write', () => {
     assert.equal(res.status, 204);
     const text = await registry.metrics();
     assert.match(text, /kansoku_remote_write_series_cache_total\{result="hit"\} 1/);
-    assert.match(text, /kansoku_ingest_samples_total\{source="remote_write"\} 4/);
+    // 3 + 2 (remote write 2.0) + 1 samples so far.
+    assert.match(text, /kansoku_ingest_samples_total\{source="remote_write"\} 6/);
   });
 
   it('rejects corrupt snappy with 400', async () => {
@@ -178,8 +197,13 @@ describe('POST /api/v1/write', () => {
     const b = body([{ labels: ['__name__', 'rw_d'], samples: [[1, 1]] }]);
     await expectError(
       await post(b, {
-        'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request',
+        'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v3.Request',
       }),
+      415,
+      /unsupported Content-Type/,
+    );
+    await expectError(
+      await post(b, { 'Content-Type': 'application/json' }),
       415,
       /unsupported Content-Type/,
     );

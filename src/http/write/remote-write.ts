@@ -15,6 +15,8 @@ import {
 import {
   WriteRequestDecoder,
   WriteRequestRows,
+  WriteRequestV2Decoder,
+  WriteRequestV2Rows,
   decodeSnappyBody,
   decodeSnappyBodyAsync,
   snappyDecodedLength,
@@ -70,7 +72,11 @@ export class SampleRejectedError extends BadInputError {
 /** The remote-write receiver. One instance per server; safe for concurrent requests. */
 export class RemoteWriteHandler {
   private readonly decoder: WriteRequestDecoder;
-  private readonly rows = new WriteRequestRows();
+  private readonly rows1 = new WriteRequestRows();
+  private readonly rows2 = new WriteRequestV2Rows();
+  private readonly decoder2: WriteRequestV2Decoder;
+  /** The rows of the request being handled (1.0 or 2.0 layout). */
+  private rows: WriteRequestRows = this.rows1;
   private readonly cache: SeriesCache;
   private cacheOwner: Appendable | undefined;
   // Per-request scratch, reused: validated labels and cache entries per series.
@@ -86,12 +92,13 @@ export class RemoteWriteHandler {
     private readonly logger: Logger,
   ) {
     this.decoder = new WriteRequestDecoder(opts.decode);
+    this.decoder2 = new WriteRequestV2Decoder(opts.decode);
     this.cache = new SeriesCache(opts.seriesCacheSize);
   }
 
   /** Handles one request (a router `Handler`). */
   readonly handle = async (ctx: RequestContext): Promise<void> => {
-    checkHeaders(ctx);
+    const v2 = checkHeaders(ctx);
     const body = await readBody(ctx.req, this.opts.maxBodyBytes, this.opts.maxBodySetting);
     let decoded: Buffer;
     try {
@@ -119,10 +126,12 @@ export class RemoteWriteHandler {
     // and the per-series scratch arrays are shared between requests.
     let app: Appender | undefined;
     let pending: PendingSeries;
+    this.rows = v2 ? this.rows2 : this.rows1;
     const rows = this.rows;
     try {
       try {
-        this.decoder.decode(decoded, rows);
+        if (v2) this.decoder2.decode(decoded, this.rows2);
+        else this.decoder.decode(decoded, rows);
       } catch (err) {
         throw this.reject('decode', err);
       }
@@ -144,6 +153,12 @@ export class RemoteWriteHandler {
     this.metrics.samples.inc({ source: 'remote_write' }, sampleCount);
     if (exemplarCount > 0) this.metrics.dropped.inc({ kind: 'exemplar' }, exemplarCount);
     if (histogramCount > 0) this.metrics.dropped.inc({ kind: 'histogram' }, histogramCount);
+    if (v2) {
+      // Remote write 2.0 answers say what was written.
+      ctx.res.setHeader('X-Prometheus-Remote-Write-Samples-Written', String(sampleCount));
+      ctx.res.setHeader('X-Prometheus-Remote-Write-Histograms-Written', '0');
+      ctx.res.setHeader('X-Prometheus-Remote-Write-Exemplars-Written', '0');
+    }
     sendEmpty(ctx.res, 204);
   };
 
@@ -241,8 +256,11 @@ export class RemoteWriteHandler {
   }
 }
 
-/** Rejects content types and encodings other than remote write 1.0 (protobuf, snappy). */
-function checkHeaders(ctx: RequestContext): void {
+/**
+ * Rejects content types and encodings other than remote write 1.0 and 2.0 (protobuf, snappy);
+ * returns whether the body is a 2.0 `io.prometheus.write.v2.Request`.
+ */
+function checkHeaders(ctx: RequestContext): boolean {
   const enc = ctx.req.headers['content-encoding'];
   if (enc !== undefined && enc !== '' && enc.toLowerCase() !== 'snappy') {
     throw new HttpError(
@@ -252,17 +270,20 @@ function checkHeaders(ctx: RequestContext): void {
     );
   }
   const ct = ctx.req.headers['content-type'];
-  if (ct === undefined || ct === '') return;
+  if (ct === undefined || ct === '') return false;
   const [type = '', ...params] = ct.split(';').map((p) => p.trim());
   const proto = params.find((p) => p.startsWith('proto='))?.slice('proto='.length);
   if (
     type.toLowerCase() !== 'application/x-protobuf' ||
-    (proto !== undefined && proto !== 'prometheus.WriteRequest')
+    (proto !== undefined &&
+      proto !== 'prometheus.WriteRequest' &&
+      proto !== 'io.prometheus.write.v2.Request')
   ) {
     throw new HttpError(
       415,
       'bad_data',
-      `cannot ingest remote write request: unsupported Content-Type ${JSON.stringify(ct)} (only remote write 1.0: application/x-protobuf)`,
+      `cannot ingest remote write request: unsupported Content-Type ${JSON.stringify(ct)} (remote write 1.0 or 2.0: application/x-protobuf;proto=prometheus.WriteRequest or io.prometheus.write.v2.Request)`,
     );
   }
+  return proto === 'io.prometheus.write.v2.Request';
 }
