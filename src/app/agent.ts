@@ -16,10 +16,11 @@ import {
   HttpMetrics,
   HttpServer,
   Router,
-  addHealthRoutes,
   defaultHttpServerOptions,
   sendJson,
+  sendText,
 } from '../http/index.js';
+import { HostCollector, defaultHostMetricsOptions } from '../host/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { Logger } from '../util/index.js';
 import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
@@ -44,6 +45,7 @@ remote_write:
 /** A running agent. */
 export class Agent {
   private readonly rw: RemoteWriteSet;
+  private readonly host: HostCollector;
   private scrape: ScrapeManager | undefined;
   private http: HttpServer | undefined;
   private ready = false;
@@ -60,6 +62,20 @@ export class Agent {
       flags.queueBudgetBytes,
       logger,
     );
+    this.host = new HostCollector(
+      {
+        ...defaultHostMetricsOptions(),
+        ...(flags.textfileDirectory !== undefined
+          ? { textfileDirectory: flags.textfileDirectory }
+          : {}),
+      },
+      logger.child({ component: 'host' }),
+    );
+  }
+
+  /** The address the agent listens on (`host:port`), once started. */
+  get address(): string {
+    return this.listen;
   }
 
   /** Starts HTTP, the queues and scraping. */
@@ -67,7 +83,22 @@ export class Agent {
     collectDefaultMetrics({ register: this.registry });
     this.rw.registerMetrics(this.registry);
     const router = new Router();
-    addHealthRoutes(router, () => this.ready, this.registry);
+    // /metrics serves the agent's own metrics and the host's, like node_exporter does.
+    router.get('/-/healthy', (ctx) => {
+      sendText(ctx.res, 200, 'Kansoku agent is Healthy.\n');
+    });
+    router.get('/-/ready', (ctx) => {
+      sendText(
+        ctx.res,
+        this.ready ? 200 : 503,
+        this.ready ? 'Kansoku agent is Ready.\n' : 'Service Unavailable\n',
+      );
+    });
+    router.get('/metrics', async (ctx) => {
+      const own = await this.registry.metrics();
+      const host = this.flags.hostMetrics ? await this.host.collect() : '';
+      sendText(ctx.res, 200, own + host, 'text/plain; version=0.0.4; charset=utf-8');
+    });
     router.get('/api/v1/status/remote-write', (ctx) => {
       sendJson(ctx.res, 200, { status: 'success', data: this.rw.status() });
     });

@@ -52,6 +52,18 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     placeholder: 'TYPE',
   },
   {
+    name: 'host.metrics',
+    kind: 'bool',
+    help: 'Serve node_exporter-compatible host metrics on /metrics (and so scrape them with the self-scrape job).',
+    default: 'true',
+  },
+  {
+    name: 'collector.textfile.directory',
+    kind: 'string',
+    help: "Directory of *.prom files to expose with the host metrics (like node_exporter's textfile collector).",
+    placeholder: 'DIR',
+  },
+  {
     name: 'log.level',
     kind: 'enum',
     help: 'Only log messages with the given severity or above.',
@@ -76,6 +88,8 @@ export interface AgentFlags {
   readonly remoteWriteUrl: string | undefined;
   readonly remoteWriteTokenFile: string | undefined;
   readonly remoteWriteTokenType: string;
+  readonly hostMetrics: boolean;
+  readonly textfileDirectory: string | undefined;
   readonly logLevel: LogLevelSetting;
   readonly logFormat: LogFormatSetting;
 }
@@ -104,6 +118,8 @@ export function agentFlagsFrom(parsed: ParsedArgs): AgentFlags {
     remoteWriteUrl,
     remoteWriteTokenFile: text('remote-write.token-file'),
     remoteWriteTokenType: text('remote-write.token-type') ?? 'Bearer',
+    hostMetrics: text('host.metrics') !== 'false',
+    textfileDirectory: text('collector.textfile.directory'),
     logLevel: (text('log.level') ?? 'info') as LogLevelSetting,
     logFormat: (text('log.format') ?? 'logfmt') as LogFormatSetting,
   };

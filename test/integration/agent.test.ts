@@ -83,8 +83,11 @@ remote_write:
         s.metric['job'] === 'pi'
       );
     }, 20_000);
-    const metrics = await agent.registry.metrics();
+    const metrics = await (await fetch(`http://${agent.address}/metrics`)).text();
     assert.match(metrics, /kansoku_remote_write_sent_samples\{queue="queue-0-[0-9a-f]+"\} [1-9]/);
+    // Host metrics in node_exporter's names are served beside the agent's own.
+    assert.match(metrics, /^node_cpu_seconds_total\{cpu="0",mode="idle"\} /m);
+    assert.match(metrics, /^node_memory_MemTotal_bytes /m);
   });
 });
 
