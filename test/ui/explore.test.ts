@@ -19,11 +19,12 @@ import { BROWSER_SKIP, freePort, launchBrowser, servesUi, startFrontServer } fro
 
 const RESULTS = path.join(PROJECT_ROOT, 'test-results');
 
-/** Polls the API until `up` has a sample. */
+/** Polls the API until `up` has a few samples (three scrapes, one second apart). */
 async function waitForSelfScrape(base: string, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
+  const q = encodeURIComponent('count_over_time(up[1m]) >= 3');
   while (Date.now() < end) {
-    const res = await fetch(`${base}/api/v1/query?query=up`);
+    const res = await fetch(`${base}/api/v1/query?query=${q}`);
     const body = (await res.json()) as { data?: { result?: unknown[] } };
     if ((body.data?.result?.length ?? 0) > 0) return;
     await new Promise((r) => setTimeout(r, 200));

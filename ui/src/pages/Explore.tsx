@@ -79,9 +79,12 @@ export function Explore({ search, theme }: ExploreProps): ReactElement {
     const end = Date.now() / 1000;
     const range = rangeSeconds(state.range);
     const step = state.step > 0 ? state.step : autoStep(range);
+    // A whole number of steps back from now, so the last point is evaluated at `end` itself
+    // and fresh samples show at once.
+    const start = end - Math.ceil(range / step) * step;
     const p =
       state.tab === 'graph'
-        ? queryRange(state.query, end - range, end, step, ac.signal)
+        ? queryRange(state.query, start, end, step, ac.signal)
         : queryInstant(state.query, end, ac.signal);
     p.then(
       (r) => {
@@ -89,7 +92,7 @@ export function Explore({ search, theme }: ExploreProps): ReactElement {
           setOutcome({
             kind: 'done',
             result: r.data,
-            start: end - range,
+            start,
             end,
             warnings: r.warnings,
             ms: performance.now() - t0,
