@@ -2,6 +2,7 @@
 import type { Router } from '../../router.js';
 import type { ApiV1Deps } from './deps.js';
 import { addFormatRoutes } from './format.js';
+import { addExportRoutes } from './export.js';
 import { addMetadataRoutes } from './metadata.js';
 import { addMiscRoutes } from './misc.js';
 import { addQueryRoutes } from './query.js';
@@ -22,4 +23,5 @@ export function addApiV1Routes(router: Router, deps: ApiV1Deps): void {
   addTargetRoutes(router, deps.targets ?? (() => NO_TARGETS));
   addRuleRoutes(router, deps.ruleGroups ?? (() => []));
   addMiscRoutes(router, deps.configYaml ?? (() => ''));
+  addExportRoutes(router, deps);
 }
