@@ -24,3 +24,4 @@ export {
   type TemplateFunc,
   type TemplateSample,
 } from './gotemplate/index.js';
+export { HAS_NATIVE_CRC32, crc32, crc32Table, type Crc32Fn } from './crc32.js';

@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../../util/index.js';
+import { crc32, type Logger } from '../../util/index.js';
 
 /**
  * A durable FIFO of records on disk: numbered segment files of
@@ -101,7 +101,7 @@ export class QueueFile {
     if (this.writeOff > 0 && this.writeOff + payload.length + 12 > this.segmentBytes) this.cut();
     const head = Buffer.alloc(12);
     head.writeUInt32LE(payload.length, 0);
-    head.writeUInt32LE(crc32(payload), 4);
+    head.writeUInt32LE(crc32(payload, 0, payload.length, 0), 4);
     head.writeUInt32LE(samples, 8);
     writeSync(this.fd, head, 0, 12, this.writeOff);
     writeSync(this.fd, payload, 0, payload.length, this.writeOff + 12);
@@ -157,7 +157,7 @@ export class QueueFile {
         if (payloads.length > 0 && samples + n > maxSamples) break;
         const body = Buffer.alloc(len);
         readSync(fd, body, 0, len, off + 12);
-        if (off + 12 + len > size || crc32(body) !== head.readUInt32LE(4)) {
+        if (off + 12 + len > size || crc32(body, 0, body.length, 0) !== head.readUInt32LE(4)) {
           this.logger.error(
             'remote-write queue: corrupt record; skipping the rest of the segment',
             {
@@ -275,25 +275,8 @@ function validLength(buf: Buffer): number {
   while (off + 12 <= buf.length) {
     const len = buf.readUInt32LE(off);
     if (off + 12 + len > buf.length) break;
-    if (crc32(buf.subarray(off + 12, off + 12 + len)) !== buf.readUInt32LE(off + 4)) break;
+    if (crc32(buf, off + 12, off + 12 + len, 0) !== buf.readUInt32LE(off + 4)) break;
     off += 12 + len;
   }
   return off;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
-
-/** IEEE CRC-32. */
-export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }

@@ -22,7 +22,7 @@ export {
   type WalFs,
   type WalOpenMode,
 } from './fs.js';
-export { crc32, crc32Table, HAS_NATIVE_CRC32, type Crc32Fn } from './crc32.js';
+export { crc32, crc32Table, HAS_NATIVE_CRC32, type Crc32Fn } from '../../util/index.js';
 export {
   FaultInjectingFs,
   WAL_FAULT_FILE_ENV,

@@ -12,7 +12,7 @@ import {
   putUvarint,
   uvarintSize,
 } from './buffer.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../util/index.js';
 
 /** A decoded WAL record. Arrays of a samples record hold exactly `count` entries. */
 export type WalRecord =

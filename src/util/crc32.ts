@@ -1,6 +1,6 @@
 /**
- * CRC-32 (IEEE 802.3 polynomial, reflected, as used by zlib, gzip and PNG) for WAL record
- * checksums.
+ * CRC-32 (IEEE 802.3 polynomial, reflected, as used by zlib, gzip and PNG) for WAL records and
+ * the remote-write queue.
  *
  * Node ships `zlib.crc32` from 20.15 and 22.2 on; it runs in native code with hardware help and
  * is used when present. Older Node 20 releases fall back to `crc32Table`, a slicing-by-8
