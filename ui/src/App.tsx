@@ -1,14 +1,35 @@
 /** The application shell: header with navigation and theme toggle, and the current page. */
 import type { MouseEvent, ReactElement } from 'react';
+import { AdminPage } from './auth/AdminPage.js';
+import { LoginPage, PublicPage, SetupPage } from './auth/pages.js';
+import { AlertsPage } from './alerts/AlertsPage.js';
+import { DashboardsPage } from './dashboards/DashboardsPage.js';
 import { Explore } from './pages/Explore.js';
 import { MetricsBrowser } from './pages/MetricsBrowser.js';
 import { Status } from './pages/Status.js';
 import { Targets } from './pages/Targets.js';
-import { navigate, PAGES, pageFor, type PagePath, useLocation } from './route.js';
+import { type BarePath, navigate, PAGES, pageFor, type PagePath, useLocation } from './route.js';
 import { type Theme, useTheme } from './theme.js';
 
-function renderPage(page: PagePath, search: string, theme: Theme): ReactElement {
+function renderPage(
+  page: PagePath | BarePath,
+  pathname: string,
+  search: string,
+  theme: Theme,
+): ReactElement {
   switch (page) {
+    case '/dashboards':
+      return <DashboardsPage pathname={pathname} search={search} theme={theme} />;
+    case '/alerts':
+      return <AlertsPage pathname={pathname} search={search} />;
+    case '/admin':
+      return <AdminPage pathname={pathname} />;
+    case '/login':
+      return <LoginPage search={search} />;
+    case '/setup':
+      return <SetupPage search={search} />;
+    case '/public':
+      return <PublicPage pathname={pathname} search={search} theme={theme} />;
     case '/explore':
       return <Explore search={search} theme={theme} />;
     case '/browse':
@@ -61,7 +82,7 @@ export function App(): ReactElement {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        {renderPage(page, page === '/explore' ? loc.search : '', theme)}
+        {renderPage(page, loc.pathname, page === '/explore' ? loc.search : loc.search, theme)}
       </main>
     </div>
   );
