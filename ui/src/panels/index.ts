@@ -1,0 +1,25 @@
+/**
+ * Panel renderers for dashboards stored in Grafana's dashboard JSON model. The dashboard shell
+ * imports only this module.
+ */
+import './panels.css';
+
+export type {
+  PanelTarget,
+  PanelModel,
+  SeriesData,
+  PanelData,
+  PanelProps,
+  PanelTypeInfo,
+  TimeRangeMs,
+  FieldConfig,
+  FieldConfigSource,
+  FieldOverride,
+  ThresholdsConfig,
+  ThresholdStep,
+  ValueMapping,
+  MappingResult,
+} from './types.js';
+export { PanelView } from './PanelView.js';
+export { PanelOptionsEditor, type PanelOptionsEditorProps } from './PanelOptionsEditor.js';
+export { PANEL_TYPES, normalizePanelType, isKnownPanelType } from './registry.js';
