@@ -20,6 +20,7 @@ const ALLOWED = {
   notify: ['config', 'model', 'util'],
   auth: ['config', 'model', 'util'],
   meta: ['model', 'util'],
+  dashboards: ['meta', 'model', 'util', 'promql/parser'],
   host: ['model', 'util'],
   http: [
     'model',
@@ -35,6 +36,7 @@ const ALLOWED = {
     'notify',
     'auth',
     'meta',
+    'dashboards',
     'backends',
   ],
   app: ['*'],

@@ -1,0 +1,11 @@
+/** The metadata store: dashboards, users, tokens, share links and other small documents. */
+export {
+  MetaConflictError,
+  type ListOptions,
+  type MetaRecord,
+  type MetaStore,
+  type WriteOptions,
+} from './store.js';
+export { FileMetaStore } from './file.js';
+export { MemMetaStore } from './memory.js';
+export { metaStoreConformance, type StoreFactory } from './conformance/suite.js';
