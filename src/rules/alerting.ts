@@ -9,7 +9,12 @@ import {
   type QuerySample,
 } from './query.js';
 import { RuleEvalError } from './recording.js';
-import { expandAlertTemplate, type TemplateEnv } from './template.js';
+import {
+  expandAlertTemplate,
+  expandAlertTemplateAsync,
+  usesQuery,
+  type TemplateEnv,
+} from './template.js';
 import type { RuleSpec } from './types.js';
 
 /** How long resolved alerts are kept (and re-sent) after they resolve: 15 minutes, as Prometheus. */
@@ -45,7 +50,13 @@ export class AlertingRule {
     /** Group labels merged under the rule's own labels (templates allowed). */
     readonly labels: ReadonlyMap<string, string>,
     readonly env: TemplateEnv,
-  ) {}
+  ) {
+    this.queries =
+      [...labels.values()].some(usesQuery) || [...spec.annotations.values()].some(usesQuery);
+  }
+
+  /** Whether any label or annotation template calls `query`. */
+  private readonly queries: boolean;
 
   /** The alert name. */
   get name(): string {
@@ -69,17 +80,22 @@ export class AlertingRule {
       .sort((a, b) => a.labels.compare(b.labels));
   }
 
-  private build(s: QuerySample, nowMs: number): { labels: Labels; annotations: Labels } {
+  private async build(
+    s: QuerySample,
+    nowMs: number,
+    query: QueryFn,
+    signal: AbortSignal | undefined,
+  ): Promise<{ labels: Labels; annotations: Labels }> {
     const rec = s.labels.toRecord();
+    const expand = async (t: string): Promise<string> =>
+      this.queries && usesQuery(t)
+        ? expandAlertTemplateAsync(this.name, t, rec, s.v, this.env, nowMs, query, signal)
+        : expandAlertTemplate(this.name, t, rec, s.v, this.env, nowMs);
     const b = new LabelsBuilder(s.labels).del('__name__');
-    for (const [k, t] of this.labels) {
-      b.set(k, expandAlertTemplate(this.name, t, rec, s.v, this.env, nowMs));
-    }
+    for (const [k, t] of this.labels) b.set(k, await expand(t));
     b.set('alertname', this.name);
     const ann: string[] = [];
-    for (const [k, t] of this.spec.annotations) {
-      ann.push(k, expandAlertTemplate(this.name, t, rec, s.v, this.env, nowMs));
-    }
+    for (const [k, t] of this.spec.annotations) ann.push(k, await expand(t));
     return { labels: b.labels(), annotations: Labels.fromFlatUnsorted(ann) };
   }
 
@@ -97,7 +113,7 @@ export class AlertingRule {
     const res = await query(this.spec.expr, queryTimeMs, signal);
     const seen = new Map<string, { labels: Labels; annotations: Labels; v: number }>();
     for (const s of res) {
-      const a = this.build(s, tsMs);
+      const a = await this.build(s, tsMs, query, signal);
       const key = labelsKey(a.labels);
       if (seen.has(key)) {
         throw new RuleEvalError(

@@ -1,5 +1,6 @@
 import { Template, prometheusFuncs, type TemplateSample } from '../util/index.js';
 import { TEMPLATE_DEFS } from './file.js';
+import type { QueryFn } from './query.js';
 
 /** What alert templates may use besides the sample: external labels and URL, template query. */
 export interface TemplateEnv {
@@ -38,5 +39,66 @@ export function expandAlertTemplate(
     });
   } catch (e) {
     return `<error expanding template: ${e instanceof Error ? e.message : String(e)}>`;
+  }
+}
+
+/** How many rounds of `query` calls one template may chain (a query built from a query's result). */
+const MAX_QUERY_ROUNDS = 4;
+
+/** Whether a template may call `query` (so it needs `expandAlertTemplateAsync`). */
+export function usesQuery(text: string): boolean {
+  return text.includes('{{') && /\bquery\b/.test(text);
+}
+
+/**
+ * Expands an alert template whose `query` calls run through the rules' injected `QueryFn` at
+ * `nowMs`. Templates are synchronous, so the template is executed once to learn which queries it
+ * asks for (they answer empty), the queries run, and it is executed again with their results,
+ * until it asks for no new query (at most `MAX_QUERY_ROUNDS` rounds). A failing query makes the
+ * template expand to `<error expanding template: …>`, as in Prometheus.
+ */
+export async function expandAlertTemplateAsync(
+  alert: string,
+  text: string,
+  labels: Readonly<Record<string, string>>,
+  value: number,
+  env: TemplateEnv,
+  nowMs: number,
+  query: QueryFn,
+  signal?: AbortSignal,
+): Promise<string> {
+  const cache = new Map<string, TemplateSample[] | Error>();
+  for (let round = 0; ; round++) {
+    const missing: string[] = [];
+    const out = expandAlertTemplate(
+      alert,
+      text,
+      labels,
+      value,
+      {
+        ...env,
+        query: (q) => {
+          const hit = cache.get(q);
+          if (hit instanceof Error) throw hit;
+          if (hit !== undefined) return hit;
+          missing.push(q);
+          return [];
+        },
+      },
+      nowMs,
+    );
+    if (missing.length === 0 || round >= MAX_QUERY_ROUNDS) return out;
+    for (const q of missing) {
+      if (cache.has(q)) continue;
+      try {
+        const res = await query(q, nowMs, signal);
+        cache.set(
+          q,
+          res.map((s) => ({ Labels: s.labels.toRecord(), Value: s.v })),
+        );
+      } catch (e) {
+        cache.set(q, e instanceof Error ? e : new Error(String(e)));
+      }
+    }
   }
 }

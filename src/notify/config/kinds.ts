@@ -12,6 +12,9 @@ export type IntegrationKind =
   | 'pagerduty'
   | 'incidentio'
   | 'pushover'
+  | 'ntfy'
+  | 'gotify'
+  | 'matrix'
   | 'rocketchat'
   | 'slack'
   | 'sns'
@@ -187,6 +190,40 @@ export const KINDS: Readonly<Record<IntegrationKind, KindSpec>> = {
       'ttl',
       'html',
       'monospace',
+    ],
+  },
+  ntfy: {
+    sendResolved: true,
+    http: true,
+    keys: [
+      'url',
+      'topic',
+      'token',
+      'token_file',
+      'title',
+      'message',
+      'priority',
+      'tags',
+      'click',
+      'markdown',
+    ],
+  },
+  gotify: {
+    sendResolved: true,
+    http: true,
+    keys: ['url', 'token', 'token_file', 'title', 'message', 'priority', 'markdown'],
+  },
+  matrix: {
+    sendResolved: true,
+    http: true,
+    keys: [
+      'homeserver_url',
+      'room_id',
+      'access_token',
+      'access_token_file',
+      'message',
+      'html_message',
+      'msgtype',
     ],
   },
   rocketchat: {

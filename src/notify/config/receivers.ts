@@ -200,6 +200,24 @@ function complete(
       if (str(s, 'token') === '' && str(s, 'token_file') === '')
         throw err('one of token or token_file must be configured');
       return;
+    case 'ntfy':
+      if (str(s, 'topic') === '') throw err('missing topic in ntfy config');
+      exclusive(s, 'token', 'token_file');
+      if (str(s, 'url') === '') s['url'] = 'https://ntfy.sh';
+      return;
+    case 'gotify':
+      if (str(s, 'url') === '') throw err('missing url in gotify config');
+      exclusive(s, 'token', 'token_file');
+      if (str(s, 'token') === '' && str(s, 'token_file') === '')
+        throw err('one of token or token_file must be configured in gotify config');
+      return;
+    case 'matrix':
+      if (str(s, 'homeserver_url') === '') throw err('missing homeserver_url in matrix config');
+      if (str(s, 'room_id') === '') throw err('missing room_id in matrix config');
+      exclusive(s, 'access_token', 'access_token_file');
+      if (str(s, 'access_token') === '' && str(s, 'access_token_file') === '')
+        throw err('one of access_token or access_token_file must be configured in matrix config');
+      return;
     case 'sns':
       if (['target_arn', 'topic_arn', 'phone_number'].every((k) => str(s, k) === '')) {
         throw err('must provide either a Target ARN, Topic ARN, or Phone Number for SNS config');

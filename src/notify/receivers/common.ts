@@ -10,6 +10,11 @@ export interface IntegrationEnv {
   readonly templates: NotificationTemplates;
   /** The external URL of Kansoku's Alertmanager, as in `.ExternalURL`. */
   readonly externalURL: string;
+  /**
+   * Pushover's messages API URL (Alertmanager has no setting for it); tests point it at a
+   * local sink. Default `https://api.pushover.net/1/messages.json`.
+   */
+  readonly pushoverURL?: string;
 }
 
 /** Delivers one notification of one integration; throws `NotifyError` on failure. */

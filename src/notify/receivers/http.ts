@@ -58,6 +58,8 @@ export interface PostOptions {
   readonly url: string;
   readonly body: string;
   readonly contentType?: string;
+  /** HTTP method; POST unless set (Matrix sends with PUT). */
+  readonly method?: 'POST' | 'PUT';
   readonly headers?: Readonly<Record<string, string>>;
   readonly httpConfig: HTTPClientSettings | undefined;
   readonly signal: AbortSignal;
@@ -83,7 +85,7 @@ export async function postNotification(o: PostOptions): Promise<string> {
   let res: Response;
   try {
     res = await fetch(o.url, {
-      method: 'POST',
+      method: o.method ?? 'POST',
       body: o.body,
       headers,
       signal,

@@ -3,6 +3,7 @@ import type { Integration } from '../pipeline/pipeline.js';
 import { discord, msteams, msteamsv2, slack, telegram, webhook } from './chat.js';
 import type { IntegrationEnv, Sender } from './common.js';
 import { email } from './email.js';
+import { gotify, matrix, ntfy, pushover } from './homelab.js';
 import { opsgenie, pagerduty } from './incident.js';
 
 export type { IntegrationEnv } from './common.js';
@@ -18,6 +19,10 @@ const SENDERS: Partial<Record<IntegrationConfig['kind'], Sender>> = {
   msteamsv2,
   pagerduty,
   opsgenie,
+  pushover,
+  ntfy,
+  gotify,
+  matrix,
 };
 
 /** The integration kinds Kansoku can deliver to. */

@@ -65,4 +65,19 @@ export const DEFAULT_TEMPLATES = `
 
 {{ define "ntfy.default.title" }}{{ template "__subject" . }}{{ end }}
 {{ define "ntfy.default.message" }}{{ template "__text_alert_body" . }}{{ end }}
+
+{{ define "pushover.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "pushover.default.message" }}{{ .CommonAnnotations.SortedPairs.Values | join " " }} {{ if gt (len .Alerts.Firing) 0 }}
+Alerts Firing:
+{{ template "__text_alert_list" .Alerts.Firing }}{{ end }}{{ if gt (len .Alerts.Resolved) 0 }}
+Alerts Resolved:
+{{ template "__text_alert_list" .Alerts.Resolved }}{{ end }}{{ end }}
+{{ define "pushover.default.url" }}{{ template "__alertmanagerURL" . }}{{ end }}
+
+{{ define "gotify.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "gotify.default.message" }}{{ template "__text_alert_body" . }}View in Kansoku: {{ template "__alertmanagerURL" . }}{{ end }}
+
+{{ define "matrix.default.message" }}{{ template "__subject" . }}
+{{ template "__text_alert_body" . }}{{ end }}
+{{ define "matrix.default.html_message" }}<strong>{{ template "__subject" . }}</strong><br/>{{ range .Alerts }}<b>{{ .Labels.alertname }}</b>{{ with .Annotations.summary }}: {{ . }}{{ end }}{{ with .Labels.severity }} ({{ . }}){{ end }}<br/>{{ end }}<a href="{{ template "__alertmanagerURL" . }}">View in Kansoku</a>{{ end }}
 `;
