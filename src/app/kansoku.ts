@@ -39,6 +39,7 @@ import {
   parseAlertmanagerConfig,
   type AlertmanagerConfig,
 } from '../notify/index.js';
+import { FileMetaStore, type MetaStore } from '../meta/index.js';
 import { Labels } from '../model/index.js';
 import { Engine } from '../promql/index.js';
 import {
@@ -73,6 +74,8 @@ export class Kansoku {
   private rules: RuleManager | undefined;
   private alertmanager: Alertmanager | undefined;
   private readonly remoteWrite: RemoteWriteSet;
+  /** Dashboards, users, tokens and other documents (`<storage.tsdb.path>/meta`). */
+  readonly meta: MetaStore;
   private ready = false;
   private readonly engine: Engine;
   private readonly startTime = new Date();
@@ -95,6 +98,7 @@ export class Kansoku {
       logger,
     );
     this.remoteWrite.registerMetrics(this.registry);
+    this.meta = new FileMetaStore(path.join(flags.tsdbPath, 'meta'));
     this.engine = new Engine({
       lookbackDeltaMs: flags.lookbackDeltaMs,
       timeoutMs: flags.queryTimeoutMs,
@@ -118,6 +122,7 @@ export class Kansoku {
       storage: () => (this.ready ? this.storage : undefined),
       pipeline: () => (this.ready ? this.pipeline : undefined),
       pushStore: () => (this.ready ? this.pushStore : undefined),
+      meta: this.meta,
       admin: {
         enabled: this.flags.enableAdminApi,
         admin: () => (this.ready ? this.admin : undefined),
@@ -357,6 +362,7 @@ export class Kansoku {
       this.pushStore = undefined;
     }
     await this.remoteWrite.stop();
+    await this.meta.close();
     if (this.storage) {
       await this.storage.close();
       this.storage = undefined;

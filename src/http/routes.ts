@@ -1,6 +1,7 @@
 /** Assembles every route of the HTTP server from the program's parts. */
 import type { Registry } from 'prom-client';
 import type { IngestPipeline, PushStore } from '../ingest/index.js';
+import type { MetaStore } from '../meta/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   readonly pipeline: () => IngestPipeline | undefined;
   /** The Pushgateway-compatible push store once storage is open (none: pushes answer 503). */
   readonly pushStore?: () => PushStore | undefined;
+  /** The metadata store (dashboards, users, tokens, share links). */
+  readonly meta: MetaStore;
   readonly admin: AdminDeps;
   readonly remoteWrite: RemoteWriteOptions;
   /** The built-in Alertmanager's API (absent: no `/api/v2` routes). */
@@ -45,7 +48,7 @@ export function buildRouter(deps: HttpDeps): Router {
   addHealthRoutes(router, deps.ready, deps.registry);
   const counters = new IngestCounters(deps.registry);
   const rw = new RemoteWriteHandler(
-    deps.storage,
+    deps.pipeline,
     deps.remoteWrite,
     new RemoteWriteMetrics(deps.registry, counters),
     deps.logger.child({ component: 'remote_write' }),

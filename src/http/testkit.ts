@@ -4,6 +4,7 @@
  */
 import { Registry } from 'prom-client';
 import { IngestPipeline } from '../ingest/index.js';
+import { MemMetaStore } from '../meta/index.js';
 import { Engine } from '../promql/index.js';
 import type { Storage } from '../storage/index.js';
 import { Logger } from '../util/index.js';
@@ -50,6 +51,7 @@ export async function startTestServer(
       queryTimeoutMs: 5000,
     },
     ...overrides,
+    meta: overrides.meta ?? new MemMetaStore(),
   };
   const server = new HttpServer(
     defaultHttpServerOptions(buildRouter(deps), Logger.nop(), new HttpMetrics(registry)),
