@@ -9,3 +9,4 @@ export {
 export { FileMetaStore } from './file.js';
 export { MemMetaStore } from './memory.js';
 export { metaStoreConformance, type StoreFactory } from './conformance/suite.js';
+export { PgMetaStore, type PgMetaStoreOptions } from './postgres.js';
