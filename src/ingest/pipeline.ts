@@ -76,6 +76,25 @@ export class IngestPipeline {
     readonly opts: IngestOptions = defaultIngestOptions(),
   ) {}
 
+  /**
+   * The appendable every batch writes into. Paths with their own series cache (remote write)
+   * append through it directly after `admit`.
+   */
+  get appendable(): Appendable {
+    return this.storage;
+  }
+
+  /**
+   * The pipeline's rules for one series, for paths that validate and cache series themselves:
+   * checks the limits on the labels as sent, then applies the relabeling rules. Returns the
+   * labels to store, `undefined` when relabeling drops the series, or why it is refused.
+   */
+  admit(raw: Labels): Labels | undefined | string {
+    const err = this.check(raw);
+    if (err !== '') return err;
+    return relabel(raw, this.opts.relabel);
+  }
+
   /** Starts a batch for one request. */
   batch(): Batch {
     return new Batch(this.storage.appender(), this);
@@ -88,9 +107,8 @@ export class IngestPipeline {
     const flat = build();
     const raw = Labels.fromFlatUnsorted(flat);
     if (raw.size * 2 !== flat.length) return 'duplicate label names';
-    const err = this.check(raw);
-    if (err !== '') return err;
-    const labels = relabel(raw, this.opts.relabel);
+    const labels = this.admit(raw);
+    if (typeof labels === 'string') return labels;
     const entry: CachedSeries = { ref: 0, labels };
     if (this.cache.size >= this.opts.refCacheSize) {
       const first = this.cache.keys().next();

@@ -33,7 +33,7 @@ export class RemoteWriteMetrics {
   readonly samples: Counter<'source'>;
   /** `kansoku_remote_write_requests_rejected_total{reason}`. */
   readonly rejected: Counter<'reason'>;
-  /** `kansoku_remote_write_dropped_total{kind}`: exemplars and native histograms not stored. */
+  /** `kansoku_remote_write_dropped_total{kind}`: exemplars, native histograms and relabeled-away samples not stored. */
   readonly dropped: Counter<'kind'>;
   /** `kansoku_remote_write_series_cache_total{result}`: series reference cache hits and misses. */
   readonly cache: Counter<'result'>;
@@ -48,7 +48,7 @@ export class RemoteWriteMetrics {
     });
     this.dropped = new Counter({
       name: 'kansoku_remote_write_dropped_total',
-      help: 'Exemplars and native histogram samples received by remote write but not stored (not supported yet).',
+      help: 'Samples received by remote write but not stored: exemplars and native histograms (not supported yet), and samples of series dropped by relabeling (kind="relabeled").',
       labelNames: ['kind'],
       registers: [registry],
     });

@@ -72,13 +72,22 @@ describe('line protocol and import endpoints', () => {
   it('rejects an unknown precision and encoding', async () => {
     const r1 = await post('/api/v2/write?precision=h', 'x v=1');
     assert.equal(r1.status, 400);
-    assert.match(((await r1.json()) as { error: string }).error, /invalid parameter "precision"/);
+    assert.deepEqual(await r1.json(), {
+      code: 'invalid',
+      message: 'invalid parameter "precision": "h" is not one of ns, us, ms, s',
+    });
     const r2 = await post('/api/v2/write', 'x v=1', { 'Content-Encoding': 'br' });
     assert.equal(r2.status, 415);
     await r2.body?.cancel();
     const r3 = await post('/api/v2/write', Buffer.from('not gzip'), { 'Content-Encoding': 'gzip' });
     assert.equal(r3.status, 400);
-    assert.match(((await r3.json()) as { error: string }).error, /cannot decompress request body/);
+    assert.match(
+      ((await r3.json()) as { message: string }).message,
+      /cannot decompress request body/,
+    );
+    const r4 = await post('/write?precision=x', 'x v=1');
+    assert.equal(r4.status, 400);
+    assert.match(((await r4.json()) as { error: string }).error, /invalid parameter "precision"/);
   });
 
   it('imports JSON lines', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Registry } from 'prom-client';
-import { METRIC_NAME, Matcher } from '../../model/index.js';
+import { IngestPipeline, defaultIngestOptions } from '../../ingest/index.js';
+import { METRIC_NAME, Matcher, relabelRule } from '../../model/index.js';
 import {
   WriteRequestEncoder,
   WriteRequestV2Encoder,
@@ -48,9 +49,11 @@ describe('POST /api/v1/write', () => {
   let base = '';
 
   before(async () => {
+    const pipeline = new IngestPipeline(storage);
     server = await startTestServer(storage, {
       ready: () => ready,
       storage: () => (ready ? storage : undefined),
+      pipeline: () => (ready ? pipeline : undefined),
       remoteWrite: { ...defaultRemoteWriteOptions(), maxBodyBytes: 4096 },
     });
     registry = server.registry;
@@ -229,5 +232,68 @@ describe('POST /api/v1/write', () => {
     } finally {
       ready = true;
     }
+  });
+});
+
+describe('POST /api/v1/write through the ingest pipeline', () => {
+  const storage = new MemStorage();
+  let server: TestServer;
+
+  before(async () => {
+    const pipeline = new IngestPipeline(storage, {
+      ...defaultIngestOptions(),
+      relabel: [
+        relabelRule({ action: 'drop', sourceLabels: ['__name__'], regex: 'rw_secret.*' }),
+        relabelRule({ action: 'labeldrop', regex: 'pod_uid' }),
+      ],
+      limits: { maxLabelNames: 4, maxLabelNameLength: 0, maxLabelValueLength: 16 },
+    });
+    server = await startTestServer(storage, { pipeline: () => pipeline });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  const send = (series: SeriesIn[]): Promise<Response> =>
+    fetch(`${server.base}/api/v1/write`, {
+      method: 'POST',
+      headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf' },
+      body: body(series),
+    });
+
+  it('applies relabeling, and caches the outcome of a dropped series', async () => {
+    for (let round = 0; round < 2; round++) {
+      const res = await send([
+        { labels: ['__name__', 'rw_kept', 'pod_uid', 'x'], samples: [[1000 + round, 1]] },
+        { labels: ['__name__', 'rw_secret_token'], samples: [[1000 + round, 2]] },
+      ]);
+      assert.equal(res.status, 204, await res.text());
+    }
+    assert.deepEqual(await samplesOf(storage, 'rw_kept'), [
+      [1000, 1],
+      [1001, 1],
+    ]);
+    assert.deepEqual(await samplesOf(storage, 'rw_secret_token'), []);
+    const metrics = await server.registry.metrics();
+    assert.match(metrics, /kansoku_remote_write_dropped_total\{kind="relabeled"\} 2/);
+    assert.match(metrics, /kansoku_ingest_samples_total\{source="remote_write"\} 2/);
+  });
+
+  it('enforces the ingest limits, naming the flag, and stores nothing of the request', async () => {
+    const res = await send([
+      { labels: ['__name__', 'rw_ok'], samples: [[1, 1]] },
+      { labels: ['__name__', 'rw_long', 'v', 'x'.repeat(17)], samples: [[1, 1]] },
+    ]);
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /timeseries\[1\]\.labels: .*--ingest\.max-label-value-length/);
+    assert.deepEqual(await samplesOf(storage, 'rw_ok'), []);
+    const many = await send([
+      {
+        labels: ['__name__', 'rw_many', 'a', '1', 'b', '2', 'c', '3', 'd', '4'],
+        samples: [[1, 1]],
+      },
+    ]);
+    assert.equal(many.status, 400);
+    assert.match(await many.text(), /too many labels .*--ingest\.max-label-names/);
   });
 });

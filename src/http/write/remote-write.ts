@@ -1,10 +1,13 @@
 /**
- * `POST /api/v1/write`: the Prometheus remote write 1.0 receiver.
+ * `POST /api/v1/write`: the Prometheus remote write 1.0 and 2.0 receiver.
  *
  * A request is all or nothing: the body is read (size-limited), decompressed and decoded in
- * full, every series is validated, and only then are all samples appended with one appender and
- * committed. Any failure rolls back, so nothing of a rejected request is stored. Client faults
- * answer 400 with the field path; storage faults answer 5xx so that senders retry.
+ * full, every series is validated and passed through the shared ingest pipeline's limits and
+ * relabeling (`IngestPipeline.admit`), and only then are all samples appended with one appender
+ * of the pipeline's storage and committed. Any failure rolls back, so nothing of a rejected
+ * request is stored. Client faults answer 400 with the field path; storage faults answer 5xx so
+ * that senders retry. Validated and relabeled series are cached by their raw wire labels, so the
+ * pipeline's rules cost nothing for a known series.
  */
 import {
   BadInputError,
@@ -22,7 +25,8 @@ import {
   snappyDecodedLength,
   type DecodeOptions,
 } from '../../parsers/index.js';
-import type { Appendable, Appender, SeriesRef } from '../../storage/index.js';
+import type { IngestPipeline } from '../../ingest/index.js';
+import type { Appender, SeriesRef } from '../../storage/index.js';
 import type { Logger } from '../../util/index.js';
 import { readBody } from '../body.js';
 import { HttpError } from '../errors.js';
@@ -30,7 +34,7 @@ import { sendEmpty } from '../respond.js';
 import type { RequestContext } from '../router.js';
 import type { RejectReason, RemoteWriteMetrics } from './metrics.js';
 import { SeriesCache, type CachedSeries } from './series-cache.js';
-import { validatedLabels } from './validate.js';
+import { InvalidSeriesError, validatedLabels } from './validate.js';
 
 /**
  * Bodies that decompress to at most this many bytes are decompressed on the event loop (about
@@ -78,15 +82,17 @@ export class RemoteWriteHandler {
   /** The rows of the request being handled (1.0 or 2.0 layout). */
   private rows: WriteRequestRows = this.rows1;
   private readonly cache: SeriesCache;
-  private cacheOwner: Appendable | undefined;
-  // Per-request scratch, reused: validated labels and cache entries per series.
-  private seriesLabels: Labels[] = [];
+  private cacheOwner: IngestPipeline | undefined;
+  // Per-request scratch, reused: validated labels (undefined: dropped by relabeling) and cache
+  // entries per series.
+  private seriesLabels: (Labels | undefined)[] = [];
   private seriesKeys: number[] = [];
   private seriesRefs: SeriesRef[] = [];
   private seriesCached: boolean[] = [];
 
   constructor(
-    private readonly storage: () => Appendable | undefined,
+    /** The shared ingest pipeline once storage is open, undefined before (503). */
+    private readonly pipeline: () => IngestPipeline | undefined,
     private readonly opts: RemoteWriteOptions,
     private readonly metrics: RemoteWriteMetrics,
     private readonly logger: Logger,
@@ -111,7 +117,7 @@ export class RemoteWriteHandler {
     } catch (err) {
       throw this.reject(err instanceof LimitError ? 'limit' : 'decode', err);
     }
-    const store = this.storage();
+    const store = this.pipeline();
     if (!store) {
       throw new StorageUnavailableError(
         'cannot ingest remote write request: storage is not ready yet',
@@ -135,15 +141,16 @@ export class RemoteWriteHandler {
       } catch (err) {
         throw this.reject('decode', err);
       }
-      this.validateAll();
-      app = store.appender();
+      this.validateAll(store);
+      app = store.appendable.appender();
       this.appendAll(app);
       pending = this.pendingSeries();
     } catch (err) {
       if (app) await app.rollback();
       throw err;
     }
-    const { sampleCount, exemplarCount, histogramCount } = rows;
+    const { exemplarCount, histogramCount } = rows;
+    const sampleCount = rows.sampleCount - this.droppedSamples;
     try {
       await app.commit();
     } catch (err) {
@@ -153,6 +160,8 @@ export class RemoteWriteHandler {
     this.metrics.samples.inc({ source: 'remote_write' }, sampleCount);
     if (exemplarCount > 0) this.metrics.dropped.inc({ kind: 'exemplar' }, exemplarCount);
     if (histogramCount > 0) this.metrics.dropped.inc({ kind: 'histogram' }, histogramCount);
+    if (this.droppedSamples > 0)
+      this.metrics.dropped.inc({ kind: 'relabeled' }, this.droppedSamples);
     if (v2) {
       // Remote write 2.0 answers say what was written.
       ctx.res.setHeader('X-Prometheus-Remote-Write-Samples-Written', String(sampleCount));
@@ -162,8 +171,11 @@ export class RemoteWriteHandler {
     sendEmpty(ctx.res, 204);
   };
 
-  /** Validates every series (or takes it from the cache) before anything is appended. */
-  private validateAll(): void {
+  /**
+   * Validates every series and applies the pipeline's limits and relabeling (or takes the result
+   * from the cache) before anything is appended.
+   */
+  private validateAll(pipeline: IngestPipeline): void {
     const rows = this.rows;
     const n = rows.seriesCount;
     this.seriesLabels.length = n;
@@ -184,11 +196,21 @@ export class RemoteWriteHandler {
         this.seriesCached[i] = true;
         continue;
       }
+      let admitted: Labels | undefined | string;
       try {
-        this.seriesLabels[i] = validatedLabels(rows.labels, from, to, i);
+        admitted = pipeline.admit(validatedLabels(rows.labels, from, to, i));
       } catch (err) {
         throw this.reject('invalid_series', err);
       }
+      if (typeof admitted === 'string') {
+        throw this.reject(
+          admitted.includes('raise --') ? 'limit' : 'invalid_series',
+          new InvalidSeriesError(
+            `cannot ingest remote write request: timeseries[${i}].labels: ${admitted}`,
+          ),
+        );
+      }
+      this.seriesLabels[i] = admitted;
       this.seriesRefs[i] = 0;
       this.seriesCached[i] = false;
     }
@@ -196,16 +218,24 @@ export class RemoteWriteHandler {
     if (n - hits > 0) this.metrics.cache.inc({ result: 'miss' }, n - hits);
   }
 
-  /** Appends every sample. Errors name the series and sample. */
+  /** Samples of the current request whose series relabeling dropped. */
+  private droppedSamples = 0;
+
+  /** Appends every sample of the series not dropped. Errors name the series and sample. */
   private appendAll(app: Appender): void {
     const rows = this.rows;
     const ts = rows.timestamps;
     const vs = rows.values;
+    this.droppedSamples = 0;
     for (let i = 0; i < rows.seriesCount; i++) {
-      const labels = this.seriesLabels[i]!;
+      const labels = this.seriesLabels[i];
       let ref = this.seriesRefs[i]!;
       const from = rows.sampleOffsets[i]!;
       const to = rows.sampleOffsets[i + 1]!;
+      if (labels === undefined) {
+        this.droppedSamples += to - from;
+        continue;
+      }
       for (let s = from; s < to; s++) {
         try {
           ref = app.append(ref, labels, ts[s]!, vs[s]!);
@@ -226,9 +256,11 @@ export class RemoteWriteHandler {
     const rows = this.rows;
     for (let i = 0; i < rows.seriesCount; i++) {
       const ref = this.seriesRefs[i]!;
-      if (!this.seriesCached[i] && ref !== 0) {
+      const labels = this.seriesLabels[i];
+      // A series dropped by relabeling is cached too (ref 0), so it is not relabeled again.
+      if (!this.seriesCached[i] && (ref !== 0 || labels === undefined)) {
         const raw = rows.labels.slice(rows.labelOffsets[i]! * 2, rows.labelOffsets[i + 1]! * 2);
-        out.push([this.seriesKeys[i]!, { raw, labels: this.seriesLabels[i]!, ref }]);
+        out.push([this.seriesKeys[i]!, { raw, labels, ref }]);
       }
     }
     return out;

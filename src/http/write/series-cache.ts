@@ -12,7 +12,8 @@ const FNV_PRIME = 0x01000193;
 export interface CachedSeries {
   /** The raw label pairs as received (wire order, flat `[name, value, …]`), for verification. */
   readonly raw: readonly string[];
-  readonly labels: Labels;
+  /** The labels to store, or undefined when the ingest pipeline's relabeling drops the series. */
+  readonly labels: Labels | undefined;
   ref: SeriesRef;
 }
 
