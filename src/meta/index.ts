@@ -10,3 +10,4 @@ export { FileMetaStore } from './file.js';
 export { MemMetaStore } from './memory.js';
 export { metaStoreConformance, type StoreFactory } from './conformance/suite.js';
 export { PgMetaStore, type PgMetaStoreOptions } from './postgres.js';
+export { PgLease, SoleLeader, type Leadership, type PgLeaseOptions } from './lease.js';
