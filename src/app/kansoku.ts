@@ -238,6 +238,13 @@ export class Kansoku {
           this.logger.warn('alerts rejected by the Alertmanager', { err });
         }
       },
+      onAlertChange: (changes) => {
+        for (const c of changes)
+          this.alertmanager?.history.record(
+            { event: c.state, labels: c.labels, value: c.value },
+            c.t,
+          );
+      },
     });
     await this.rules.update(this.config?.ruleFiles ?? []);
     this.rules.start();

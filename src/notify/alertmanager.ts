@@ -4,6 +4,7 @@ import { Inhibitor } from './alerts/inhibit.js';
 import { AlertStore, type PostedAlert } from './alerts/store.js';
 import type { AlertmanagerConfig } from './config/index.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
+import { AlertHistory, DEFAULT_HISTORY_MAX_ENTRIES } from './history/history.js';
 import { buildRouteTree, type Route } from './dispatch/route.js';
 import { NotificationLog } from './pipeline/nflog.js';
 import { buildPipeline, type Integration, type RetryOptions } from './pipeline/pipeline.js';
@@ -22,6 +23,10 @@ export interface AlertmanagerOptions {
   readonly configDir: string;
   /** Retention of expired silences and notification log entries, ms (default 120h). */
   readonly retentionMs?: number;
+  /** Retention of the alert history, ms (default: `retentionMs`). */
+  readonly historyRetentionMs?: number;
+  /** At most this many alert history entries (default 100 000). */
+  readonly historyMaxEntries?: number;
   /** How often resolved alerts, expired silences and log entries are dropped, ms (default 15m). */
   readonly maintenanceIntervalMs?: number;
   readonly clock?: Clock;
@@ -46,6 +51,8 @@ export class Alertmanager {
   readonly silences: Silences;
   readonly nflog: NotificationLog;
   readonly store: AlertStore;
+  /** The timeline of alert state changes (`history.jsonl` in the data directory). */
+  readonly history: AlertHistory;
   private cfg: AlertmanagerConfig;
   private route: Route;
   private inhibitor: Inhibitor;
@@ -70,6 +77,12 @@ export class Alertmanager {
       clock: this.clock,
       retentionMs,
       ...(dir === undefined ? {} : { file: path.join(dir, 'nflog.json') }),
+    });
+    this.history = new AlertHistory({
+      clock: this.clock,
+      retentionMs: options.historyRetentionMs ?? retentionMs,
+      maxEntries: options.historyMaxEntries ?? DEFAULT_HISTORY_MAX_ENTRIES,
+      ...(dir === undefined ? {} : { file: path.join(dir, 'history.jsonl') }),
     });
     this.store = new AlertStore({
       clock: this.clock,
@@ -111,6 +124,7 @@ export class Alertmanager {
     if (this.started) return;
     await this.silences.load();
     await this.nflog.load();
+    await this.history.load();
     this.started = true;
     await this.startDispatcher();
     this.scheduleMaintenance();
@@ -141,6 +155,7 @@ export class Alertmanager {
     this.dispatcher = undefined;
     await this.silences.flush();
     await this.nflog.flush();
+    await this.history.flush();
   }
 
   /** Runs one maintenance pass (also run periodically). */
@@ -148,6 +163,7 @@ export class Alertmanager {
     this.store.gc();
     await this.silences.gc();
     await this.nflog.gc();
+    await this.history.gc();
   }
 
   /** Whether an alert is currently muted, and by what (for the API's alert status). */
@@ -172,6 +188,7 @@ export class Alertmanager {
       inhibitor: this.inhibitor,
       timeIntervals: this.cfg.timeIntervals,
       integrations,
+      history: this.history,
       ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
       onError: (i, err, attempt) => {
         this.options.warn?.(

@@ -7,6 +7,15 @@ export * from './config/index.js';
 export { fingerprint, isResolved, type Alert } from './alerts/alert.js';
 export { AlertStore, InvalidAlertsError, type PostedAlert } from './alerts/store.js';
 export { Inhibitor } from './alerts/inhibit.js';
+export {
+  AlertHistory,
+  DEFAULT_HISTORY_MAX_ENTRIES,
+  type AlertHistoryOptions,
+  type HistoryEntry,
+  type HistoryEvent,
+  type HistoryQuery,
+  type HistoryRecord,
+} from './history/history.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
 export { AggregationGroup, type FlushFn, type GroupContext } from './dispatch/group.js';
 export {

@@ -2,6 +2,7 @@ import { Labels, LabelsBuilder } from '../model/index.js';
 import {
   labelsKey,
   newEvalStatus,
+  type AlertChange,
   type AlertState,
   type EvalStatus,
   type NotifyAlert,
@@ -39,6 +40,8 @@ export class AlertingRule {
   readonly status: EvalStatus = newEvalStatus();
   /** Active (pending, firing) and recently resolved alerts. */
   active = new Map<string, Alert>();
+  /** The state changes of the last evaluation (replaced by each `eval`). */
+  changes: AlertChange[] = [];
   /**
    * Whether alert state was restored after a restart: until then ALERTS_FOR_STATE is not
    * written, so that the restore reads the state from before the restart.
@@ -111,6 +114,9 @@ export class AlertingRule {
     signal?: AbortSignal,
   ): Promise<QuerySample[]> {
     const res = await query(this.spec.expr, queryTimeMs, signal);
+    const before = new Map<string, { state: AlertState; labels: Labels }>();
+    for (const [k, a] of this.active) before.set(k, { state: a.state, labels: a.labels });
+    this.changes = [];
     const seen = new Map<string, { labels: Labels; annotations: Labels; v: number }>();
     for (const s of res) {
       const a = await this.build(s, tsMs, query, signal);
@@ -175,6 +181,7 @@ export class AlertingRule {
       this.active.clear();
       throw new RuleEvalError(`exceeded limit of ${limit} with ${numActive} alerts`);
     }
+    this.noteChanges(before, tsMs);
     const out: QuerySample[] = [];
     for (const a of this.active.values()) {
       if (a.state === 'inactive') continue;
@@ -184,6 +191,24 @@ export class AlertingRule {
       }
     }
     return out;
+  }
+
+  /** Fills `changes` by comparing the states before and after an evaluation. */
+  private noteChanges(
+    before: ReadonlyMap<string, { state: AlertState; labels: Labels }>,
+    tsMs: number,
+  ): void {
+    for (const [k, a] of this.active) {
+      const was = before.get(k)?.state ?? 'inactive';
+      if (was === a.state) continue;
+      const state = a.state === 'inactive' ? (was === 'firing' ? 'resolved' : 'inactive') : a.state;
+      this.changes.push({ state, labels: a.labels, value: a.value, t: tsMs });
+    }
+    for (const [k, was] of before) {
+      if (this.active.has(k) || was.state === 'inactive') continue;
+      const state = was.state === 'firing' ? 'resolved' : 'inactive';
+      this.changes.push({ state, labels: was.labels, value: NaN, t: tsMs });
+    }
   }
 
   /**

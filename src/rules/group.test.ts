@@ -210,4 +210,39 @@ describe('Group', () => {
     assert.equal(g.evalTimestamp(t), t);
     assert.equal(g.evalTimestamp(t + 60_000), t + 60_000);
   });
+
+  it('reports alert state changes for the history', async () => {
+    const { st, deps } = setup(`groups:
+- name: g
+  rules:
+  - alert: High
+    expr: m > 5
+    for: 1m
+  - alert: Blip
+    expr: m > 8
+    for: 5m
+`);
+    const [spec] = parseRuleFile(
+      `groups:\n- name: g\n  rules:\n  - alert: High\n    expr: m > 5\n    for: 1m\n  - alert: Blip\n    expr: m > 8\n    for: 5m\n`,
+      'r.yml',
+    );
+    assert.ok(spec);
+    const changes: string[] = [];
+    const g = new Group(spec, {
+      ...deps,
+      onAlertChange: (cs) => {
+        for (const c of cs) changes.push(`${c.t / 1000} ${c.labels.get('alertname')} ${c.state}`);
+      },
+    });
+    for (let t = 0; t <= 300_000; t += 60_000)
+      await put(st, { __name__: 'm', instance: 'a' }, t, t <= 120_000 ? 9 : 1);
+    for (let t = 0; t <= 240_000; t += 60_000) await g.evaluate(t);
+    assert.deepEqual(changes, [
+      '0 High pending',
+      '0 Blip pending',
+      '60 High firing',
+      '180 High resolved',
+      '180 Blip inactive',
+    ]);
+  });
 });

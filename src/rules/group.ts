@@ -2,7 +2,13 @@ import { hashStrings, STALE_NAN, type Labels } from '../model/index.js';
 import type { Appendable } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { AlertingRule } from './alerting.js';
-import { labelsKey, type NotifyFn, type QueryFn, type QuerySample } from './query.js';
+import {
+  labelsKey,
+  type AlertChangeFn,
+  type NotifyFn,
+  type QueryFn,
+  type QuerySample,
+} from './query.js';
 import { RecordingRule } from './recording.js';
 import type { TemplateEnv } from './template.js';
 import type { GroupSpec } from './types.js';
@@ -15,6 +21,8 @@ export interface GroupDeps {
   readonly query: QueryFn;
   readonly appendable: Appendable;
   readonly notify?: NotifyFn | undefined;
+  /** Receives alert state changes (pending, firing, resolved) for the alert history. */
+  readonly onAlertChange?: AlertChangeFn | undefined;
   readonly logger?: Logger | undefined;
   /** Template inputs for alert labels and annotations. */
   readonly env: TemplateEnv;
@@ -137,6 +145,9 @@ export class Group {
       }
       rule.status.lastEvaluation = tsMs;
       rule.status.evaluationTime = (performance.now() - t0) / 1000;
+      if (rule instanceof AlertingRule && rule.changes.length > 0) {
+        this.deps.onAlertChange?.(rule.changes);
+      }
       if (rule instanceof AlertingRule && this.deps.notify) {
         const url = generatorURL(this.deps.externalURL, rule.spec.expr);
         const alerts = rule.alertsToSend(tsMs, this.deps.resendDelayMs, this.intervalMs, url);

@@ -9,6 +9,8 @@ export type { GroupSpec, NameValidation, RuleFileOptions, RuleKind, RuleSpec } f
 export {
   labelsKey,
   queryFnFrom,
+  type AlertChange,
+  type AlertChangeFn,
   type AlertState,
   type EngineQueryFn,
   type EngineValue,

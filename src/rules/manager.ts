@@ -4,7 +4,7 @@ import type { Logger } from '../util/index.js';
 import { RuleFileError } from './errors.js';
 import { loadRuleFile } from './file.js';
 import { Group, type GroupDeps } from './group.js';
-import type { NotifyFn, QueryFn } from './query.js';
+import type { AlertChangeFn, NotifyFn, QueryFn } from './query.js';
 import type { TemplateEnv } from './template.js';
 import type { GroupSpec, RuleFileOptions } from './types.js';
 
@@ -50,6 +50,8 @@ export interface RuleManagerDeps {
   readonly query: QueryFn;
   readonly appendable: Appendable;
   readonly notify?: NotifyFn | undefined;
+  /** Receives alert state changes (pending, firing, resolved) for the alert history. */
+  readonly onAlertChange?: AlertChangeFn | undefined;
   readonly logger?: Logger | undefined;
   /** Clock in ms; default Date.now. */
   readonly now?: (() => number) | undefined;
@@ -182,6 +184,7 @@ export class RuleManager {
       query: this.deps.query,
       appendable: this.deps.appendable,
       notify: this.deps.notify,
+      onAlertChange: this.deps.onAlertChange,
       logger: this.deps.logger,
       env,
       defaultIntervalMs: this.opts.evaluationIntervalMs,

@@ -33,6 +33,19 @@ export interface NotifyAlert {
 /** Receives the alerts to send after an evaluation (firing ones again every resend delay). */
 export type NotifyFn = (alerts: readonly NotifyAlert[]) => void;
 
+/** One alert state change seen by an evaluation (for the alert history). */
+export interface AlertChange {
+  /** The new state; `resolved` for firing → inactive, `inactive` for a pending alert dropped. */
+  readonly state: 'pending' | 'firing' | 'resolved' | 'inactive';
+  readonly labels: Labels;
+  readonly value: number;
+  /** Evaluation time, ms. */
+  readonly t: number;
+}
+
+/** Receives the alert state changes of each evaluation (only called when there are some). */
+export type AlertChangeFn = (changes: readonly AlertChange[]) => void;
+
 /** The evaluation health of a rule, as in Prometheus' API. */
 export type RuleHealth = 'ok' | 'err' | 'unknown';
 

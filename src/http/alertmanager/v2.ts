@@ -22,6 +22,7 @@ import {
 import { readBody } from '../body.js';
 import { HttpError } from '../errors.js';
 import { parseBoolParam } from '../params.js';
+import { addAlertHistoryRoute } from './history.js';
 import { sendJson } from '../respond.js';
 import type { Handler, Router } from '../router.js';
 
@@ -124,6 +125,7 @@ export function addAlertmanagerRoutes(router: Router, deps: AlertmanagerApiDeps)
       sendJson(ctx.res, 200, getReceivers(am()));
     }),
   );
+  addAlertHistoryRoute(router, deps.alertmanager);
 }
 
 /** The filters of `GET /api/v2/alerts` and `/alerts/groups`. */

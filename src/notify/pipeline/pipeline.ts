@@ -4,6 +4,7 @@ import type { Inhibitor } from '../alerts/inhibit.js';
 import type { TimeInterval } from '../config/index.js';
 import type { FlushFn, GroupContext } from '../dispatch/group.js';
 import { routeMuted } from '../dispatch/route.js';
+import type { AlertHistory } from '../history/history.js';
 import type { Silences } from '../silence/silences.js';
 import type { Clock } from '../util/clock.js';
 import { NotificationLog, needsUpdate } from './nflog.js';
@@ -54,6 +55,8 @@ export interface PipelineOptions {
   /** Integrations by receiver name. */
   readonly integrations: ReadonlyMap<string, readonly Integration[]>;
   readonly retry?: RetryOptions;
+  /** Where silenced, notified and failed-to-notify events are recorded (optional). */
+  readonly history?: AlertHistory;
   /** Called for every failed attempt (for logs and metrics). */
   readonly onError?: (i: Integration, err: Error, attempt: number) => void;
 }
@@ -64,11 +67,15 @@ export interface PipelineOptions {
  * retries until the group's deadline, and log what was sent.
  */
 export function buildPipeline(opts: PipelineOptions): FlushFn {
+  /** Per alert fingerprint: the silences that muted it at the last flush (for history). */
+  const silencedBy = new Map<string, string>();
   return async (ctx, alerts) => {
     const now = opts.clock.now();
     const kept = alerts.filter((a) => {
       if (opts.inhibitor.mutes(a.labels, now).length > 0) return false;
-      return opts.silences.mutes(a.labels, now).length === 0;
+      const ids = opts.silences.mutes(a.labels, now);
+      if (opts.history) noteSilenced(opts.history, silencedBy, a, ids.join(','), now);
+      return ids.length === 0;
     });
     if (routeMuted(ctx.route, opts.timeIntervals, now).muted) return true;
     const integrations = opts.integrations.get(ctx.receiver) ?? [];
@@ -101,33 +108,68 @@ async function deliver(
     return true;
   }
   const toSend = i.sendResolved ? alerts : alerts.filter((a) => !isResolved(a, ctx.nowMs));
-  if (toSend.length > 0 && !(await sendWithRetry(opts, i, ctx, toSend))) return false;
+  if (toSend.length > 0) {
+    const err = await sendWithRetry(opts, i, ctx, toSend);
+    const receiver = `${i.receiver}/${i.kind}[${i.index}]`;
+    for (const a of toSend) {
+      opts.history?.record({
+        event: err === undefined ? 'notified' : 'notify_failed',
+        labels: a.labels,
+        receiver,
+        detail: err?.message ?? (isResolved(a, ctx.nowMs) ? 'resolved' : 'firing'),
+      });
+    }
+    if (err !== undefined) return false;
+  }
   await opts.nflog.log(key, [...firing], [...resolved]);
   return true;
 }
 
+/** Records `silenced` when silences start muting an alert and `unsilenced` when they stop. */
+function noteSilenced(
+  history: AlertHistory,
+  silencedBy: Map<string, string>,
+  a: Alert,
+  ids: string,
+  now: number,
+): void {
+  const fp = fingerprint(a.labels);
+  const before = silencedBy.get(fp) ?? '';
+  if (before === ids) return;
+  if (ids === '') silencedBy.delete(fp);
+  else silencedBy.set(fp, ids);
+  if (isResolved(a, now) && ids === '') return;
+  history.record({
+    event: ids === '' ? 'unsilenced' : 'silenced',
+    labels: a.labels,
+    ...(ids === '' ? {} : { detail: ids }),
+  });
+}
+
+/** Sends with retries; undefined on success, else the last error. */
 async function sendWithRetry(
   opts: PipelineOptions,
   i: Integration,
   ctx: GroupContext,
   alerts: readonly Alert[],
-): Promise<boolean> {
+): Promise<Error | undefined> {
   const r = opts.retry ?? DEFAULT_RETRY;
   let wait = r.initialMs;
   for (let attempt = 1; ; attempt++) {
+    let last: Error;
     try {
       await i.send(ctx, alerts);
-      return true;
+      return undefined;
     } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      opts.onError?.(i, err, attempt);
-      if (err instanceof NotifyError && !err.retryable) return false;
-      if (ctx.signal.aborted) return false;
+      last = e instanceof Error ? e : new Error(String(e));
+      opts.onError?.(i, last, attempt);
+      if (last instanceof NotifyError && !last.retryable) return last;
+      if (ctx.signal.aborted) return last;
     }
     try {
       await opts.clock.sleep(wait, ctx.signal);
     } catch {
-      return false;
+      return last;
     }
     wait = Math.min(r.maxMs, wait * r.multiplier);
   }
