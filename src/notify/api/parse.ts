@@ -68,6 +68,8 @@ export interface PostableSilence {
   readonly createdBy: string;
   readonly comment: string;
   readonly annotations: Record<string, string>;
+  /** Kansoku extension: a recurring window (see `Silence.recurrence`). */
+  readonly recurrence?: Record<string, unknown>;
 }
 
 /** Parses the body of `POST /api/v2/silences`. */
@@ -102,5 +104,12 @@ export function parsePostableSilence(body: unknown): PostableSilence {
     createdBy: str('createdBy'),
     comment: str('comment'),
     annotations: labelSet(body['annotations'], 'annotations'),
+    ...recurrence(body['recurrence']),
   };
+}
+
+function recurrence(v: unknown): { recurrence?: Record<string, unknown> } {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) throw bad('recurrence must be a time interval object');
+  return { recurrence: v };
 }

@@ -43,6 +43,8 @@ export interface GettableSilence {
   createdBy: string;
   comment: string;
   annotations: Record<string, string>;
+  /** Kansoku extension: the recurring window of a recurring silence. */
+  recurrence?: Readonly<Record<string, unknown>>;
 }
 
 /** `alertGroup` of the API. */
@@ -233,6 +235,7 @@ function gettableSilence(s: Silence, now: number): GettableSilence {
     createdBy: s.createdBy,
     comment: s.comment,
     annotations: { ...(s.annotations ?? {}) },
+    ...(s.recurrence === undefined ? {} : { recurrence: s.recurrence }),
   };
 }
 

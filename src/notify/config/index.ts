@@ -23,6 +23,7 @@ export {
 } from './matchers.js';
 export {
   intervalContains,
+  parseTimeIntervalSpec,
   specContains,
   type IntRange,
   type TimeInterval,

@@ -1,4 +1,4 @@
-import { AlertmanagerConfigError, MapReader, type YamlContext } from './yaml.js';
+import { AlertmanagerConfigError, MapReader, parseYamlRoot, type YamlContext } from './yaml.js';
 
 /** An inclusive range of integers (weekdays 0=Sunday, days of month, months 1–12, years). */
 export interface IntRange {
@@ -154,6 +154,18 @@ function readSpec(ctx: YamlContext, node: unknown): TimeIntervalSpec {
   }
   r.done();
   return { times, weekdays, daysOfMonth, months, years, location };
+}
+
+/**
+ * Parses one `<time_interval_spec>` given as a JSON value (the keys of `alertmanager.yml`:
+ * `times`, `weekdays`, `days_of_month`, `months`, `years`, `location`), validated as the
+ * configuration's are. Throws `AlertmanagerConfigError`.
+ */
+export function parseTimeIntervalSpec(value: unknown): TimeIntervalSpec {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AlertmanagerConfigError('a time interval must be an object');
+  const { root, ctx } = parseYamlRoot(JSON.stringify(value));
+  return readSpec(ctx, root);
 }
 
 /** Reads one named `<time_interval>` entry. */

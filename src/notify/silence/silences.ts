@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Matcher, MatcherError, type Labels } from '../../model/index.js';
-import { isValidLabelName } from '../config/index.js';
+import {
+  AlertmanagerConfigError,
+  isValidLabelName,
+  parseTimeIntervalSpec,
+  specContains,
+  type TimeIntervalSpec,
+} from '../config/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Clock } from '../util/clock.js';
 
@@ -25,6 +31,38 @@ export interface Silence {
   readonly comment: string;
   /** Free-form annotations of the silence (API field `annotations`). */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Kansoku extension: a recurring window (one Alertmanager `<time_interval_spec>` as JSON,
+   * e.g. `{"weekdays": ["saturday:sunday"], "times": [{"start_time": "02:00", "end_time":
+   * "04:00"}], "location": "Europe/Berlin"}`). The silence mutes only inside the window while
+   * it is active; undefined for an ordinary silence.
+   */
+  readonly recurrence?: Readonly<Record<string, unknown>>;
+}
+
+/** Compiles a silence's recurrence; throws `SilenceError` for an invalid one. */
+export function compileRecurrence(
+  r: Readonly<Record<string, unknown>> | undefined,
+): TimeIntervalSpec | undefined {
+  if (r === undefined) return undefined;
+  try {
+    return parseTimeIntervalSpec(r);
+  } catch (e) {
+    if (e instanceof AlertmanagerConfigError)
+      throw new SilenceError(`invalid recurrence: ${e.message}`, 'invalid');
+    throw e;
+  }
+}
+
+/** Whether a silence mutes at `nowMs` as far as time goes: active, and inside its recurrence. */
+export function silenceInWindow(
+  s: Silence,
+  window: TimeIntervalSpec | undefined,
+  nowMs: number,
+): boolean {
+  return (
+    silenceState(s, nowMs) === 'active' && (window === undefined || specContains(window, nowMs))
+  );
 }
 
 /** A silence's state at an instant. */
@@ -114,7 +152,10 @@ function sameMatchers(a: readonly SilenceMatcher[], b: readonly SilenceMatcher[]
  * Every change is written to the snapshot file atomically before the call returns.
  */
 export class Silences {
-  private readonly byId = new Map<string, { s: Silence; matchers: Matcher[] }>();
+  private readonly byId = new Map<
+    string,
+    { s: Silence; matchers: Matcher[]; window: TimeIntervalSpec | undefined }
+  >();
   private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SilencesOptions) {}
@@ -135,7 +176,11 @@ export class Silences {
     if (!Array.isArray(raw))
       throw new Error(`cannot load silences from ${this.options.file}: not a JSON array`);
     for (const item of raw as Silence[]) {
-      this.byId.set(item.id, { s: item, matchers: compileSilenceMatchers(item.matchers) });
+      this.byId.set(item.id, {
+        s: item,
+        matchers: compileSilenceMatchers(item.matchers),
+        window: compileRecurrence(item.recurrence),
+      });
     }
   }
 
@@ -143,13 +188,14 @@ export class Silences {
   async set(input: Omit<Silence, 'id' | 'updatedAtMs'> & { id?: string }): Promise<string> {
     const now = this.options.clock.now();
     const matchers = validate(input);
+    const window = compileRecurrence(input.recurrence);
     const prev = input.id !== undefined && input.id !== '' ? this.byId.get(input.id) : undefined;
     if (input.id !== undefined && input.id !== '' && prev === undefined) {
       throw new SilenceError(`silence ${input.id} not found`, 'not_found');
     }
     if (prev !== undefined && canUpdate(prev.s, input, now)) {
       const s: Silence = { ...input, id: prev.s.id, updatedAtMs: now };
-      this.byId.set(s.id, { s, matchers });
+      this.byId.set(s.id, { s, matchers, window });
       await this.persist();
       return s.id;
     }
@@ -162,7 +208,7 @@ export class Silences {
       startsAtMs: Math.max(input.startsAtMs, now),
       updatedAtMs: now,
     };
-    this.byId.set(s.id, { s, matchers });
+    this.byId.set(s.id, { s, matchers, window });
     await this.persist();
     return s.id;
   }
@@ -185,6 +231,7 @@ export class Silences {
     this.byId.set(s.id, {
       s: { ...s, startsAtMs: pending ? now : s.startsAtMs, endsAtMs: now, updatedAtMs: now },
       matchers: e.matchers,
+      window: e.window,
     });
   }
 
@@ -203,8 +250,8 @@ export class Silences {
   /** Ids of the active silences that match the labels, sorted. */
   mutes(labels: Labels, nowMs: number = this.options.clock.now()): string[] {
     const ids: string[] = [];
-    for (const { s, matchers } of this.byId.values()) {
-      if (silenceState(s, nowMs) !== 'active') continue;
+    for (const { s, matchers, window } of this.byId.values()) {
+      if (!silenceInWindow(s, window, nowMs)) continue;
       if (matchers.every((m) => m.matches(labels.get(m.name)))) ids.push(s.id);
     }
     return ids.sort();
@@ -240,6 +287,7 @@ export class Silences {
 
 function canUpdate(a: Silence, b: Omit<Silence, 'id' | 'updatedAtMs'>, now: number): boolean {
   if (!sameMatchers(a.matchers, b.matchers)) return false;
+  if (JSON.stringify(a.recurrence ?? null) !== JSON.stringify(b.recurrence ?? null)) return false;
   switch (silenceState(a, now)) {
     case 'active':
       return b.startsAtMs === a.startsAtMs && b.endsAtMs >= now;
