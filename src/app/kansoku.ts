@@ -53,7 +53,7 @@ import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import type { BuildInfo } from './version.js';
-import { openStorage } from './storage.js';
+import { openStorage, type OpenStorage } from './storage.js';
 
 /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -67,6 +67,8 @@ export class Kansoku {
   private storage: Storage | undefined;
   private admin: TsdbAdmin | undefined;
   private headStats: (() => HeadStats) | undefined;
+  /** Push-down of queries to a remote engine (`--storage.remote.mode=pushdown`). */
+  private forwarder: OpenStorage['forwarder'];
   private pipeline: IngestPipeline | undefined;
   private pushStore: PushStore | undefined;
   private http: HttpServer | undefined;
@@ -144,6 +146,10 @@ export class Kansoku {
         targets: () => this.scrape ?? NO_TARGETS,
         configYaml: () => this.configText,
         ruleGroups: () => this.rules?.ruleGroups() ?? [],
+        queryForwarder: (endpoint, params, signal) =>
+          this.forwarder
+            ? this.forwarder.forward(endpoint, params, signal)
+            : Promise.resolve(undefined),
       },
       alertmanager: {
         alertmanager: () => (this.ready ? this.alertmanager : undefined),
@@ -170,6 +176,7 @@ export class Kansoku {
     const appendable = new TeeAppendable(opened.storage, this.remoteWrite, this.logger);
     this.admin = opened.admin;
     this.headStats = opened.headStats;
+    this.forwarder = opened.forwarder;
     this.pipeline = new IngestPipeline(appendable, {
       ...defaultIngestOptions(),
       limits: {

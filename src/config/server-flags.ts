@@ -11,6 +11,9 @@ export type LogLevelSetting = 'debug' | 'info' | 'warn' | 'error';
 /** The WAL fsync policy. */
 export type WalFsyncSetting = 'commit' | 'never';
 
+/** Where samples are stored (`--storage.backend`). */
+export type StorageBackendSetting = 'local' | 'remote' | 'fanout';
+
 /** Encoding of log lines. */
 export type LogFormatSetting = 'logfmt' | 'json';
 
@@ -98,6 +101,68 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     placeholder: 'POLICY',
   },
   {
+    name: 'storage.backend',
+    kind: 'enum',
+    help: 'Where samples are stored: local = the embedded database; remote = a remote engine (VictoriaMetrics, Mimir, Thanos, Prometheus) through --storage.remote.*; fanout = recent data in the embedded database and everything in the remote engine, older data read from the remote engine.',
+    default: 'local',
+    choices: ['local', 'remote', 'fanout'],
+    placeholder: 'BACKEND',
+  },
+  {
+    name: 'storage.config.file',
+    kind: 'string',
+    help: "Kansoku storage settings file (YAML with a 'storage:' section: backend, remote URLs, auth, TLS, tenant). Flags given on the command line win over the file.",
+    placeholder: 'FILE',
+  },
+  {
+    name: 'storage.remote.write-url',
+    kind: 'string',
+    help: 'Remote-write URL of the remote engine, e.g. http://vminsert:8480/insert/0/prometheus/api/v1/write or http://mimir:8080/api/v1/push.',
+    placeholder: 'URL',
+  },
+  {
+    name: 'storage.remote.read-url',
+    kind: 'string',
+    help: "Base URL of the remote engine's query API (without /api/v1), e.g. http://vmselect:8481/select/0/prometheus or http://mimir:8080/prometheus.",
+    placeholder: 'URL',
+  },
+  {
+    name: 'storage.remote.mode',
+    kind: 'enum',
+    help: "How queries use the remote engine: raw = read samples and evaluate PromQL in Kansoku; pushdown = forward whole /api/v1/query and /api/v1/query_range requests when the engine's semantics match (rules always evaluate in Kansoku).",
+    default: 'raw',
+    choices: ['raw', 'pushdown'],
+    placeholder: 'MODE',
+  },
+  {
+    name: 'storage.remote.flavor',
+    kind: 'enum',
+    help: 'The remote engine; auto detects it from the URLs or by asking the read URL.',
+    default: 'auto',
+    choices: ['auto', 'prometheus', 'victoriametrics', 'mimir', 'thanos'],
+    placeholder: 'FLAVOR',
+  },
+  {
+    name: 'storage.remote.tenant',
+    kind: 'string',
+    help: 'Tenant sent as X-Scope-OrgID on every remote request (Mimir, Cortex, Thanos receive).',
+    placeholder: 'TENANT',
+  },
+  {
+    name: 'storage.remote.read-timeout',
+    kind: 'duration',
+    help: 'Timeout of one read or forwarded query against the remote engine.',
+    default: '1m',
+    placeholder: 'DURATION',
+  },
+  {
+    name: 'storage.remote.fanout-boundary',
+    kind: 'duration',
+    help: 'With --storage.backend=fanout: data younger than this is read from the embedded database, older data from the remote engine. 0 uses --storage.tsdb.retention.time.',
+    default: '0',
+    placeholder: 'DURATION',
+  },
+  {
     name: 'log.level',
     kind: 'enum',
     help: 'Only log messages with the given severity or above.',
@@ -163,6 +228,15 @@ export interface ServerFlags {
   readonly retentionSizeBytes: number;
   /** When writes are acknowledged: after fsync of the WAL (`commit`) or without fsync (`never`). */
   readonly walFsync: WalFsyncSetting;
+  /** `--storage.backend`. */
+  readonly storageBackend: StorageBackendSetting;
+  /**
+   * The remote-storage flags exactly as given (absent when not given), so that a storage
+   * settings file can fill in the rest: `config.file`, `remote.write-url`, `remote.read-url`,
+   * `remote.mode`, `remote.flavor`, `remote.tenant`, `remote.read-timeout` (ms as text),
+   * `remote.fanout-boundary` (ms as text), `backend`.
+   */
+  readonly storageGiven: Readonly<Record<string, string>>;
   readonly logLevel: LogLevelSetting;
   readonly logFormat: LogFormatSetting;
   readonly lookbackDeltaMs: number;
@@ -227,6 +301,8 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     retentionTimeMs: parseDuration(text('storage.tsdb.retention.time')),
     retentionSizeBytes: parseBytes(text('storage.tsdb.retention.size')),
     walFsync: text('storage.tsdb.wal-fsync') as WalFsyncSetting,
+    storageBackend: text('storage.backend') as StorageBackendSetting,
+    storageGiven: storageGiven(parsed),
     logLevel: text('log.level') as LogLevelSetting,
     logFormat: text('log.format') as LogFormatSetting,
     lookbackDeltaMs: positiveDuration('query.lookback-delta', text('query.lookback-delta')),
@@ -235,6 +311,28 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     queryMaxConcurrency: positive('query.max-concurrency'),
     asText,
   };
+}
+
+/** The `storage.*` flags of the remote backend that were given, by name without `storage.`. */
+function storageGiven(parsed: ParsedArgs): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [
+    'backend',
+    'config.file',
+    'remote.write-url',
+    'remote.read-url',
+    'remote.mode',
+    'remote.flavor',
+    'remote.tenant',
+  ]) {
+    const v = parsed.given.get(`storage.${name}`);
+    if (v !== undefined && v !== '') out[name] = v;
+  }
+  for (const name of ['remote.read-timeout', 'remote.fanout-boundary']) {
+    const v = parsed.given.get(`storage.${name}`);
+    if (v !== undefined && v !== '') out[name] = String(parseDuration(v));
+  }
+  return out;
 }
 
 function positiveBytes(name: string, value: string): number {

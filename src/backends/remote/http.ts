@@ -110,7 +110,7 @@ export class RemoteHttpClient {
               );
               return;
             }
-            resolve({ status, contentType: String(res.headers['content-type'] ?? ''), body: buf });
+            resolve({ status, contentType: res.headers['content-type'] ?? '', body: buf });
           });
         },
       );

@@ -26,5 +26,6 @@ export {
   type PushdownPolicy,
 } from './pushdown.js';
 export { FlavorDetectionError, detectFlavor } from './detect.js';
+export { TieredStorage } from './tiered.js';
 export { parseExportLines, parseMatrix, selectorOf } from './readers.js';
 export { decodeChunkedResponse, decodeReadResponse, encodeReadRequest } from './proto.js';

@@ -24,6 +24,23 @@ export interface RuntimeFacts {
   readonly storageRetention: string;
 }
 
+/** A backend's own answer to a forwarded query, sent to the client unchanged. */
+export interface ForwardedQueryAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
+/**
+ * Push-down of whole queries to a remote engine (`--storage.remote.mode=pushdown`): resolves
+ * with the engine's answer, or undefined when the query must be evaluated locally.
+ */
+export type QueryForwarder = (
+  endpoint: 'query' | 'query_range',
+  params: URLSearchParams,
+  signal: AbortSignal,
+) => Promise<ForwardedQueryAnswer | undefined>;
+
 /** Dependencies of the `/api/v1` endpoints. */
 export interface ApiV1Deps {
   /** The storage once open; undefined before (the endpoints answer 503). */
@@ -42,6 +59,8 @@ export interface ApiV1Deps {
   readonly targets?: () => TargetsView;
   /** The running rule groups (none when undefined). */
   readonly ruleGroups?: () => readonly Group[];
+  /** Forwards queries to a remote engine when set (push-down mode); local evaluation otherwise. */
+  readonly queryForwarder?: QueryForwarder;
   /** The configuration text of `/api/v1/status/config`. */
   readonly configYaml?: () => string;
 }

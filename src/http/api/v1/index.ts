@@ -10,7 +10,13 @@ import { addRuleRoutes } from './rules.js';
 import { addStatusRoutes } from './status.js';
 import { NO_TARGETS, addTargetRoutes } from './targets.js';
 
-export type { ApiV1Deps, HeadStats, RuntimeFacts } from './deps.js';
+export type {
+  ApiV1Deps,
+  ForwardedQueryAnswer,
+  HeadStats,
+  QueryForwarder,
+  RuntimeFacts,
+} from './deps.js';
 export { astToJson } from './ast-json.js';
 export { NO_TARGETS, type TargetsView } from './targets.js';
 

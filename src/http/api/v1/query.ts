@@ -18,6 +18,7 @@ export function addQueryRoutes(router: Router, deps: ApiV1Deps): void {
     const time = parseTimeParam(p.get('time'), 'time', Date.now());
     const opts = queryOptions(ctx, p, deps);
     try {
+      if (await forwarded(deps, 'query', p, opts.options.signal, ctx)) return;
       const r = await deps.engine
         .instantQuery(needStorage(deps), query, time, opts.options)
         .catch(queryParamError);
@@ -49,6 +50,7 @@ export function addQueryRoutes(router: Router, deps: ApiV1Deps): void {
     }
     const opts = queryOptions(ctx, p, deps);
     try {
+      if (await forwarded(deps, 'query_range', p, opts.options.signal, ctx)) return;
       const r = await deps.engine
         .rangeQuery(needStorage(deps), query, start, end, step, opts.options)
         .catch(queryParamError);
@@ -57,6 +59,28 @@ export function addQueryRoutes(router: Router, deps: ApiV1Deps): void {
       opts.done();
     }
   });
+}
+
+/**
+ * Push-down: when a forwarder is configured and accepts the query, sends the remote engine's
+ * answer (status, content type and body) unchanged and returns true.
+ */
+async function forwarded(
+  deps: ApiV1Deps,
+  endpoint: 'query' | 'query_range',
+  p: URLSearchParams,
+  signal: AbortSignal,
+  ctx: RequestContext,
+): Promise<boolean> {
+  if (!deps.queryForwarder) return false;
+  const a = await deps.queryForwarder(endpoint, p, signal);
+  if (!a) return false;
+  ctx.res.writeHead(a.status, {
+    'Content-Type': a.contentType !== '' ? a.contentType : 'application/json',
+    'Content-Length': a.body.length,
+  });
+  ctx.res.end(a.body);
+  return true;
 }
 
 /**
