@@ -19,6 +19,9 @@ import { QUERY_USAGE, splitQueryFlags, type QueryFlags } from './query-flags.js'
 import { queryTable } from './query-report.js';
 import { ingestTable, microTable } from './report.js';
 import { serverSpec, type ServerKind } from './servers.js';
+import { benchPush, buildPushData, pushTable, type PushResult } from './lineprotocol.js';
+import { benchScrape, scrapeTable, type ScrapeResult } from './scrape.js';
+import { SCRAPE_USAGE, splitScrapeFlags, type ScrapeFlags } from './scrape-flags.js';
 
 /** The project root: the nearest directory above this file holding package.json. */
 function projectRoot(): string {
@@ -134,16 +137,57 @@ async function runQueries(
   return out;
 }
 
+/** Runs the scrape benchmark on every selected server against the same targets. */
+async function runScrape(
+  opts: BenchOptions,
+  s: ScrapeFlags,
+  root: string,
+): Promise<{ results: ScrapeResult[]; bodyBytes: number }> {
+  return benchScrape(opts.servers, root, {
+    targets: s.targets,
+    series: s.targetSeries,
+    intervalS: s.intervalS,
+    seconds: s.seconds,
+    seed: opts.seed,
+    log,
+  });
+}
+
+/** Runs the line-protocol and import benchmarks (the sections selected) on every server. */
+async function runPush(
+  opts: BenchOptions,
+  s: ScrapeFlags,
+  root: string,
+): Promise<{ format: string; samples: number; requests: number; results: PushResult[] }[]> {
+  if (!s.lineprotocol && !s.import) return [];
+  log(`generating ${s.pushSeries} series x ${s.pushHours} h for line protocol and import`);
+  const data = buildPushData(s.pushSeries, s.pushHours, opts.seed, Date.now() - 60_000).filter(
+    (d) => (d.format === 'lineprotocol' ? s.lineprotocol : s.import),
+  );
+  const out = [];
+  for (const d of data) {
+    const results: PushResult[] = [];
+    for (const kind of opts.servers) {
+      log(`--- ${d.format}: ${serverSpec(kind, root).title}`);
+      results.push(await benchPush(kind, root, d, log));
+    }
+    out.push({ format: d.format, samples: d.samples, requests: d.requests, results });
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   let opts: BenchOptions;
   let qflags: QueryFlags;
+  let sflags: ScrapeFlags;
   try {
     qflags = splitQueryFlags(argv);
-    opts = parseFlags(qflags.rest);
+    sflags = splitScrapeFlags(qflags.rest);
+    opts = parseFlags(sflags.rest);
   } catch (err) {
     if (err instanceof FlagError) {
       if (err.message !== '') console.error(err.message);
-      console.error(`${USAGE}\n${QUERY_USAGE}`);
+      console.error(`${USAGE}\n${QUERY_USAGE}\n${SCRAPE_USAGE}`);
       return err.message === '' ? 0 : 2;
     }
     throw err;
@@ -165,6 +209,8 @@ async function main(argv: string[]): Promise<number> {
       keptDirs,
     );
   }
+  const scrape = sflags.scrape ? await runScrape(opts, sflags, root) : undefined;
+  const push = await runPush(opts, sflags, root);
   if (opts.only.includes('micro')) {
     log('--- micro-benchmarks');
     micro = await runMicro(path.join(root, 'dist'), opts.quick, log);
@@ -188,6 +234,8 @@ async function main(argv: string[]): Promise<number> {
       query === undefined
         ? undefined
         : { repeat: qflags.repeat, ingestAdded: qflags.ingestAdded, servers: query },
+    scrape,
+    push,
     micro,
     seconds: (Date.now() - started.getTime()) / 1000,
   };
@@ -207,6 +255,18 @@ async function main(argv: string[]): Promise<number> {
   }
   if (query !== undefined)
     console.log(`\nqueries over the ingested data\n${queryTable(query, qflags.repeat)}`);
+  if (scrape !== undefined) {
+    console.log(
+      `\nscraping: ${sflags.targets} targets x ${sflags.targetSeries} series every ${sflags.intervalS} s, ${sflags.seconds} s measured per server\n`,
+    );
+    console.log(scrapeTable(scrape.results, sflags.targets));
+  }
+  for (const p of push) {
+    console.log(
+      `\n${p.format === 'lineprotocol' ? 'InfluxDB line protocol (/write)' : 'JSON-lines import (/api/v1/import)'}: ${p.samples} samples in ${p.requests} requests\n`,
+    );
+    console.log(pushTable(p.results));
+  }
   if (micro !== undefined) console.log(`\nmicro-benchmarks\n${microTable(micro)}`);
   console.log(
     `\nresults written to ${path.relative(root, out)} (${report.seconds.toFixed(0)} s in all)`,
