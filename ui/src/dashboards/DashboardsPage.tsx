@@ -1,20 +1,23 @@
-/** Dashboards: list, view and edit (placeholder until the dashboards pages land). */
+/** Dashboards: the list at `/dashboards`, one dashboard at `/dashboards/d/<uid>`, a new one at `/dashboards/new`. */
 import type { ReactElement } from 'react';
 import type { Theme } from '../theme.js';
+import { DashboardList } from './DashboardList.js';
+import { DashboardView } from './DashboardView.js';
+import './dashboards.css';
 
-/** The dashboards section; `pathname` selects the list (`/dashboards`) or one dashboard. */
+/** The dashboards section; `pathname` selects the list or one dashboard. */
 export function DashboardsPage(props: {
   pathname: string;
   search: string;
   theme: Theme;
 }): ReactElement {
-  return (
-    <section aria-labelledby="dashboards-title">
-      <h1 id="dashboards-title">Dashboards</h1>
-      <p className="empty">
-        No dashboards yet ({props.pathname}
-        {props.search}, {props.theme} theme).
-      </p>
-    </section>
-  );
+  const m = /^\/dashboards\/d\/([^/]+)/.exec(props.pathname);
+  if (m) {
+    const uid = decodeURIComponent(m[1] ?? '');
+    return <DashboardView key={uid} uid={uid} search={props.search} theme={props.theme} />;
+  }
+  if (props.pathname === '/dashboards/new') {
+    return <DashboardView key="new" uid={undefined} search={props.search} theme={props.theme} />;
+  }
+  return <DashboardList search={props.search} />;
 }

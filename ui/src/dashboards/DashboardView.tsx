@@ -1,0 +1,622 @@
+/**
+ * One dashboard at `/dashboards/d/<uid>` (or a new one at `/dashboards/new`): toolbar with
+ * time picker and auto refresh, variables bar, the panel grid, full-screen panel view, and edit
+ * mode (add/remove panels and rows, drag and resize, panel editor, settings, save, versions).
+ * The time range, variables, refresh and viewed panel live in Grafana-compatible URL params.
+ */
+import { type ReactElement, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { navigate } from '../route.js';
+import type { Theme } from '../theme.js';
+import type { PanelModel, TimeRangeMs } from '../panels/types.js';
+import { ApiError } from '../api/client.js';
+import {
+  createDashboard,
+  type DashboardMeta,
+  getDashboard,
+  saveDashboard,
+  VersionConflictError,
+} from './api.js';
+import { DashboardGrid, layoutBoxes } from './DashboardGrid.js';
+import { parseDurationMs } from './interval.js';
+import { addPanel, duplicatePanel, nextPanelId, removePanel, toggleRow } from './layout.js';
+import { type DashboardModel, emptyDashboard } from './model.js';
+import { PanelEditor } from './PanelEditor.js';
+import { PanelFrame } from './PanelFrame.js';
+import { SettingsEditor } from './SettingsEditor.js';
+import { type RawTimeRange, resolveRange } from './timerange.js';
+import { TimePicker } from './TimePicker.js';
+import { formatUrlState, parseUrlState, type UrlState } from './urlstate.js';
+import { usePanelData } from './usePanelData.js';
+import { useVariables } from './useVariables.js';
+import { VariablesBar } from './VariablesBar.js';
+import { VersionsDialog } from './VersionsDialog.js';
+
+/** Props of {@link DashboardView}. */
+export interface DashboardViewProps {
+  /** The dashboard's uid, or undefined for a new unsaved dashboard. */
+  readonly uid: string | undefined;
+  readonly search: string;
+  readonly theme: Theme;
+}
+
+/** A change to the URL state; `undefined` removes a parameter. */
+type UrlPatch = { [K in keyof UrlState]?: UrlState[K] | undefined };
+
+type Load =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; meta: DashboardMeta | undefined };
+
+function message(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The container width, followed with a ResizeObserver. */
+function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const ro = new ResizeObserver(() => {
+      setWidth(el.clientWidth);
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+    };
+  });
+  return [ref, width];
+}
+
+/** A dashboard page. */
+export function DashboardView({ uid, search, theme }: DashboardViewProps): ReactElement {
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [dash, setDash] = useState<DashboardModel>(() => emptyDashboard());
+  const [savedJson, setSavedJson] = useState('');
+  const [reloadCount, setReloadCount] = useState(0);
+  const url = useMemo(() => parseUrlState(search), [search]);
+
+  useEffect(() => {
+    if (uid === undefined) {
+      const d = emptyDashboard();
+      setDash(d);
+      setSavedJson('');
+      setLoad({ kind: 'ready', meta: undefined });
+      return;
+    }
+    const ac = new AbortController();
+    setLoad({ kind: 'loading' });
+    getDashboard(uid, ac.signal).then(
+      (r) => {
+        setDash(r.dashboard);
+        setSavedJson(JSON.stringify(r.dashboard));
+        setLoad({ kind: 'ready', meta: r.meta });
+      },
+      (e: unknown) => {
+        if (!ac.signal.aborted) setLoad({ kind: 'error', message: message(e) });
+      },
+    );
+    return () => {
+      ac.abort();
+    };
+  }, [uid, reloadCount]);
+
+  if (load.kind === 'loading') return <p className="meta">Loading dashboard…</p>;
+  if (load.kind === 'error') {
+    return (
+      <section>
+        <h1>Dashboard</h1>
+        <p className="error" role="alert">
+          cannot load dashboard {uid}: {load.message}
+        </p>
+        <a href="/dashboards">Back to dashboards</a>
+      </section>
+    );
+  }
+  return (
+    <Loaded
+      key={`${uid ?? 'new'}-${reloadCount}`}
+      uid={uid}
+      dash={dash}
+      setDash={setDash}
+      meta={load.meta}
+      dirty={JSON.stringify(dash) !== savedJson}
+      onSaved={(d, meta) => {
+        setSavedJson(JSON.stringify(d));
+        setLoad({ kind: 'ready', meta });
+      }}
+      onReload={() => {
+        setReloadCount((n) => n + 1);
+      }}
+      url={url}
+      theme={theme}
+    />
+  );
+}
+
+interface LoadedProps {
+  uid: string | undefined;
+  dash: DashboardModel;
+  setDash: (d: DashboardModel) => void;
+  meta: DashboardMeta | undefined;
+  dirty: boolean;
+  onSaved: (d: DashboardModel, meta: DashboardMeta) => void;
+  onReload: () => void;
+  url: UrlState;
+  theme: Theme;
+}
+
+function Loaded(props: LoadedProps): ReactElement {
+  const { dash, setDash, url, uid } = props;
+  const tz =
+    url.timezone ??
+    (dash.timezone !== undefined && dash.timezone !== '' ? dash.timezone : 'browser');
+  const raw: RawTimeRange = { from: url.from ?? dash.time.from, to: url.to ?? dash.time.to };
+  const refresh = url.refresh ?? (typeof dash.refresh === 'string' ? dash.refresh : '');
+  const [now, setNow] = useState(() => Date.now());
+  const [tick, setTick] = useState(0);
+  const range = useMemo(() => resolveRange(raw, now, tz), [raw.from, raw.to, now, tz]);
+  const editing = url.edit === true || uid === undefined;
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [versionsOpen, setVersionsOpen] = useState(false);
+  const [saveOpen, setSaveOpen] = useState(false);
+  const [folder, setFolder] = useState(props.meta?.folder ?? '');
+  const vars = useVariables(dash.templating.list, range, url.vars);
+  const [gridRef, width] = useWidth();
+
+  /** Writes URL state (push for time changes, replace for the rest). */
+  const go = useCallback(
+    (patch: UrlPatch, replace = false) => {
+      const next: UrlPatch = { ...url, ...patch };
+      const clean = Object.fromEntries(
+        Object.entries(next).filter(([, v]) => v !== undefined),
+      ) as unknown as UrlState;
+      const path =
+        uid === undefined ? '/dashboards/new' : `/dashboards/d/${encodeURIComponent(uid)}`;
+      navigate(`${path}${formatUrlState(clean)}`, replace);
+    },
+    [url, uid],
+  );
+
+  // Keep the selected variable values in the URL.
+  useEffect(() => {
+    if (!vars.ready) return;
+    const v: Record<string, string[]> = {};
+    for (const [name, s] of vars.state) {
+      const model = dash.templating.list.find((x) => x.name === name);
+      if (model && model.type !== 'constant') v[name] = [...s.selected];
+    }
+    if (JSON.stringify(v) !== JSON.stringify(url.vars)) go({ vars: v }, true);
+  }, [vars.key, vars.ready]);
+
+  // Auto refresh.
+  useEffect(() => {
+    const ms = parseDurationMs(refresh);
+    if (ms === undefined || ms < 1000) return;
+    const t = setInterval(() => {
+      setNow(Date.now());
+    }, ms);
+    return () => {
+      clearInterval(t);
+    };
+  }, [refresh]);
+
+  const onRefresh = (): void => {
+    setNow(Date.now());
+    setTick((n) => n + 1);
+  };
+
+  const viewed =
+    url.viewPanel !== undefined ? dash.panels.find((p) => p.id === url.viewPanel) : undefined;
+  const editedPanel =
+    url.editPanel !== undefined ? dash.panels.find((p) => p.id === url.editPanel) : undefined;
+  const boxes = layoutBoxes(dash.panels, width);
+  const visible = useMemo(() => {
+    if (viewed) return [{ panel: viewed, width: Math.round(width / 50) * 50 || 1000 }];
+    return dash.panels
+      .filter((p) => p.type !== 'row')
+      .map((p) => ({
+        panel: p,
+        width: Math.round((boxes.get(p.id ?? -1)?.width ?? 600) / 50) * 50,
+      }));
+  }, [dash.panels, width, viewed]);
+  const data = usePanelData(
+    visible,
+    range,
+    vars.scope,
+    vars.ready && width > 0 && !editedPanel,
+    tick,
+  );
+
+  const onZoom = (r: TimeRangeMs): void => {
+    go({ from: String(Math.round(r.from)), to: String(Math.round(r.to)) });
+  };
+  const setPanels = (panels: PanelModel[]): void => {
+    setDash({ ...dash, panels });
+  };
+  const setEditing = (on: boolean): void => {
+    const patch: UrlPatch = { edit: on };
+    go(on ? patch : { ...patch, editPanel: undefined }, true);
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && url.viewPanel !== undefined) go({ viewPanel: undefined });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [url.viewPanel, go]);
+
+  const provisioned = props.meta?.provisioned === true;
+  const fullHeight = Math.max(300, window.innerHeight - 180);
+  return (
+    <section className="dashboard" aria-labelledby="dashboard-title">
+      <div className="db-toolbar">
+        <h1 id="dashboard-title">
+          <a
+            href="/dashboards"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/dashboards');
+            }}
+          >
+            Dashboards
+          </a>{' '}
+          / {folder ? `${folder} / ` : ''}
+          {dash.title}
+          {props.dirty && <span className="meta"> (unsaved)</span>}
+        </h1>
+        <TimePicker
+          raw={raw}
+          resolved={range}
+          timezone={tz}
+          refresh={refresh}
+          onChange={(r) => {
+            setNow(Date.now());
+            go({ from: r.from, to: r.to });
+          }}
+          onTimezone={(t) => {
+            go({ timezone: t }, true);
+          }}
+          onRefreshInterval={(r) => {
+            go({ refresh: r }, true);
+          }}
+          onRefresh={onRefresh}
+        />
+        <div className="db-actions">
+          <button
+            type="button"
+            onClick={() => {
+              const clip = navigator.clipboard as Clipboard | undefined;
+              if (clip) void clip.writeText(window.location.href).catch(() => undefined);
+              else window.prompt('Link to this view', window.location.href);
+            }}
+            title="Copy a link to this view"
+          >
+            Share
+          </button>
+          {!editing && (
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(true);
+              }}
+            >
+              Edit
+            </button>
+          )}
+          {editing && (
+            <>
+              <button
+                type="button"
+                onClick={() => {
+                  const id = nextPanelId(dash.panels);
+                  setPanels(
+                    addPanel(dash.panels, {
+                      id,
+                      type: 'timeseries',
+                      title: 'New panel',
+                      gridPos: { x: 0, y: 0, w: 12, h: 8 },
+                      targets: [{ refId: 'A', expr: '' }],
+                    }),
+                  );
+                  go({ editPanel: id }, false);
+                }}
+              >
+                Add panel
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setPanels(
+                    addPanel(dash.panels, {
+                      id: nextPanelId(dash.panels),
+                      type: 'row',
+                      title: 'Row title',
+                      collapsed: false,
+                      panels: [],
+                      gridPos: { x: 0, y: 0, w: 24, h: 1 },
+                    }),
+                  );
+                }}
+              >
+                Add row
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setSettingsOpen(true);
+                }}
+              >
+                Settings
+              </button>
+              {uid !== undefined && (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setVersionsOpen(true);
+                  }}
+                >
+                  Versions
+                </button>
+              )}
+              <button
+                type="button"
+                className="primary"
+                onClick={() => {
+                  setSaveOpen(true);
+                }}
+              >
+                Save
+              </button>
+              {uid !== undefined && (
+                <button
+                  type="button"
+                  onClick={() => {
+                    if (props.dirty && !window.confirm('Discard unsaved changes?')) return;
+                    setEditing(false);
+                    if (props.dirty) props.onReload();
+                  }}
+                >
+                  Exit edit
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      </div>
+      {provisioned && editing && (
+        <p className="warning">
+          This dashboard is provisioned from {props.meta?.file ?? 'a file'}; saving writes back only
+          when the server allows it.
+        </p>
+      )}
+      <VariablesBar variables={dash.templating.list} state={vars.state} onChange={vars.select} />
+      <div ref={gridRef} className="db-canvas">
+        {viewed ? (
+          <div className="db-fullscreen">
+            <button
+              type="button"
+              onClick={() => {
+                go({ viewPanel: undefined });
+              }}
+            >
+              ← Back to dashboard
+            </button>
+            <PanelFrame
+              panel={viewed}
+              data={data.get(viewed.id ?? -1)}
+              width={width}
+              height={fullHeight}
+              timeRange={range}
+              theme={props.theme}
+              scope={vars.scope}
+              editing={false}
+              onTimeRangeChange={onZoom}
+              onView={() => {
+                go({ viewPanel: undefined });
+              }}
+              onEdit={() => {
+                go({ editPanel: viewed.id, edit: true, viewPanel: undefined });
+              }}
+              onDuplicate={() => undefined}
+              onRemove={() => undefined}
+            />
+          </div>
+        ) : dash.panels.length === 0 ? (
+          <p className="empty">
+            This dashboard has no panels yet.{' '}
+            {editing ? 'Use “Add panel”.' : 'Click Edit to add some.'}
+          </p>
+        ) : (
+          width > 0 && (
+            <DashboardGrid
+              panels={dash.panels}
+              width={width}
+              data={data}
+              timeRange={range}
+              theme={props.theme}
+              scope={vars.scope}
+              editing={editing}
+              onPanels={setPanels}
+              onToggleRow={(id) => {
+                setPanels(toggleRow(dash.panels, id));
+              }}
+              onTimeRangeChange={onZoom}
+              onView={(id) => {
+                go({ viewPanel: id });
+              }}
+              onEdit={(id) => {
+                go({ editPanel: id, edit: true });
+              }}
+              onDuplicate={(id) => {
+                setPanels(duplicatePanel(dash.panels, id));
+              }}
+              onRemove={(id) => {
+                setPanels(removePanel(dash.panels, id));
+              }}
+            />
+          )
+        )}
+      </div>
+      {editedPanel && (
+        <PanelEditor
+          panel={editedPanel}
+          range={range}
+          scope={vars.scope}
+          theme={props.theme}
+          onApply={(p) => {
+            setPanels(dash.panels.map((x) => (x.id === p.id ? p : x)));
+            go({ editPanel: undefined });
+          }}
+          onCancel={() => {
+            go({ editPanel: undefined });
+          }}
+        />
+      )}
+      {settingsOpen && (
+        <SettingsEditor
+          dashboard={dash}
+          folder={folder}
+          onApply={(d, f) => {
+            setDash(d);
+            setFolder(f);
+            setSettingsOpen(false);
+          }}
+          onCancel={() => {
+            setSettingsOpen(false);
+          }}
+        />
+      )}
+      {versionsOpen && uid !== undefined && (
+        <VersionsDialog
+          uid={uid}
+          onClose={() => {
+            setVersionsOpen(false);
+          }}
+          onRestored={() => {
+            setVersionsOpen(false);
+            props.onReload();
+          }}
+        />
+      )}
+      {saveOpen && (
+        <SaveDialog
+          uid={uid}
+          dash={dash}
+          folder={folder}
+          version={props.meta?.version}
+          onSaved={(d, meta, newUid) => {
+            setSaveOpen(false);
+            props.onSaved(d, meta);
+            if (newUid !== uid) navigate(`/dashboards/d/${encodeURIComponent(newUid)}?edit`);
+          }}
+          onReload={() => {
+            setSaveOpen(false);
+            props.onReload();
+          }}
+          onCancel={() => {
+            setSaveOpen(false);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function SaveDialog(props: {
+  uid: string | undefined;
+  dash: DashboardModel;
+  folder: string;
+  version: number | undefined;
+  onSaved: (d: DashboardModel, meta: DashboardMeta, uid: string) => void;
+  onReload: () => void;
+  onCancel: () => void;
+}): ReactElement {
+  const [msg, setMsg] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [conflict, setConflict] = useState(false);
+  const save = async (force: boolean): Promise<void> => {
+    setBusy(true);
+    setError('');
+    try {
+      const opts: { folder?: string; message?: string; version?: number } = {
+        folder: props.folder,
+        message: msg,
+      };
+      if (!force && props.version !== undefined) opts.version = props.version;
+      const r =
+        props.uid === undefined
+          ? await createDashboard(props.dash, props.folder, msg)
+          : await saveDashboard(props.uid, props.dash, opts);
+      const saved = { ...props.dash, uid: r.uid, version: r.version };
+      props.onSaved(
+        saved,
+        {
+          version: r.version,
+          updatedAt: new Date().toISOString(),
+          folder: props.folder,
+          provisioned: false,
+        },
+        r.uid,
+      );
+    } catch (e) {
+      if (e instanceof VersionConflictError) setConflict(true);
+      setError(message(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="db-modal" role="dialog" aria-modal="true" aria-label="Save dashboard">
+      <div className="db-modal-body">
+        <h2>Save dashboard</h2>
+        <label>
+          Message{' '}
+          <input
+            value={msg}
+            placeholder="What changed"
+            onChange={(e) => {
+              setMsg(e.target.value);
+            }}
+          />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {conflict ? `Someone else saved this dashboard meanwhile: ${error}` : error}
+          </p>
+        )}
+        <div className="db-modal-actions">
+          {conflict ? (
+            <>
+              <button type="button" onClick={props.onReload}>
+                Reload (discard my changes)
+              </button>
+              <button type="button" disabled={busy} onClick={() => void save(true)}>
+                Overwrite
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => void save(false)}
+            >
+              Save
+            </button>
+          )}
+          <button type="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
