@@ -16,6 +16,14 @@ export {
   type HistoryQuery,
   type HistoryRecord,
 } from './history/history.js';
+export {
+  AlertForwarder,
+  alertsPath,
+  defaultForwarderOptions,
+  type ForwardAlert,
+  type ForwarderOptions,
+  type ForwarderStats,
+} from './forward/forwarder.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
 export { AggregationGroup, type FlushFn, type GroupContext } from './dispatch/group.js';
 export {
