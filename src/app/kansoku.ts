@@ -33,8 +33,10 @@ import {
   pushGroupsFile,
 } from '../ingest/index.js';
 import {
+  AlertForwarder,
   Alertmanager,
   InvalidAlertsError,
+  defaultForwarderOptions,
   loadAlertmanagerConfigFile,
   parseAlertmanagerConfig,
   type AlertmanagerConfig,
@@ -75,6 +77,8 @@ export class Kansoku {
   private scrape: ScrapeManager | undefined;
   private rules: RuleManager | undefined;
   private alertmanager: Alertmanager | undefined;
+  /** Sends alerts to the external Alertmanagers of `alerting.alertmanagers`. */
+  private alertForwarder: AlertForwarder | undefined;
   private readonly remoteWrite: RemoteWriteSet;
   /** Dashboards, users, tokens and other documents (`<storage.tsdb.path>/meta`). */
   readonly meta: MetaStore;
@@ -224,12 +228,29 @@ export class Kansoku {
       },
     });
     await this.alertmanager.start();
+    this.alertForwarder = new AlertForwarder({
+      ...defaultForwarderOptions(),
+      userAgent: `Kansoku/${this.build.version}`,
+      warn: (msg: string) => {
+        this.logger.warn(msg, { component: 'notifier' });
+      },
+    });
+    this.applyForwarding();
     const storage = opened.storage;
     this.rules = new RuleManager(this.ruleOptions(), {
       query: queryFnFrom(this.engine.instantQuery.bind(this.engine), storage),
       appendable,
       logger: this.logger.child({ component: 'rules' }),
       notify: (alerts) => {
+        this.alertForwarder?.send(
+          alerts.map((a) => ({
+            labels: a.labels,
+            annotations: a.annotations.toRecord(),
+            startsAtMs: a.startsAt,
+            endsAtMs: a.endsAt,
+            generatorURL: a.generatorURL,
+          })),
+        );
         try {
           this.alertmanager?.receive(
             alerts.map((a) => ({
@@ -298,6 +319,16 @@ export class Kansoku {
     }
   }
 
+  /** Points the forwarder at the `alerting.alertmanagers` of the configuration. */
+  private applyForwarding(): void {
+    const urls = this.alertForwarder?.apply(
+      this.config?.alerting ?? { alertRelabelConfigs: [], alertmanagers: [] },
+      this.config?.global.externalLabels ?? Labels.EMPTY,
+    );
+    if (urls !== undefined && urls.length > 0)
+      this.logger.info('forwarding alerts to Alertmanagers', { urls: urls.join(',') });
+  }
+
   /** Rule manager settings from the configuration's `global` section. */
   private ruleOptions(): RuleManagerOptions {
     const g = this.config?.global;
@@ -332,6 +363,7 @@ export class Kansoku {
     if (this.config) {
       this.scrape?.applyConfig(this.config);
       this.remoteWrite.apply(this.config.remoteWrite, this.config.global.externalLabels);
+      this.applyForwarding();
     }
     try {
       await this.rules?.update(this.config?.ruleFiles ?? [], this.ruleOptions());
@@ -363,6 +395,8 @@ export class Kansoku {
       await this.rules.stop();
       this.rules = undefined;
     }
+    await this.alertForwarder?.stop();
+    this.alertForwarder = undefined;
     if (this.alertmanager) {
       await this.alertmanager.stop();
       this.alertmanager = undefined;
