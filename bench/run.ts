@@ -15,6 +15,7 @@ import { benchServer, type IngestResult } from './ingest.js';
 import { runMicro, type MicroResult } from './micro.js';
 import { INTERVAL_MS, buildPayloads } from './payloads.js';
 import { benchQueries, type QueryServerResult } from './query.js';
+import { runRemoteSection } from './remote-run.js';
 import { QUERY_USAGE, splitQueryFlags, type QueryFlags } from './query-flags.js';
 import { queryTable } from './query-report.js';
 import { ingestTable, microTable } from './report.js';
@@ -177,6 +178,8 @@ async function runPush(
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `--only=remote`: the remote-backend benchmark (bench/remote.ts), with its own flags.
+  if (argv.includes('--only=remote')) return runRemoteSection(projectRoot(), argv);
   let opts: BenchOptions;
   let qflags: QueryFlags;
   let sflags: ScrapeFlags;
