@@ -18,7 +18,7 @@ const ALLOWED = {
   scrape: ['parsers', 'storage', 'config', 'model', 'util', 'ingest'],
   rules: ['promql/parser', 'storage', 'config', 'model', 'util'],
   notify: ['config', 'model', 'util'],
-  auth: ['config', 'model', 'util'],
+  auth: ['config', 'model', 'util', 'meta'],
   meta: ['model', 'util'],
   dashboards: ['meta', 'model', 'util', 'promql/parser'],
   host: ['model', 'util'],

@@ -3,6 +3,7 @@
  * decided in one place. Routes are matched in the order they were added.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../auth/index.js';
 
 /** HTTP methods the router dispatches. `HEAD` is served by `GET` routes automatically. */
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -17,6 +18,19 @@ export interface RequestContext {
   readonly params: Readonly<Record<string, string>>;
   /** Aborted when the client goes away before the response is finished. */
   readonly signal: AbortSignal;
+  /** Who the request acts as, when the router has a guard (authentication is on). */
+  readonly principal?: Principal;
+}
+
+/**
+ * The authorization hook: runs before every matched route's handler. `authorize` resolves the
+ * request's principal or throws an `HttpError` (401, 403, 429); `run` calls the handler with that
+ * principal as the current one, so that decorators deeper down (a storage restricted to a
+ * token's label matchers) can see it.
+ */
+export interface Guard {
+  authorize(req: IncomingMessage, url: URL, route: Route): Promise<Principal>;
+  run<T>(principal: Principal, fn: () => T): T;
 }
 
 /** A request handler; it writes the response itself or throws an error to be mapped. */
@@ -48,6 +62,8 @@ interface CompiledRoute {
 /** Routes requests by path and method. Not changed after the server starts. */
 export class Router {
   private readonly routes: CompiledRoute[] = [];
+  /** Called before every handler when set (see `Guard`). */
+  guard: Guard | undefined;
 
   /**
    * Adds a route; `pattern` segments starting with `:` capture one path segment, and a last

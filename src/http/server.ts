@@ -8,7 +8,7 @@ import type { Logger } from '../util/index.js';
 import { HttpError } from './errors.js';
 import type { HttpMetrics } from './metrics.js';
 import { sendError } from './respond.js';
-import type { Router } from './router.js';
+import type { RequestContext, Route, Router } from './router.js';
 
 /** Options of `HttpServer`. */
 export interface HttpServerOptions {
@@ -132,7 +132,7 @@ export class HttpServer {
           );
         case 'found':
           handler = m.route.pattern;
-          await m.route.handler({ req, res, url, params: m.params, signal: ac.signal });
+          await this.dispatch(m.route, { req, res, url, params: m.params, signal: ac.signal });
           break;
       }
     } catch (err) {
@@ -141,6 +141,17 @@ export class HttpServer {
       this.inFlight--;
       if (this.inFlight === 0 && this.drained) this.drained();
     }
+  }
+
+  /** Runs a route's handler, behind the router's guard when it has one. */
+  private async dispatch(route: Route, ctx: RequestContext): Promise<void> {
+    const guard = this.opts.router.guard;
+    if (!guard) {
+      await route.handler(ctx);
+      return;
+    }
+    const principal = await guard.authorize(ctx.req, ctx.url, route);
+    await guard.run(principal, () => route.handler({ ...ctx, principal }));
   }
 
   private fail(res: ServerResponse, err: unknown, handler: string): void {
