@@ -9,7 +9,9 @@ import {
   serverFlagsFrom,
   type ParsedArgs,
 } from '../config/index.js';
+import { TOKEN_USAGE, TokenUsageError, createTokenOffline, parseTokenArgs } from '../auth/index.js';
 import { Engine } from '../promql/index.js';
+import { parseMetricSelector } from '../promql/parser/index.js';
 import { runRuleUnitTests } from '../rules/index.js';
 import { MemStorage } from '../storage/index.js';
 import { runAgent } from './agent.js';
@@ -20,6 +22,10 @@ import { buildInfo } from './version.js';
 const COMMANDS = [
   ['server', 'Run the monitoring server: storage, ingestion, queries and the HTTP API (default).'],
   ['agent', 'Run in agent mode: scrape and push out through a disk-backed remote-write queue.'],
+  [
+    'token',
+    'Create an API token offline: `kansoku token create --scope <scope> --storage.tsdb.path <dir>`.',
+  ],
   ['test', 'Run rule unit tests: `kansoku test rules <file>...` (promtool test rules files).'],
 ] as const;
 
@@ -46,6 +52,7 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   const first = argv.find((a) => !a.startsWith('-'));
   if (first === 'agent') return agentMain(argv, io);
   if (first === 'test') return testMain(argv.slice(argv.indexOf('test') + 1), io);
+  if (first === 'token') return tokenMain(argv.slice(argv.indexOf('token') + 1), io);
   let parsed: ParsedArgs;
   try {
     parsed = parseArgv(argv, SERVER_FLAGS);
@@ -118,6 +125,22 @@ async function testMain(args: string[], io: CliIO): Promise<number> {
   });
   io.out(r.output);
   return r.ok ? 0 : 1;
+}
+
+/** `kansoku token create …`: makes an API token in the data directory and prints it. */
+async function tokenMain(args: string[], io: CliIO): Promise<number> {
+  try {
+    const a = parseTokenArgs(args);
+    for (const m of a.matchers) parseMetricSelector(m.trim().startsWith('{') ? m : `{${m}}`);
+    io.out(`${await createTokenOffline(a)}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof TokenUsageError || (err instanceof Error && err.name === 'ParseError')) {
+      io.err(`kansoku: error: ${err.message}\n${TOKEN_USAGE}`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
 }
 
 function usageError(io: CliIO, err: unknown): number {

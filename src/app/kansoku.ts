@@ -41,6 +41,7 @@ import {
   parseAlertmanagerConfig,
   type AlertmanagerConfig,
 } from '../notify/index.js';
+import { AuthService, defaultAuthOptions } from '../auth/index.js';
 import { FileMetaStore, type MetaStore } from '../meta/index.js';
 import { Labels } from '../model/index.js';
 import { Engine } from '../promql/index.js';
@@ -82,6 +83,10 @@ export class Kansoku {
   private readonly remoteWrite: RemoteWriteSet;
   /** Dashboards, users, tokens and other documents (`<storage.tsdb.path>/meta`). */
   readonly meta: MetaStore;
+  /** Users, sessions, tokens and share links; undefined when authentication is off. */
+  readonly auth: AuthService | undefined;
+  /** The in-memory token the self-scrape sends when authentication is on. */
+  private selfToken: string | undefined;
   private ready = false;
   private readonly engine: Engine;
   private readonly startTime = new Date();
@@ -105,12 +110,41 @@ export class Kansoku {
     );
     this.remoteWrite.registerMetrics(this.registry);
     this.meta = new FileMetaStore(path.join(flags.tsdbPath, 'meta'));
+    this.auth = flags.authEnabled
+      ? new AuthService(this.meta, {
+          ...defaultAuthOptions(),
+          // Finds tokens that `kansoku token create` wrote while the server runs.
+          reopen: () => new FileMetaStore(path.join(flags.tsdbPath, 'meta')),
+        })
+      : undefined;
     this.engine = new Engine({
       lookbackDeltaMs: flags.lookbackDeltaMs,
       timeoutMs: flags.queryTimeoutMs,
       maxSamples: flags.queryMaxSamples,
       maxConcurrent: flags.queryMaxConcurrency,
     });
+  }
+
+  /**
+   * Prepares authentication: the first admin from `--auth.admin-password-file`, or a one-time
+   * setup token (returned, to be logged as a link) when there are no users; and the self-scrape
+   * token. Does nothing when authentication is off.
+   */
+  private async initAuth(): Promise<string | undefined> {
+    if (!this.auth) return undefined;
+    this.selfToken = this.auth.internalToken('self-scrape', ['read']);
+    const file = this.flags.authAdminPasswordFile;
+    let password: string | undefined;
+    if (file !== undefined) {
+      try {
+        password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      } catch (err) {
+        throw new Error(`cannot read --auth.admin-password-file ${file}: ${String(err)}`, {
+          cause: err,
+        });
+      }
+    }
+    return await this.auth.init(password);
   }
 
   /**
@@ -121,6 +155,7 @@ export class Kansoku {
   async start(): Promise<void> {
     this.loadConfig();
     const { host, port } = splitHostPort(this.flags.listenAddress);
+    const setupToken = await this.initAuth();
     const router = buildRouter({
       logger: this.logger.child({ component: 'web' }),
       registry: this.registry,
@@ -129,6 +164,7 @@ export class Kansoku {
       pipeline: () => (this.ready ? this.pipeline : undefined),
       pushStore: () => (this.ready ? this.pushStore : undefined),
       meta: this.meta,
+      ...(this.auth ? { auth: this.auth } : {}),
       admin: {
         enabled: this.flags.enableAdminApi,
         admin: () => (this.ready ? this.admin : undefined),
@@ -167,7 +203,13 @@ export class Kansoku {
     const addr = await this.http.listen(host, port);
     this.listenAddress =
       addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
-    this.logger.info('listening', { address: this.listenAddress });
+    this.logger.info('listening', { address: this.listenAddress, auth: this.auth !== undefined });
+    if (setupToken !== undefined) {
+      this.logger.warn(
+        'no users yet: open this one-time link to create the first admin (or restart with --auth.admin-password-file)',
+        { url: `http://${this.listenAddress}/setup?token=${setupToken}` },
+      );
+    }
 
     const t0 = performance.now();
     const opened = await openStorage(this.flags, this.logger.child({ component: 'tsdb' }));
@@ -209,7 +251,7 @@ export class Kansoku {
     });
     if (this.config) this.scrape.applyConfig(this.config);
     else {
-      this.configText = selfScrapeYaml(this.listenAddress);
+      this.configText = selfScrapeYaml(this.listenAddress, this.selfToken);
       this.scrape.applyConfig(parsePrometheusConfig(this.configText));
       // Scrape once right away so that a fresh start has data to query at once.
       this.scrape.scrapeAllNow().catch((err: unknown) => {
@@ -438,12 +480,15 @@ const SELF_SCRAPE_INTERVAL = '15s';
  * The configuration used without `--config.file`: Kansoku scrapes its own `/metrics` as
  * `job="kansoku"`, so a fresh start has data to query.
  */
-function selfScrapeYaml(listenAddress: string): string {
+function selfScrapeYaml(listenAddress: string, token: string | undefined): string {
   return [
     'global:',
     `  scrape_interval: ${SELF_SCRAPE_INTERVAL}`,
     'scrape_configs:',
     '  - job_name: kansoku',
+    ...(token === undefined
+      ? []
+      : ['    authorization:', `      credentials: ${JSON.stringify(token)}`]),
     '    static_configs:',
     `      - targets: [${JSON.stringify(listenAddress)}]`,
     '',

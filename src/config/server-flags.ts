@@ -44,6 +44,17 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     help: 'Enable the admin endpoints (snapshot, delete series, clean tombstones, compact). Defaults to on when listening on a loopback address, off otherwise.',
   },
   {
+    name: 'auth.enabled',
+    kind: 'bool',
+    help: 'Require sign-in or an API token for everything but health checks and the static UI. Defaults to on when listening on a non-loopback address; give it to force it on loopback.',
+  },
+  {
+    name: 'auth.admin-password-file',
+    kind: 'string',
+    help: 'On the first start (no users yet), create the user "admin" with the password read from this file instead of printing a one-time setup link.',
+    placeholder: 'FILE',
+  },
+  {
     name: 'web.remote-write.max-body-size',
     kind: 'bytes',
     help: 'Largest remote-write request body accepted, both compressed and decompressed.',
@@ -216,6 +227,10 @@ export interface ServerFlags {
   readonly alertmanagerConfigFile: string | undefined;
   readonly listenAddress: string;
   readonly enableAdminApi: boolean;
+  /** Whether requests must be authenticated (on by default off loopback). */
+  readonly authEnabled: boolean;
+  /** File with the first admin's password, or undefined to print a setup link. */
+  readonly authAdminPasswordFile: string | undefined;
   readonly remoteWriteMaxBytes: number;
   /** Label limits of the push paths (line protocol, imports); 0 means no limit. */
   readonly ingestMaxLabelNames: number;
@@ -258,6 +273,8 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
   const hp = splitHostPort(listenAddress);
   const adminText = parsed.given.get('web.enable-admin-api');
   const enableAdminApi = adminText === undefined ? isLoopbackHost(hp.host) : adminText === 'true';
+  const authText = parsed.given.get('auth.enabled');
+  const authEnabled = authText === undefined ? !isLoopbackHost(hp.host) : authText === 'true';
   const positive = (name: string): number => {
     const n = Number(text(name));
     if (n <= 0)
@@ -280,6 +297,7 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
   const asText: Record<string, string> = {};
   for (const s of SERVER_FLAGS) asText[s.name] = flagText(parsed, s) ?? '';
   asText['web.enable-admin-api'] = String(enableAdminApi);
+  asText['auth.enabled'] = String(authEnabled);
   const configFile = parsed.given.get('config.file');
   const optionalText = (name: string): string | undefined => {
     const v = parsed.given.get(name);
@@ -290,6 +308,8 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     alertmanagerConfigFile: optionalText('alertmanager.config.file'),
     listenAddress,
     enableAdminApi,
+    authEnabled,
+    authAdminPasswordFile: optionalText('auth.admin-password-file'),
     remoteWriteMaxBytes: positiveBytes(
       'web.remote-write.max-body-size',
       text('web.remote-write.max-body-size'),

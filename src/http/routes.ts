@@ -1,10 +1,12 @@
 /** Assembles every route of the HTTP server from the program's parts. */
 import type { Registry } from 'prom-client';
+import type { AuthService } from '../auth/index.js';
 import type { IngestPipeline, PushStore } from '../ingest/index.js';
 import type { MetaStore } from '../meta/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
+import { AuthGuard, addAuthRoutes, restrictedStorage } from './auth/index.js';
 import { addAlertmanagerRoutes, type AlertmanagerApiDeps } from './alertmanager/v2.js';
 import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addHealthRoutes, type ReadinessFn } from './health.js';
@@ -38,6 +40,8 @@ export interface HttpDeps {
   readonly alertmanager?: AlertmanagerApiDeps;
   /** The built web UI (default `<project root>/ui/dist`). */
   readonly uiDir?: string;
+  /** Authentication and authorization; absent: every request is allowed (loopback default). */
+  readonly auth?: AuthService;
   /** The query, metadata and status endpoints' needs (the same `storage` function as above). */
   readonly apiV1: Omit<ApiV1Deps, 'storage'>;
 }
@@ -45,6 +49,10 @@ export interface HttpDeps {
 /** Builds the router with every endpoint implemented so far. */
 export function buildRouter(deps: HttpDeps): Router {
   const router = new Router();
+  const guard = deps.auth ? new AuthGuard(deps.auth) : undefined;
+  router.guard = guard;
+  // Reads of tokens limited to label matchers see only the matching series.
+  const storage = guard ? restrictedStorage(deps.storage, () => guard.principal()) : deps.storage;
   addHealthRoutes(router, deps.ready, deps.registry);
   const counters = new IngestCounters(deps.registry);
   const rw = new RemoteWriteHandler(
@@ -73,13 +81,14 @@ export function buildRouter(deps: HttpDeps): Router {
     maxBodySetting: deps.remoteWrite.maxBodySetting,
   });
   addRemoteReadRoute(router, {
-    storage: deps.storage,
+    storage,
     maxBodyBytes: deps.remoteWrite.maxBodyBytes,
     maxSamples: deps.apiV1.engine.opts.maxSamples,
   });
   addAdminRoutes(router, deps.admin);
-  addApiV1Routes(router, { ...deps.apiV1, storage: deps.storage });
+  addApiV1Routes(router, { ...deps.apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
+  addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir());
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());
   return router;
 }
