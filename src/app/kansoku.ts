@@ -42,6 +42,7 @@ import {
   type AlertmanagerConfig,
 } from '../notify/index.js';
 import { AuthService, defaultAuthOptions } from '../auth/index.js';
+import { DashboardService } from '../dashboards/index.js';
 import { FileMetaStore, type MetaStore } from '../meta/index.js';
 import { Labels } from '../model/index.js';
 import { Engine } from '../promql/index.js';
@@ -83,6 +84,8 @@ export class Kansoku {
   private readonly remoteWrite: RemoteWriteSet;
   /** Dashboards, users, tokens and other documents (`<storage.tsdb.path>/meta`). */
   readonly meta: MetaStore;
+  /** Dashboards, their versions and folders, on the metadata store. */
+  readonly dashboards: DashboardService;
   /** Users, sessions, tokens and share links; undefined when authentication is off. */
   readonly auth: AuthService | undefined;
   /** The in-memory token the self-scrape sends when authentication is on. */
@@ -110,6 +113,7 @@ export class Kansoku {
     );
     this.remoteWrite.registerMetrics(this.registry);
     this.meta = new FileMetaStore(path.join(flags.tsdbPath, 'meta'));
+    this.dashboards = new DashboardService(this.meta);
     this.auth = flags.authEnabled
       ? new AuthService(this.meta, {
           ...defaultAuthOptions(),
@@ -164,6 +168,7 @@ export class Kansoku {
       pipeline: () => (this.ready ? this.pipeline : undefined),
       pushStore: () => (this.ready ? this.pushStore : undefined),
       meta: this.meta,
+      dashboards: this.dashboards,
       ...(this.auth ? { auth: this.auth } : {}),
       admin: {
         enabled: this.flags.enableAdminApi,

@@ -9,6 +9,7 @@ import { addAdminRoutes, type AdminDeps } from './admin.js';
 import { AuthGuard, addAuthRoutes, restrictedStorage } from './auth/index.js';
 import { addAlertmanagerRoutes, type AlertmanagerApiDeps } from './alertmanager/v2.js';
 import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
+import { addDashboardRoutes, type DashboardService } from './dashboards/index.js';
 import { addHealthRoutes, type ReadinessFn } from './health.js';
 import { addRemoteReadRoute } from './read/remote-read.js';
 import { Router } from './router.js';
@@ -40,6 +41,8 @@ export interface HttpDeps {
   readonly alertmanager?: AlertmanagerApiDeps;
   /** The built web UI (default `<project root>/ui/dist`). */
   readonly uiDir?: string;
+  /** Dashboards and folders (absent: no dashboard, folder or cardinality routes). */
+  readonly dashboards?: DashboardService;
   /** Authentication and authorization; absent: every request is allowed (loopback default). */
   readonly auth?: AuthService;
   /** The query, metadata and status endpoints' needs (the same `storage` function as above). */
@@ -89,6 +92,8 @@ export function buildRouter(deps: HttpDeps): Router {
   addApiV1Routes(router, { ...deps.apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
   addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir());
+  if (deps.dashboards)
+    addDashboardRoutes(router, deps.dashboards, { ...deps.apiV1, storage: deps.storage });
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());
   return router;
 }
