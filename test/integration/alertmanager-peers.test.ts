@@ -43,7 +43,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }
 
 interface AmtoolAlert {
@@ -135,8 +137,10 @@ describe('Alertmanager peers', { skip: SKIP, timeout: 90_000 }, () => {
       return out.length > 0 ? out : undefined;
     });
     assert.equal(alerts.length, 1);
-    assert.deepEqual(alerts[0]?.labels, { alertname: 'ForwardMe', severity: 'page', site: 'lab' });
-    assert.equal(alerts[0]?.annotations['summary'], 'forwarded by Kansoku');
+    const a0 = alerts[0];
+    assert.ok(a0);
+    assert.deepEqual(a0.labels, { alertname: 'ForwardMe', severity: 'page', site: 'lab' });
+    assert.equal(a0.annotations['summary'], 'forwarded by Kansoku');
   });
 
   it('serves amtool: lists alerts, adds, queries and expires silences', async () => {

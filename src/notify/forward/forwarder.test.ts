@@ -92,9 +92,11 @@ alerting:
     assert.equal(first.url, '/am/api/v2/alerts');
     assert.equal(first.auth, `Basic ${Buffer.from('u:p').toString('base64')}`);
     assert.equal(first.ua, 'Kansoku/test');
-    assert.deepEqual(first.body[0]?.labels, { alertname: 'A', site: 'lab', via: 'am1' });
-    assert.equal(first.body[0]?.startsAt, '2024-03-04T10:00:00.000Z');
-    assert.equal(first.body[0]?.endsAt, '2024-03-04T10:04:00.000Z');
+    const a0 = first.body[0];
+    assert.ok(a0);
+    assert.deepEqual(a0.labels, { alertname: 'A', site: 'lab', via: 'am1' });
+    assert.equal(a0.startsAt, '2024-03-04T10:00:00.000Z');
+    assert.equal(a0.endsAt, '2024-03-04T10:04:00.000Z');
     assert.deepEqual(
       got.flatMap((r) => r.body.map((a) => a.labels['alertname'])),
       ['A', 'C', 'D'],
