@@ -170,14 +170,10 @@ function migrateTarget(
     out['interval'] = `${step}s`;
   }
   delete out['step'];
+  // `intervalFactor` (resolution 1/N) is kept: the step is N times the automatic interval.
   const factor = asNumber(out['intervalFactor']);
-  if (factor !== undefined && factor !== 1)
-    ctx.warn(
-      `${at}.intervalFactor`,
-      `resolution 1/${factor} is not supported; queries use the panel's step`,
-      panel,
-    );
-  delete out['intervalFactor'];
+  if (factor === undefined || factor <= 1) delete out['intervalFactor'];
+  else out['intervalFactor'] = Math.round(factor);
   if (typeof out['interval'] === 'number') out['interval'] = `${String(out['interval'])}s`;
   if (
     out['format'] !== undefined &&

@@ -74,7 +74,8 @@ export function migrateSinglestat(src: JsonObject, at: string, ctx: MigrationCon
     ctx.warn(`${at}.valueName`, `value "${valueName}" is not supported; showing the mean`, src);
   options['reduceOptions'] = { calcs: [reducer ?? 'mean'], fields: '', values: false };
   const tableColumn = asString(src['tableColumn']);
-  if (tableColumn !== undefined && tableColumn !== '')
+  const tableQuery = asArray(src['targets']).some((t) => asObject(t)?.['format'] === 'table');
+  if (tableColumn !== undefined && tableColumn !== '' && tableQuery)
     options['reduceOptions'] = {
       ...(options['reduceOptions'] as JsonObject),
       fields: `/^${escapeRegex(tableColumn)}$/`,
@@ -155,7 +156,10 @@ function mappings(src: JsonObject, at: string, ctx: MigrationContext): JsonObjec
   const out: JsonObject[] = [];
   const type = asNumber(src['mappingType']) ?? 1;
   const valueMaps = asArray(src['valueMaps']).filter(isObject);
-  const rangeMaps = asArray(src['rangeMaps']).filter(isObject);
+  // A range map from null to null is the old editor's default entry; it maps nothing.
+  const rangeMaps = asArray(src['rangeMaps'])
+    .filter(isObject)
+    .filter((m) => !(type === 1 && m['from'] === 'null' && m['to'] === 'null'));
   const useValues = type === 1 || rangeMaps.length === 0;
   if (useValues) {
     const options: JsonObject = {};
