@@ -58,7 +58,7 @@ describe('AlertHistory', () => {
     const clock = new ManualClock(0);
     const h = new AlertHistory({ clock, file, retentionMs: 10_000, maxEntries: 3 });
     for (let i = 0; i < 5; i++) {
-      h.record({ event: 'firing', labels: a });
+      h.record({ event: i % 2 === 0 ? 'firing' : 'resolved', labels: a });
       await clock.advance(4_000);
     }
     await h.gc();
@@ -69,8 +69,29 @@ describe('AlertHistory', () => {
     );
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
     assert.equal(lines.length, 2);
-    for (let i = 0; i < 5; i++) h.record({ event: 'resolved', labels: b });
+    for (let i = 0; i < 5; i++) h.record({ event: 'notified', labels: b, receiver: 'r' });
     await h.gc();
     assert.equal(h.size(), 3);
+  });
+
+  it('skips a rule state that repeats the last one, also after a restart', async () => {
+    const file = path.join(dir, 'h3.jsonl');
+    const clock = new ManualClock(5_000);
+    const h = new AlertHistory({ clock, file, retentionMs: 3_600_000, maxEntries: 100 });
+    h.record({ event: 'firing', labels: a });
+    h.record({ event: 'firing', labels: a });
+    h.record({ event: 'firing', labels: b });
+    await h.flush();
+    const again = new AlertHistory({ clock, file, retentionMs: 3_600_000, maxEntries: 100 });
+    await again.load();
+    again.record({ event: 'firing', labels: a });
+    again.record({ event: 'resolved', labels: a });
+    again.record({ event: 'firing', labels: a });
+    assert.deepEqual(
+      again
+        .query({ startMs: 0, endMs: Infinity, matchers: [] })
+        .map((e) => `${e.labels['alertname']} ${e.event}`),
+      ['Down firing', 'Full firing', 'Down resolved', 'Down firing'],
+    );
   });
 });

@@ -77,6 +77,8 @@ export class AlertHistory {
   private writes: Promise<void> = Promise.resolve();
   private buffer: string[] = [];
   private lastError: Error | undefined;
+  /** Per fingerprint: the last rule state event (pending, firing, resolved, inactive). */
+  private lastState = new Map<string, HistoryEvent>();
 
   constructor(private readonly options: AlertHistoryOptions) {}
 
@@ -100,15 +102,24 @@ export class AlertHistory {
     out.sort((a, b) => a.t - b.t);
     this.entries = out;
     this.trim();
+    this.rebuildLastState();
   }
 
-  /** Records one change at the clock's current time (or `tMs`). */
+  /**
+   * Records one change at the clock's current time (or `tMs`). A rule state event that repeats
+   * the alert's last state (a restarted server re-evaluating a firing alert) is not recorded.
+   */
   record(r: HistoryRecord, tMs: number = this.options.clock.now()): void {
+    const fp = fingerprint(r.labels);
+    if (STATE_EVENTS.has(r.event)) {
+      if (this.lastState.get(fp) === r.event) return;
+      this.lastState.set(fp, r.event);
+    }
     const e: HistoryEntry = {
       t: tMs,
       event: r.event,
       labels: r.labels.toRecord(),
-      fingerprint: fingerprint(r.labels),
+      fingerprint: fp,
       ...(r.receiver === undefined ? {} : { receiver: r.receiver }),
       ...(r.value === undefined || !Number.isFinite(r.value) ? {} : { value: r.value }),
       ...(r.detail === undefined ? {} : { detail: r.detail }),
@@ -148,6 +159,7 @@ export class AlertHistory {
   async gc(): Promise<void> {
     const before = this.entries.length;
     this.trim();
+    this.rebuildLastState();
     const file = this.options.file;
     if (file === undefined || this.entries.length === before) return;
     const snapshot = this.entries.map((e) => JSON.stringify(e)).join('\n');
@@ -168,6 +180,12 @@ export class AlertHistory {
   /** Waits for every pending write. */
   async flush(): Promise<void> {
     await this.writes;
+  }
+
+  private rebuildLastState(): void {
+    this.lastState = new Map();
+    for (const e of this.entries)
+      if (STATE_EVENTS.has(e.event)) this.lastState.set(e.fingerprint, e.event);
   }
 
   private trim(): void {
@@ -214,6 +232,9 @@ function upperBound(list: readonly HistoryEntry[], t: number): number {
   }
   return lo;
 }
+
+/** The events that come from rule evaluation (alert states). */
+const STATE_EVENTS = new Set<HistoryEvent>(['pending', 'firing', 'resolved', 'inactive']);
 
 const EVENTS = new Set<string>([
   'pending',
