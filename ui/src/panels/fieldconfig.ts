@@ -10,6 +10,22 @@ export interface FieldIdentity {
   name: string;
   refId: string;
   labels: Readonly<Record<string, string>>;
+  /** Other names the field answers to (a table column's original name before renaming). */
+  aliases?: readonly string[];
+}
+
+/** A regular expression from Grafana's `/pattern/flags` form or a bare pattern; null if invalid. */
+export function parseRegex(src: string): RegExp | null {
+  const m = /^\/(.*)\/([gimsuy]*)$/s.exec(src);
+  try {
+    return m ? new RegExp(m[1]!, m[2]!.replace('g', '')) : new RegExp(src);
+  } catch {
+    return null;
+  }
+}
+
+function names(f: FieldIdentity, display: string): string[] {
+  return [f.name, display, ...(f.aliases ?? [])];
 }
 
 function matches(
@@ -20,22 +36,18 @@ function matches(
   const opt = matcher.options;
   switch (matcher.id) {
     case 'byName':
-      return opt === f.name || opt === display;
-    case 'byRegexp':
-      if (typeof opt !== 'string') return false;
-      try {
-        const re = new RegExp(opt);
-        return re.test(display) || re.test(f.name);
-      } catch {
-        return false;
-      }
+      return typeof opt === 'string' && names(f, display).includes(opt);
+    case 'byRegexp': {
+      const re = typeof opt === 'string' ? parseRegex(opt) : null;
+      return re !== null && names(f, display).some((n) => re.test(n));
+    }
     case 'byFrameRefID':
       return opt === f.refId;
     case 'byType':
       return opt === 'number';
     case 'byNames': {
-      const names = (opt as { names?: unknown } | undefined)?.names;
-      return Array.isArray(names) && (names.includes(f.name) || names.includes(display));
+      const list = (opt as { names?: unknown } | undefined)?.names;
+      return Array.isArray(list) && names(f, display).some((n) => list.includes(n));
     }
     default:
       return false;

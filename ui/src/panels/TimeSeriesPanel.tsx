@@ -1,0 +1,401 @@
+/**
+ * The time series panel: uPlot lines, bars or points with fill and stacking, left and right
+ * axes in their units, thresholds as lines or areas, a legend (list or table with reducer
+ * values, hover values, click to toggle), a tooltip, and drag to zoom.
+ */
+import { type ReactElement, useEffect, useMemo, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { drawSettings, thresholdsStyle, tickLabels } from './chartopts.js';
+import { resolveColor, withAlpha } from './colors.js';
+import { optObject, optString, optStrings } from './fieldconfig.js';
+import { hiddenFrom, panelFields, type PanelField } from './fields.js';
+import { Legend, type LegendItem } from './Legend.js';
+import { reduce } from './reducers.js';
+import { alignFields, stackingOf, stackSeries } from './timeseries.js';
+import type { PanelProps } from './types.js';
+import { formatUnitString } from './units.js';
+
+interface Hover {
+  idx: number;
+  left: number;
+  top: number;
+}
+
+/** Renders a `timeseries` panel (and legacy `graph` panels converted to it). */
+export function TimeSeriesPanel({
+  panel,
+  data,
+  timeRange,
+  theme,
+  onTimeRangeChange,
+}: PanelProps): ReactElement {
+  const fields = useMemo(() => panelFields(panel, data.series), [panel, data.series]);
+  const aligned = useMemo(() => alignFields(fields), [fields]);
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
+  const [hover, setHover] = useState<Hover | null>(null);
+  const host = useRef<HTMLDivElement>(null);
+  const onRange = useRef(onTimeRangeChange);
+  useEffect(() => {
+    onRange.current = onTimeRangeChange;
+  }, [onTimeRangeChange]);
+
+  const legendOpts = optObject(panel.options, 'legend');
+  const showLegend =
+    legendOpts['showLegend'] !== false && optString(legendOpts, 'displayMode', 'list') !== 'hidden';
+  const legendMode = optString(legendOpts, 'displayMode', 'list') === 'table' ? 'table' : 'list';
+  const placement = optString(legendOpts, 'placement', 'bottom') === 'right' ? 'right' : 'bottom';
+  const calcs = optStrings(legendOpts, 'calcs', []);
+  const tooltipMode = optString(optObject(panel.options, 'tooltip'), 'mode', 'single');
+  const canZoom = onTimeRangeChange !== undefined;
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const plot = buildPlot(el, fields, aligned, hidden, panel.fieldConfig?.defaults ?? {}, {
+      from: timeRange.from / 1000,
+      to: timeRange.to / 1000,
+      canZoom,
+      onHover: setHover,
+      onSelect: (from, to) => onRange.current?.({ from: from * 1000, to: to * 1000 }),
+    });
+    const ro = new ResizeObserver(() => {
+      plot.setSize({ width: Math.max(50, el.clientWidth), height: Math.max(50, el.clientHeight) });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [
+    fields,
+    aligned,
+    hidden,
+    panel.fieldConfig?.defaults,
+    timeRange.from,
+    timeRange.to,
+    canZoom,
+    theme,
+  ]);
+
+  const items: LegendItem[] = fields
+    .filter((f) => !hiddenFrom(f.config, 'legend'))
+    .map((f) => {
+      const pos = fields.indexOf(f);
+      const fmt = (v: number | null | undefined): string =>
+        formatUnitString(v ?? null, f.config.unit, f.config.decimals) || '—';
+      return {
+        index: pos,
+        name: f.name,
+        color: f.color,
+        hidden: hidden.has(pos),
+        values: calcs.map((c) => fmt(reduce(f.series.values, f.series.timestamps, c))),
+        hover: hover ? fmt(aligned.ys[pos]?.[hover.idx]) : undefined,
+      };
+    });
+
+  const toggle = (index: number, isolate: boolean): void => {
+    setHidden((prev) => {
+      if (isolate) {
+        const onlyThis = fields.every((_, i) => (i === index ? !prev.has(i) : prev.has(i)));
+        return onlyThis ? new Set() : new Set(fields.map((_, i) => i).filter((i) => i !== index));
+      }
+      const next = new Set(prev);
+      if (next.has(index)) next.delete(index);
+      else next.add(index);
+      return next;
+    });
+  };
+
+  return (
+    <div className={`kp-timeseries kp-legend-at-${placement}`}>
+      <div className="kp-chart-wrap">
+        <div
+          className="kp-chart"
+          ref={host}
+          role="img"
+          aria-label={`${panel.title ?? 'Time series'}: ${fields.length} series${canZoom ? '; drag to zoom' : ''}`}
+        />
+        {hover && tooltipMode !== 'none' && (
+          <Tooltip
+            fields={fields}
+            aligned={aligned}
+            hover={hover}
+            hidden={hidden}
+            single={tooltipMode === 'single'}
+          />
+        )}
+      </div>
+      {showLegend && items.length > 0 && (
+        <Legend
+          items={items}
+          mode={legendMode}
+          calcs={calcs}
+          placement={placement}
+          onToggle={toggle}
+        />
+      )}
+    </div>
+  );
+}
+
+function Tooltip(props: {
+  fields: PanelField[];
+  aligned: ReturnType<typeof alignFields>;
+  hover: Hover;
+  hidden: ReadonlySet<number>;
+  single: boolean;
+}): ReactElement | null {
+  const { fields, aligned, hover, hidden, single } = props;
+  const x = aligned.xs[hover.idx];
+  if (x === undefined) return null;
+  let rows = fields
+    .map((f, i) => ({ f, v: aligned.ys[i]?.[hover.idx] ?? null, i }))
+    .filter((r) => !hidden.has(r.i) && !hiddenFrom(r.f.config, 'tooltip') && r.v !== null);
+  if (single && rows.length > 1)
+    rows = rows
+      .slice()
+      .sort((a, b) => (b.v ?? 0) - (a.v ?? 0))
+      .slice(0, 1);
+  if (rows.length > 12)
+    rows = rows
+      .slice()
+      .sort((a, b) => (b.v ?? 0) - (a.v ?? 0))
+      .slice(0, 12);
+  const style = { left: hover.left + 16, top: Math.max(0, hover.top - 10) };
+  return (
+    <div className="kp-tooltip" style={style} role="tooltip">
+      <div className="kp-tooltip-time">{new Date(x * 1000).toLocaleString()}</div>
+      {rows.map((r) => (
+        <div key={r.i} className="kp-tooltip-row">
+          <span className="kp-legend-marker" style={{ background: r.f.color }} />
+          <span className="kp-tooltip-name">{r.f.name}</span>
+          <b>{formatUnitString(r.v, r.f.config.unit, r.f.config.decimals)}</b>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+interface PlotCallbacks {
+  from: number;
+  to: number;
+  canZoom: boolean;
+  onHover: (h: Hover | null) => void;
+  onSelect: (from: number, to: number) => void;
+}
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+/** Builds the uPlot chart of the fields inside `el`. */
+function buildPlot(
+  el: HTMLElement,
+  fields: readonly PanelField[],
+  aligned: ReturnType<typeof alignFields>,
+  hidden: ReadonlySet<number>,
+  defaults: PanelField['config'],
+  cb: PlotCallbacks,
+): uPlot {
+  const fg = cssVar('--muted', '#666');
+  const grid = cssVar('--grid', '#ddd');
+  const draws = fields.map((f) => drawSettings(f.config));
+  const stacking = fields.map((f) => stackingOf(f.config.custom));
+  const show = fields.map((_, i) => !hidden.has(i));
+  const raw = aligned.ys.map((col, i) =>
+    draws[i]?.negativeY ? col.map((v) => (v === null ? null : -v)) : col,
+  );
+  const stacked = stackSeries(
+    raw,
+    stacking.map((s) => s.mode),
+    stacking.map((s) => s.group),
+    show,
+  );
+  const percent = stacking.some((s) => s.mode === 'percent');
+  const left = fields.find((_, i) => draws[i]?.axis !== 'right');
+  const right = fields.find((_, i) => draws[i]?.axis === 'right');
+  const scaleOf = (i: number): string => (draws[i]?.axis === 'right' ? 'y2' : 'y');
+  const axisFor = (f: PanelField | undefined, side: 1 | 3, scale: string): uPlot.Axis => ({
+    scale,
+    // uPlot declares sides as a const enum, which isolated modules cannot reference.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+    side,
+    stroke: fg,
+    grid: { show: side === 3, stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    show: f !== undefined && draws[fields.indexOf(f)]?.axis !== 'hidden',
+    values: (_u, splits) =>
+      tickLabels(splits, percent ? 'percentunit' : f?.config.unit, f?.config.decimals),
+    size: (_u, values) =>
+      Math.max(
+        30,
+        Math.max(0, ...((values as string[] | undefined) ?? []).map((v) => v.length)) * 7 + 14,
+      ),
+  });
+  const yScale = (f: PanelField | undefined): uPlot.Scale => {
+    const d = f ? drawSettings(f.config) : undefined;
+    const min = f?.config.min ?? null;
+    const max = f?.config.max ?? null;
+    const soft = f?.config.custom ?? {};
+    const smin = typeof soft['axisSoftMin'] === 'number' ? soft['axisSoftMin'] : null;
+    const smax = typeof soft['axisSoftMax'] === 'number' ? soft['axisSoftMax'] : null;
+    return {
+      // 3 is uPlot's log distribution (a const enum, as for sides).
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+      ...(d && d.log > 1 ? { distr: 3, log: d.log === 2 ? (2 as const) : (10 as const) } : {}),
+      range: (_u, dmin, dmax): uPlot.Range.MinMax => {
+        if (percent) return [0, 1];
+        let lo = min ?? (smin !== null ? Math.min(smin, dmin) : dmin);
+        let hi = max ?? (smax !== null ? Math.max(smax, dmax) : dmax);
+        if (lo === hi) {
+          lo = lo - 1;
+          hi = hi + 1;
+        }
+        const [a, b] = uPlot.rangeNum(lo, hi, 0.1, true);
+        return [min ?? a, max ?? b];
+      },
+    };
+  };
+  const bands: uPlot.Band[] = [];
+  const series: uPlot.Series[] = [{}];
+  fields.forEach((f, i) => {
+    const d = draws[i]!;
+    const fillAlpha = d.style === 'bars' && d.fillOpacity === 0 ? 0.8 : d.fillOpacity;
+    const fill = fillAlpha > 0 ? withAlpha(f.color, fillAlpha) : undefined;
+    const below = stacked.below[i] ?? -1;
+    if (below >= 0 && fill) bands.push({ series: [i + 1, below + 1], fill });
+    const paths = pathsFor(d.style, d.interpolation);
+    series.push({
+      label: f.name,
+      scale: scaleOf(i),
+      stroke: f.color,
+      width: d.style === 'points' ? 0 : d.lineWidth,
+      show: show[i] ?? true,
+      spanGaps: d.spanNulls,
+      ...(d.dashed ? { dash: [10, 10] } : {}),
+      ...(fill && below < 0 ? { fill } : {}),
+      ...(paths ? { paths } : {}),
+      points: {
+        show:
+          d.style === 'points' ||
+          d.showPoints === 'always' ||
+          (d.showPoints === 'auto' && aligned.xs.length < 2),
+        size: d.pointSize,
+        fill: f.color,
+      },
+    });
+  });
+  const th = thresholdsStyle(defaults);
+  const steps = defaults.thresholds?.steps ?? [];
+  const drawThresholds = (u: uPlot, what: 'line' | 'area'): void => {
+    if (steps.length === 0 || defaults.thresholds?.mode === 'percentage') return;
+    const ctx = u.ctx;
+    const { left: x0, width, top, height } = u.bbox;
+    ctx.save();
+    steps.forEach((s, k) => {
+      const from = s.value ?? -Infinity;
+      const to = steps[k + 1]?.value ?? Infinity;
+      const color = resolveColor(s.color);
+      const yFrom = Number.isFinite(from) ? u.valToPos(from, 'y', true) : top + height;
+      const yTo = Number.isFinite(to) ? u.valToPos(to, 'y', true) : top;
+      const y0 = Math.min(top + height, Math.max(top, yTo));
+      const y1 = Math.min(top + height, Math.max(top, yFrom));
+      if (what === 'area' && y1 > y0) {
+        ctx.fillStyle = withAlpha(color, 0.15);
+        ctx.fillRect(x0, y0, width, y1 - y0);
+      } else if (what === 'line' && s.value !== null && y1 > top && y1 < top + height) {
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1 * devicePixelRatio;
+        ctx.setLineDash(th.dashed ? [8, 6] : []);
+        ctx.beginPath();
+        ctx.moveTo(x0, y1);
+        ctx.lineTo(x0 + width, y1);
+        ctx.stroke();
+      }
+    });
+    ctx.restore();
+  };
+  let zoomed = false;
+  const opts: uPlot.Options = {
+    width: Math.max(50, el.clientWidth),
+    height: Math.max(50, el.clientHeight),
+    legend: { show: false },
+    cursor: { drag: { x: true, y: false, setScale: !cb.canZoom }, points: { size: 6 } },
+    scales: {
+      x: { time: true, range: (_u, min, max) => (zoomed ? [min, max] : [cb.from, cb.to]) },
+      y: yScale(left),
+      y2: yScale(right),
+    },
+    axes: [
+      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+      axisFor(left, 3, 'y'),
+      ...(right ? [axisFor(right, 1, 'y2')] : []),
+    ],
+    series,
+    bands,
+    hooks: {
+      drawAxes: [
+        (u) => {
+          if (th.area) drawThresholds(u, 'area');
+        },
+      ],
+      draw: [
+        (u) => {
+          if (th.line) drawThresholds(u, 'line');
+        },
+      ],
+      setCursor: [
+        (u) => {
+          const idx = u.cursor.idx;
+          const l = u.cursor.left ?? -1;
+          cb.onHover(
+            idx === null || idx === undefined || l < 0
+              ? null
+              : { idx, left: l, top: u.cursor.top ?? 0 },
+          );
+        },
+      ],
+      setSelect: [
+        (u) => {
+          if (!cb.canZoom || u.select.width < 3) return;
+          const from = u.posToVal(u.select.left, 'x');
+          const to = u.posToVal(u.select.left + u.select.width, 'x');
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          cb.onSelect(from, to);
+        },
+      ],
+    },
+  };
+  if (!cb.canZoom) {
+    el.addEventListener(
+      'mousedown',
+      () => {
+        zoomed = true;
+      },
+      { capture: true },
+    );
+    el.addEventListener(
+      'dblclick',
+      () => {
+        zoomed = false;
+      },
+      { capture: true },
+    );
+  }
+  const plotData: uPlot.AlignedData = [aligned.xs, ...stacked.ys];
+  return new uPlot(opts, plotData, el);
+}
+
+function pathsFor(
+  style: 'line' | 'bars' | 'points',
+  interp: string,
+): uPlot.Series.PathBuilder | undefined {
+  const p = uPlot.paths;
+  if (style === 'bars') return p.bars?.({ size: [0.6, 100] });
+  if (style === 'points') return () => null;
+  if (interp === 'smooth') return p.spline?.();
+  if (interp === 'stepBefore') return p.stepped?.({ align: -1 });
+  if (interp === 'stepAfter') return p.stepped?.({ align: 1 });
+  return undefined;
+}
