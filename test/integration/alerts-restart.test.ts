@@ -124,7 +124,7 @@ describe('alert notifications across a restart', { timeout: 90_000 }, () => {
       ['firing:Restarted/firing', 'resolved:Restarted/resolved'],
     );
     const res = await fetch(
-      `${kansoku?.base ?? ''}/api/kansoku/alerts/history?start=0&matcher=alertname%3D%22Restarted%22`,
+      `${kansoku.base}/api/kansoku/alerts/history?start=0&matcher=alertname%3D%22Restarted%22`,
     );
     const body = (await res.json()) as { data: { event: string; receiver?: string }[] };
     const events = body.data.map((e) => e.event);
