@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Labels, Matcher, STALE_NAN, isStaleNaN } from '../../model/index.js';
+import { parseExportLines, parseMatrix, selectorOf } from './readers.js';
+import { buildSeriesSet } from './series.js';
+import { flavorFromUrls } from './options.js';
+import { pushdownAllowed } from './pushdown.js';
+
+describe('remote readers', () => {
+  it('renders selectors with escaped values', () => {
+    assert.equal(
+      selectorOf([new Matcher('=', '__name__', 'up'), new Matcher('=~', 'path', 'a"b\\c')]),
+      '{__name__="up",path=~"a\\"b\\\\c"}',
+    );
+  });
+
+  it('parses export lines with non-finite values and staleness markers', () => {
+    const got = parseExportLines(
+      '{"metric":{"__name__":"a","job":"x"},"values":[1,+Inf,-Inf,NaN,null],"timestamps":[1,2,3,4,5]}\n\n' +
+        '{"metric":{"__name__":"b"},"values":[],"timestamps":[]}\n',
+    );
+    assert.equal(got.length, 2);
+    assert.deepEqual(got[0]?.labels, ['__name__', 'a', 'job', 'x']);
+    const vs = got[0].vs;
+    assert.deepEqual([vs[0], vs[1], vs[2]], [1, Infinity, -Infinity]);
+    assert.ok(Number.isNaN(vs[3]) && !isStaleNaN(vs[3]!));
+    assert.ok(isStaleNaN(vs[4]!));
+    assert.equal(got[1]?.n, 0);
+  });
+
+  it('parses matrix answers of the query API', () => {
+    const got = parseMatrix(
+      JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'matrix',
+          result: [
+            {
+              metric: { __name__: 'a' },
+              values: [
+                [1.5, '2'],
+                [3, 'NaN'],
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    assert.deepEqual([...got[0]!.ts], [1500, 3000]);
+    assert.equal(got[0]!.vs[0], 2);
+  });
+
+  it('builds exact, sorted, de-duplicated series without external labels', () => {
+    const raw = [
+      {
+        labels: ['__name__', 'm', 'ext', '1', 'job', 'b'],
+        ts: Float64Array.of(30, 10, 20, 10),
+        vs: Float64Array.of(3, 1, 2, 9),
+        n: 4,
+      },
+      {
+        labels: ['__name__', 'm', 'ext', '1', 'job', 'a'],
+        ts: Float64Array.of(5, 50),
+        vs: Float64Array.of(0, STALE_NAN),
+        n: 2,
+      },
+      {
+        labels: ['__name__', 'm', 'ext', '1', 'job', 'c'],
+        ts: Float64Array.of(100),
+        vs: Float64Array.of(1),
+        n: 1,
+      },
+    ];
+    const set = buildSeriesSet(raw, 10, 50, ['ext'], 0);
+    const out: [string, number[], number[]][] = [];
+    while (set.next()) {
+      const s = set.at();
+      const it = s.iterator();
+      const ts: number[] = [];
+      const vs: number[] = [];
+      while (it.next() !== 'none') {
+        ts.push(it.atT());
+        vs.push(isStaleNaN(it.atF()) ? -1 : it.atF());
+      }
+      out.push([s.labels.toString(), ts, vs]);
+    }
+    assert.deepEqual(out, [
+      [Labels.fromRecord({ __name__: 'm', job: 'a' }).toString(), [50], [-1]],
+      [Labels.fromRecord({ __name__: 'm', job: 'b' }).toString(), [10, 20, 30], [1, 2, 3]],
+    ]);
+  });
+
+  it('detects flavors from URL shapes', () => {
+    assert.equal(
+      flavorFromUrls(
+        'http://vminsert:8480/insert/0/prometheus/api/v1/write',
+        'http://vmselect:8481/select/0/prometheus',
+      ),
+      'victoriametrics',
+    );
+    assert.equal(flavorFromUrls('http://mimir/api/v1/push', 'http://mimir/prometheus'), 'mimir');
+    assert.equal(flavorFromUrls('http://p:9090/api/v1/write', 'http://p:9090'), undefined);
+  });
+
+  it('pushes down on VictoriaMetrics only what MetricsQL answers like PromQL', () => {
+    assert.ok(pushdownAllowed('prometheus', 'rate(x[5m])'));
+    assert.ok(pushdownAllowed('victoriametrics', 'sum by (job) (up) / count(up)'));
+    assert.ok(pushdownAllowed('victoriametrics', 'up{path="rate(x[5m])"}'), 'strings do not count');
+    assert.ok(!pushdownAllowed('victoriametrics', 'sum(rate(x[5m]))'));
+    assert.ok(!pushdownAllowed('victoriametrics', 'max_over_time(up[10m:1m])'));
+    assert.ok(!pushdownAllowed('victoriametrics', 'up @ 100'));
+  });
+});
