@@ -10,10 +10,11 @@ import type { Method } from '../router.js';
  * What a route needs:
  * - `public`: nothing (health, static UI, login and setup);
  * - `principal`: any signed-in user or valid token or share link (the route itself narrows it);
- * - `account`: a signed-in user, or a token with the `admin` scope (own password, own tokens);
+ * - `account`: a signed-in user, or a token with the `admin` scope (own tokens, log out everywhere);
+ * - `session`: a user signed in through the UI (changing the own password);
  * - a capability: `read` (queries, metadata), `write` (ingestion, silences), `admin`.
  */
-export type Requirement = 'public' | 'principal' | 'account' | Capability;
+export type Requirement = 'public' | 'principal' | 'account' | 'session' | Capability;
 
 /** One route's policy. */
 export interface RoutePolicy {
@@ -81,6 +82,8 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   '/api/v1/labels': READ_SELECT,
   '/api/v1/label/:name/values': READ_SELECT,
   '/api/v1/export': { need: 'read', matcherSafe: true, queryToken: true },
+  '/api/v1/export/csv': { need: 'read', matcherSafe: true, queryToken: true },
+  '/api/v1/export/prometheus': { need: 'read', matcherSafe: true, queryToken: true },
   '/api/v1/read': READ_SELECT,
   '/api/v1/format_query': READ_SELECT,
   '/api/v1/parse_query': READ_SELECT,
@@ -112,12 +115,28 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   '/api/v2/status': READ,
   '/api/v2/receivers': READ,
   '/api/kansoku/alerts/history': READ,
+  // Dashboards and folders: viewers read, editors change.
+  '/api/kansoku/dashboards': { need: 'read', methods: { POST: 'write' } },
+  '/api/kansoku/dashboards/import': WRITE,
+  '/api/kansoku/dashboards/:uid': { need: 'read', methods: { PUT: 'write', DELETE: 'write' } },
+  '/api/kansoku/dashboards/:uid/duplicate': WRITE,
+  '/api/kansoku/dashboards/:uid/versions': READ,
+  '/api/kansoku/dashboards/:uid/versions/:version': READ,
+  '/api/kansoku/dashboards/:uid/versions/:version/restore': WRITE,
+  '/api/kansoku/dashboards/:uid/export': READ,
+  '/api/kansoku/folders': { need: 'read', methods: { POST: 'write' } },
+  '/api/kansoku/folders/:uid': { need: 'read', methods: { PUT: 'write', DELETE: 'write' } },
+  '/api/kansoku/cardinality': READ,
+  // Grafana's dashboard API (for Grafana-compatible tooling).
+  '/api/search': READ,
+  '/api/dashboards/uid/:uid': { need: 'read', methods: { DELETE: 'write' } },
+  '/api/dashboards/db': WRITE,
   // Sessions and setup.
   '/api/kansoku/session': PUBLIC,
   '/api/kansoku/session/login': PUBLIC,
   '/api/kansoku/session/logout': PUBLIC,
   '/api/kansoku/session/logout-everywhere': { need: 'account' },
-  '/api/kansoku/session/password': { need: 'account' },
+  '/api/kansoku/session/password': { need: 'session' },
   '/api/kansoku/setup': PUBLIC,
   // Users: admins only.
   '/api/kansoku/users': ADMIN,
