@@ -42,6 +42,8 @@ export interface RunningBackend {
   readonly flushUrl: string;
   /** The backend's own query API base (for direct comparisons). */
   readonly directUrl: string;
+  /** Requests the proxy passed on: path, `Authorization` and `X-Scope-OrgID` (proxied backends). */
+  readonly seen: { path: string; auth: string; tenant: string }[];
   stop(): Promise<void>;
 }
 
@@ -65,9 +67,11 @@ export async function startVictoriaMetrics(): Promise<RunningBackend> {
     await vm.stop();
     throw new Error(`victoria-metrics did not start: ${vm.output.slice(-2000)}`, { cause: e });
   }
-  const proxy = await startPathProxy(port);
+  const seen: RunningBackend['seen'] = [];
+  const proxy = await startPathProxy(port, seen);
   const base = `http://127.0.0.1:${proxy.port}`;
   return {
+    seen,
     flavor: 'victoriametrics',
     writeUrl: `${base}/insert/0/prometheus/api/v1/write`,
     readUrl: `${base}/select/0/prometheus`,
@@ -87,9 +91,17 @@ export async function startVictoriaMetrics(): Promise<RunningBackend> {
  */
 async function startPathProxy(
   targetPort: number,
+  seen: RunningBackend['seen'],
 ): Promise<{ port: number; close(): Promise<void> }> {
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
+    if (seen.length < 10_000) {
+      seen.push({
+        path: req.url ?? '',
+        auth: req.headers.authorization ?? '',
+        tenant: String(req.headers['x-scope-orgid'] ?? ''),
+      });
+    }
     const url = (req.url ?? '/').replace(/^\/(insert|select)\/[^/]+\/prometheus(?=\/)/, '');
     const up = http.request(
       {
@@ -149,6 +161,7 @@ export async function startPrometheus(): Promise<RunningBackend> {
     throw new Error(`prometheus did not start: ${prom.output.slice(-2000)}`, { cause: e });
   }
   return {
+    seen: [],
     flavor: 'prometheus',
     writeUrl: `${base}/api/v1/write`,
     readUrl: base,
