@@ -79,34 +79,38 @@ export function buildPushData(
     g.fields.push(s);
     g.names.push(name);
   }
+  // Tag sets are sharded over the connections and each shard's lines are in time order, so no
+  // series has two requests in flight (samples arrive in order, as from one Telegraf).
   const lp: Buffer[][] = Array.from({ length: CONNECTIONS }, () => []);
-  let lines: string[] = [];
-  let shard = 0;
+  const pending: string[][] = Array.from({ length: CONNECTIONS }, () => []);
   let lpBytes = 0;
-  const flushLines = (): void => {
+  const flushLines = (shard: number): void => {
+    const lines = pending[shard]!;
     if (lines.length === 0) return;
     const body = Buffer.from(lines.join('\n') + '\n');
     lpBytes += body.length;
-    lp[shard++ % CONNECTIONS]!.push(body);
-    lines = [];
+    lp[shard]!.push(body);
+    pending[shard] = [];
   };
   const values = Array.from({ length: set.labels.length }, () => new Float64Array(rounds));
   for (let r = 0; r < rounds; r++) {
     step(set, rnd, histInc);
     const t = startMs + r * 15_000;
     for (let s = 0; s < set.labels.length; s++) values[s]![r] = set.value[s]!;
+    let gi = 0;
     for (const g of groups.values()) {
+      const shard = gi++ % CONNECTIONS;
       const fields = g.fields.map((s, i) => `${g.names[i]!}=${set.value[s]!}`).join(',');
-      lines.push(`m,${g.tags} ${fields} ${t}`);
-      if (lines.length >= LINES_PER_REQUEST) flushLines();
+      pending[shard]!.push(`m,${g.tags} ${fields} ${t}`);
+      if (pending[shard]!.length >= LINES_PER_REQUEST) flushLines(shard);
     }
   }
-  flushLines();
+  for (let sh = 0; sh < CONNECTIONS; sh++) flushLines(sh);
   const imp: Buffer[][] = Array.from({ length: CONNECTIONS }, () => []);
   const ts = Array.from({ length: rounds }, (_, r) => startMs + r * 15_000).join(',');
   let impBytes = 0;
   let chunk: string[] = [];
-  shard = 0;
+  let shard = 0;
   for (let s = 0; s < set.labels.length; s++) {
     const flat = set.labels[s]!;
     const metric: Record<string, string> = {};

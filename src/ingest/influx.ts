@@ -1,4 +1,4 @@
-import { parseLineProtocol, type Precision } from '../parsers/index.js';
+import { parseLineProtocol, pointTags, type Point, type Precision } from '../parsers/index.js';
 import { sanitizeLabelName, sanitizeMetricName } from './naming.js';
 import type { IngestPipeline, IngestResult } from './pipeline.js';
 
@@ -23,23 +23,14 @@ export async function ingestLineProtocol(
   o: InfluxWriteOptions,
 ): Promise<IngestResult> {
   const batch = p.batch();
+  const namespace = `influx\u0000${o.db}`;
   parseLineProtocol(
     body,
     o.precision,
     (pt) => {
       const t = pt.timestampMs ?? o.now;
-      const measurement = sanitizeMetricName(pt.measurement);
-      const tagKey = `${pt.measurement}\u0000${pt.tags.join('\u0000')}\u0000${o.db}`;
-      let tagsFlat: string[] | undefined;
-      const tags = (): string[] => {
-        if (!tagsFlat) {
-          tagsFlat = [];
-          for (let i = 0; i < pt.tags.length; i += 2)
-            tagsFlat.push(sanitizeLabelName(pt.tags[i]!), pt.tags[i + 1]!);
-          if (o.db !== '') tagsFlat.push('db', o.db);
-        }
-        return tagsFlat;
-      };
+      const group = p.group(namespace, pt.seriesKey);
+      let tags: string[] | undefined;
       for (let i = 0; i < pt.fieldKeys.length; i++) {
         const field = pt.fieldKeys[i]!;
         if (pt.fieldTypes[i] === 'string') {
@@ -49,13 +40,14 @@ export async function ingestLineProtocol(
           );
           continue;
         }
-        batch.add(
-          `${field}\u0001${tagKey}`,
-          () => ['__name__', `${measurement}_${sanitizeLabelName(field)}`, ...tags()],
-          t,
-          pt.fieldValues[i]!,
-          pt.line,
-        );
+        const hit = group.get(field);
+        if (hit !== undefined) {
+          batch.addCached(hit, t, pt.fieldValues[i]!, pt.line);
+          continue;
+        }
+        tags ??= labelPairs(pt, o.db);
+        const flat = ['__name__', seriesName(pt, field), ...tags];
+        batch.addIn(group, field, () => flat, t, pt.fieldValues[i]!, pt.line);
       }
     },
     (e) => {
@@ -68,4 +60,18 @@ export async function ingestLineProtocol(
     await batch.rollback().catch(() => undefined);
     throw e;
   }
+}
+
+/** The sanitized tag pairs of a point, plus `db` when set. */
+function labelPairs(pt: Point, db: string): string[] {
+  const raw = pointTags(pt);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) out.push(sanitizeLabelName(raw[i]!), raw[i + 1]!);
+  if (db !== '') out.push('db', db);
+  return out;
+}
+
+/** `<measurement>_<field>`, sanitized. */
+function seriesName(pt: Point, field: string): string {
+  return `${sanitizeMetricName(pt.measurement)}_${sanitizeLabelName(field)}`;
 }

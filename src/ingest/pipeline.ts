@@ -64,12 +64,24 @@ interface CachedSeries {
 }
 
 /**
+ * The cached series of one group (for example one line-protocol tag set), by member key (the
+ * field). Obtained from `IngestPipeline.group`; valid until the next `group` call of a later
+ * request may clear the cache, so a request looks its groups up again.
+ */
+export type SeriesGroup = Map<string, CachedSeries>;
+
+/**
  * The one way pushed samples reach storage: label validation, relabeling, limits, and a cache
  * from a series' raw label text to its storage reference, shared by every request. Each request
  * gets a `Batch` that appends into one appender and commits atomically.
  */
 export class IngestPipeline {
   private readonly cache = new Map<string, CachedSeries>();
+  /** Grouped caches by namespace and group key, and how many series they hold in all. */
+  private readonly groups = new Map<string, Map<string, SeriesGroup>>();
+  private grouped = 0;
+  private lastNamespace = '';
+  private lastGroups: Map<string, SeriesGroup> | undefined;
 
   constructor(
     private readonly storage: Appendable,
@@ -100,22 +112,66 @@ export class IngestPipeline {
     return new Batch(this.storage.appender(), this);
   }
 
+  /**
+   * The cache of one group of series, for formats whose series are a group plus a member (a
+   * line-protocol tag set and its fields): looking up the group once per line and the member per
+   * field avoids building a key string per sample. `namespace` separates formats and databases.
+   * All groups are dropped together once they hold `refCacheSize` series.
+   */
+  group(namespace: string, key: string): SeriesGroup {
+    // A request passes the same namespace string for every line: remember the last one.
+    let ns = namespace === this.lastNamespace ? this.lastGroups : this.groups.get(namespace);
+    if (ns === undefined) {
+      ns = new Map();
+      this.groups.set(namespace, ns);
+    }
+    this.lastNamespace = namespace;
+    this.lastGroups = ns;
+    let g = ns.get(key);
+    if (g === undefined) {
+      if (this.grouped >= this.opts.refCacheSize) {
+        for (const other of this.groups.values()) other.clear();
+        this.grouped = 0;
+      }
+      g = new Map();
+      ns.set(key, g);
+    }
+    return g;
+  }
+
+  /** @internal Resolves a member of a group, building its labels on a miss. */
+  resolveIn(g: SeriesGroup, key: string, build: () => string[]): CachedSeries | string {
+    const hit = g.get(key);
+    if (hit) return hit;
+    const entry = this.build(build);
+    if (typeof entry !== 'string') {
+      g.set(key, entry);
+      this.grouped++;
+    }
+    return entry;
+  }
+
   /** @internal Resolves a series key to cached labels, building them on a miss. */
   resolve(key: string, build: () => string[]): CachedSeries | string {
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const flat = build();
-    const raw = Labels.fromFlatUnsorted(flat);
-    if (raw.size * 2 !== flat.length) return 'duplicate label names';
-    const labels = this.admit(raw);
-    if (typeof labels === 'string') return labels;
-    const entry: CachedSeries = { ref: 0, labels };
+    const entry = this.build(build);
+    if (typeof entry === 'string') return entry;
     if (this.cache.size >= this.opts.refCacheSize) {
       const first = this.cache.keys().next();
       if (first.done !== true) this.cache.delete(first.value);
     }
     this.cache.set(key, entry);
     return entry;
+  }
+
+  private build(build: () => string[]): CachedSeries | string {
+    const flat = build();
+    const raw = Labels.fromFlatUnsorted(flat);
+    if (raw.size * 2 !== flat.length) return 'duplicate label names';
+    const labels = this.admit(raw);
+    if (typeof labels === 'string') return labels;
+    return { ref: 0, labels };
   }
 
   private check(l: Labels): string {
@@ -159,7 +215,30 @@ export class Batch {
    * and is only called on a cache miss. Returns whether the sample was taken.
    */
   add(key: string, build: () => string[], t: number, v: number, line: number): boolean {
-    const s = this.pipeline.resolve(key, build);
+    return this.append(this.pipeline.resolve(key, build), t, v, line);
+  }
+
+  /** Like `add`, for member `key` of a group from `IngestPipeline.group`. */
+  addIn(
+    g: SeriesGroup,
+    key: string,
+    build: () => string[],
+    t: number,
+    v: number,
+    line: number,
+  ): boolean {
+    return this.append(this.pipeline.resolveIn(g, key, build), t, v, line);
+  }
+
+  /**
+   * Appends a sample of a series found in a group (`SeriesGroup.get`), without building
+   * anything: the fast path of grouped formats.
+   */
+  addCached(s: CachedSeries, t: number, v: number, line: number): boolean {
+    return this.append(s, t, v, line);
+  }
+
+  private append(s: CachedSeries | string, t: number, v: number, line: number): boolean {
     if (typeof s === 'string') {
       this.reject(line, s);
       return false;

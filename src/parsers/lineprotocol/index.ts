@@ -2,6 +2,7 @@
 export {
   parseLineProtocol,
   parsePrecision,
+  pointTags,
   type FieldType,
   type LineError,
   type Point,

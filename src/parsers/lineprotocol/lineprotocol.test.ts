@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseLineProtocol, parsePrecision, type LineError, type Point } from './index.js';
+import {
+  parseLineProtocol,
+  parsePrecision,
+  pointTags,
+  type LineError,
+  type Point,
+} from './index.js';
 
 interface Copy {
   line: number;
@@ -24,7 +30,7 @@ function parseAll(
       pts.push({
         line: p.line,
         measurement: p.measurement,
-        tags: [...p.tags],
+        tags: pointTags(p),
         fields: p.fieldKeys.map((k, i) => [
           k,
           p.fieldTypes[i] === 'string' ? p.fieldStrings[i]! : p.fieldValues[i]!,

@@ -19,8 +19,18 @@ export interface Point {
   /** 1-based line number in the request body. */
   line: number;
   measurement: string;
-  /** Flat `[key, value, …]` tag pairs as written (not sorted). */
-  tags: string[];
+  /**
+   * The measurement and tags exactly as written (escapes included): equal for every line of the
+   * same series written the same way, so it can key a cache without building a string.
+   */
+  seriesKey: string;
+  /**
+   * Where the tags are in `text`: `[keyStart, keyEnd, valueStart, valueEnd, …]`, raw (escaped).
+   * Read them as strings with `pointTags`, only when needed (a cached series does not).
+   */
+  tagBounds: number[];
+  /** The request body the bounds point into. */
+  text: string;
   fieldKeys: string[];
   /** Numeric field values (booleans as 1/0; strings as NaN — check `fieldTypes`). */
   fieldValues: number[];
@@ -84,7 +94,9 @@ export function parseLineProtocol(
   const p: Point = {
     line: 0,
     measurement: '',
-    tags: [],
+    seriesKey: '',
+    tagBounds: [],
+    text,
     fieldKeys: [],
     fieldValues: [],
     fieldTypes: [],
@@ -121,7 +133,8 @@ export function parseLineProtocol(
 }
 
 function parseLine(t: string, i: number, le: number, precision: Precision, p: Point): void {
-  p.tags.length = 0;
+  const start = i;
+  p.tagBounds.length = 0;
   p.fieldKeys.length = 0;
   p.fieldValues.length = 0;
   p.fieldTypes.length = 0;
@@ -132,21 +145,26 @@ function parseLine(t: string, i: number, le: number, precision: Precision, p: Po
   p.measurement = m.value;
   i = m.end;
   while (i < le && t.charCodeAt(i) === 44 /* , */) {
-    const k = readToken(t, i + 1, le, true);
-    const key = k.value;
-    const keyEnd = k.end;
-    if (key === '') throw new LineFail(i + 1, 'missing tag key');
+    const keyEnd = scanToken(t, i + 1, le);
+    if (keyEnd === i + 1) throw new LineFail(i + 1, 'missing tag key');
     if (keyEnd >= le || t.charCodeAt(keyEnd) !== 61 /* = */) {
-      throw new LineFail(keyEnd, `missing '=' after tag key ${JSON.stringify(key)}`);
+      throw new LineFail(
+        keyEnd,
+        `missing '=' after tag key ${JSON.stringify(rawName(t, i + 1, keyEnd))}`,
+      );
     }
-    const v = readToken(t, keyEnd + 1, le, true);
-    if (v.value === '') {
-      throw new LineFail(keyEnd + 1, `missing value of tag ${JSON.stringify(key)}`);
+    const valueEnd = scanToken(t, keyEnd + 1, le);
+    if (valueEnd === keyEnd + 1) {
+      throw new LineFail(
+        keyEnd + 1,
+        `missing value of tag ${JSON.stringify(rawName(t, i + 1, keyEnd))}`,
+      );
     }
-    p.tags.push(key, v.value);
-    i = v.end;
+    p.tagBounds.push(i + 1, keyEnd, keyEnd + 1, valueEnd);
+    i = valueEnd;
   }
   if (i >= le || t.charCodeAt(i) !== 32) throw new LineFail(i, 'missing fields');
+  p.seriesKey = t.slice(start, i);
   while (i < le && t.charCodeAt(i) === 32) i++;
   // Fields.
   for (;;) {
@@ -170,11 +188,41 @@ function parseLine(t: string, i: number, le: number, precision: Precision, p: Po
     if (i < le) {
       let j = i;
       while (j < le && t.charCodeAt(j) !== 32) j++;
-      p.timestampMs = timestampToMs(t.slice(i, j), precision, i);
+      p.timestampMs =
+        fastTimestamp(t, i, j, precision) ?? timestampToMs(t.slice(i, j), precision, i);
       while (j < le && t.charCodeAt(j) === 32) j++;
       if (j < le) throw new LineFail(j, 'unexpected text after the timestamp');
     }
   }
+}
+
+/** The end of an escaped tag key or value starting at `i`: the first unescaped ',', ' ' or '='. */
+function scanToken(t: string, i: number, le: number): number {
+  let j = i;
+  while (j < le) {
+    const c = t.charCodeAt(j);
+    if (c === 92 /* \ */ && j + 1 < le) {
+      j += 2;
+      continue;
+    }
+    if (c === 44 || c === 32 || c === 61) break;
+    j++;
+  }
+  return j;
+}
+
+/** The unescaped name in `t[from, to)`. */
+function rawName(t: string, from: number, to: number): string {
+  const raw = t.slice(from, to);
+  return raw.includes('\\') ? unescapeName(raw) : raw;
+}
+
+/** The tags of a point as flat `[key, value, …]` pairs, unescaped, in the order written. */
+export function pointTags(p: Point): string[] {
+  const b = p.tagBounds;
+  const out: string[] = [];
+  for (let i = 0; i < b.length; i += 2) out.push(rawName(p.text, b[i]!, b[i + 1]!));
+  return out;
 }
 
 /** Scratch result of `readToken`; read its fields before the next call. */
@@ -234,6 +282,11 @@ function readFieldValue(t: string, i: number, le: number, key: string, p: Point)
     if (c === 44 || c === 32) break;
     j++;
   }
+  const fast = decimalValue(t, i, j);
+  if (fast !== undefined) {
+    push(p, key, fast, 'float', '');
+    return j;
+  }
   const raw = t.slice(i, j);
   const last = raw[raw.length - 1];
   if (last === 'i' || last === 'u') {
@@ -265,11 +318,59 @@ function readFieldValue(t: string, i: number, le: number, key: string, p: Point)
     default:
       break;
   }
-  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(raw)) {
+  const v = floatValue(raw);
+  if (v === undefined) {
     throw new LineFail(i, `invalid value ${JSON.stringify(raw)} of field ${JSON.stringify(key)}`);
   }
-  push(p, key, Number(raw), 'float', '');
+  push(p, key, v, 'float', '');
   return j;
+}
+
+/** Powers of ten that are exact doubles, for `decimalValue`. */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * The common float field value without building a string: `[-]digits[.digits]` with at most 15
+ * digits in all, whose value is the integer of its digits divided by a power of ten. Both are
+ * exact doubles and IEEE division rounds correctly, so the result equals `Number(text)`. Returns
+ * undefined for anything else (exponents, more digits, other characters).
+ */
+function decimalValue(t: string, i: number, j: number): number | undefined {
+  let k = i;
+  const neg = k < j && t.charCodeAt(k) === 45;
+  if (neg) k++;
+  let m = 0;
+  let digits = 0;
+  let scale = -1;
+  for (; k < j; k++) {
+    const c = t.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && scale < 0) scale = k;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  const frac = scale < 0 ? 0 : j - scale - 1;
+  const v = frac === 0 ? m : m / POW10[frac]!;
+  return neg ? -v : v;
+}
+
+/**
+ * A float field value (`[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?`), or undefined. Only
+ * digits, '.', 'e', 'E', '+' and '-' may occur, and then `Number` accepts exactly the strings of
+ * that grammar (it refuses the others with NaN; the empty string is refused here).
+ */
+function floatValue(raw: string): number | undefined {
+  if (raw.length === 0) return undefined;
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw.charCodeAt(k);
+    // 0-9 . + - e E
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69))
+      return undefined;
+  }
+  const v = Number(raw);
+  return Number.isNaN(v) ? undefined : v;
 }
 
 function push(p: Point, key: string, v: number, type: FieldType, str: string): void {
@@ -288,6 +389,25 @@ const MULTIPLIER: Record<Precision, number> = {
   m: 60_000,
   h: 3_600_000,
 };
+
+/**
+ * The common case of `timestampToMs` without building strings: a positive timestamp of at most
+ * 22 digits, whose whole milliseconds fit in 16 digits (exact in a double). Returns undefined
+ * for anything else (signs, other characters, too many digits), which the slow path decides.
+ */
+function fastTimestamp(t: string, i: number, j: number, precision: Precision): number | undefined {
+  const drop = DIGITS_TO_DROP[precision];
+  const n = j - i;
+  if (n === 0 || n - drop > 15 || n > 22) return undefined;
+  let ms = 0;
+  for (let k = i; k < j; k++) {
+    const d = t.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return undefined;
+    if (k < j - drop) ms = ms * 10 + d;
+  }
+  const out = ms * MULTIPLIER[precision];
+  return Number.isSafeInteger(out) ? out : undefined;
+}
 
 /**
  * Converts an integer timestamp in the given precision to ms without losing precision on
