@@ -19,6 +19,10 @@ import {
 /** Largest decompressed remote read answer accepted (SAMPLES mode), in bytes. */
 const MAX_DECODED_BYTES = 1 << 30;
 
+/** Latest time and longest range sent to a query API (ms): about 2100, and 100 years. */
+const QUERY_MAX_TIME = 4_102_444_800_000;
+const QUERY_MAX_RANGE = 100 * 365 * 86_400_000;
+
 /** Renders matchers as a PromQL series selector, `{a="b",c=~"d"}`. */
 export function selectorOf(matchers: readonly Matcher[]): string {
   return `{${matchers.map((m) => `${m.name}${m.type}${JSON.stringify(m.value)}`).join(',')}}`;
@@ -162,10 +166,13 @@ async function queryRead(
   matchers: readonly Matcher[],
   signal: AbortSignal | undefined,
 ): Promise<RawSeries[]> {
+  // Query APIs parse durations and times into 64-bit nanoseconds: keep both within ~290 years.
+  const to = Math.min(end, QUERY_MAX_TIME);
+  const from = Math.max(start, to - QUERY_MAX_RANGE);
   const form = new URLSearchParams();
-  const rangeMs = Math.max(1, end - start + 1);
+  const rangeMs = Math.max(1, to - from + 1);
   form.set('query', `${selectorOf(matchers)}[${rangeMs}ms]`);
-  form.set('time', (end / 1000).toFixed(3));
+  form.set('time', (to / 1000).toFixed(3));
   const res = await client.request(`${readUrl}/api/v1/query`, {
     method: 'POST',
     body: form.toString(),
