@@ -36,7 +36,9 @@ export function DashboardList({ search }: DashboardListProps): ReactElement {
     `${query}|${folder}|${tag}|${reload}`,
   );
   const folders = useApi(listFolders, String(reload));
-  const folderNames = folders.kind === 'done' ? folders.data : [];
+  const folderList = folders.kind === 'done' ? folders.data : [];
+  const folderTitle = (uid: string): string =>
+    uid === '' ? 'General' : (folderList.find((f) => f.uid === uid)?.title ?? uid);
 
   const setFilter = (k: string, v: string): void => {
     const p = new URLSearchParams(search);
@@ -118,9 +120,9 @@ export function DashboardList({ search }: DashboardListProps): ReactElement {
           }}
         >
           <option value="">All folders</option>
-          {folderNames.map((f) => (
-            <option key={f} value={f}>
-              {f}
+          {folderList.map((f) => (
+            <option key={f.uid} value={f.uid}>
+              {f.title}
             </option>
           ))}
         </select>
@@ -167,10 +169,10 @@ export function DashboardList({ search }: DashboardListProps): ReactElement {
         <p className="empty">No dashboards{query || folder || tag ? ' match' : ' yet'}.</p>
       )}
       {[...groups.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => folderTitle(a).localeCompare(folderTitle(b)))
         .map(([g, items]) => (
           <div key={g} className="db-folder">
-            <h2>📁 {g === '' ? 'General' : g}</h2>
+            <h2>📁 {folderTitle(g)}</h2>
             <ul className="db-items">
               {items.map((d) => (
                 <li key={d.uid} className="db-entry">
@@ -232,7 +234,7 @@ export function DashboardList({ search }: DashboardListProps): ReactElement {
         ))}
       {importing && (
         <ImportDialog
-          folders={folderNames}
+          folders={folderList}
           onClose={() => {
             setImporting(false);
             setReload((n) => n + 1);

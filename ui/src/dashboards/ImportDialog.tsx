@@ -4,11 +4,12 @@
  */
 import { type ReactElement, useState } from 'react';
 import { navigate } from '../route.js';
-import { importDashboard, type ImportResult } from './api.js';
+import { FolderSelect } from './FolderSelect.js';
+import { type FolderInfo, importDashboard, type ImportResult } from './api.js';
 
 /** Props of {@link ImportDialog}. */
 export interface ImportDialogProps {
-  readonly folders: readonly string[];
+  readonly folders: readonly FolderInfo[];
   readonly onClose: () => void;
 }
 
@@ -86,20 +87,7 @@ export function ImportDialog(props: ImportDialogProps): ReactElement {
           />
         </label>
         <label>
-          Folder{' '}
-          <input
-            aria-label="Folder"
-            list="db-import-folders"
-            value={folder}
-            onChange={(e) => {
-              setFolder(e.target.value);
-            }}
-          />
-          <datalist id="db-import-folders">
-            {props.folders.map((f) => (
-              <option key={f} value={f} />
-            ))}
-          </datalist>
+          Folder <FolderSelect folders={props.folders} value={folder} onChange={setFolder} />
         </label>
         <label>
           <input

@@ -2,6 +2,7 @@
 import { type ReactElement, useState } from 'react';
 import { useApi } from '../useApi.js';
 import { listFolders } from './api.js';
+import { FolderSelect } from './FolderSelect.js';
 import {
   type DashboardModel,
   DashboardFormatError,
@@ -272,17 +273,11 @@ export function SettingsEditor(props: SettingsEditorProps): ReactElement {
         </label>
         <label>
           Folder{' '}
-          <input
-            aria-label="Folder"
-            list="db-folders"
+          <FolderSelect
+            folders={folders.kind === 'done' ? folders.data : []}
             value={folder}
-            onChange={(e) => {
-              setFolder(e.target.value);
-            }}
+            onChange={setFolder}
           />
-          <datalist id="db-folders">
-            {folders.kind === 'done' && folders.data.map((f) => <option key={f} value={f} />)}
-          </datalist>
         </label>
         <label>
           Default time from{' '}

@@ -196,8 +196,17 @@ export function getDashboard(
   );
 }
 
+/** A save's answer: `{uid, version}`, or the stored `{dashboard, meta}`. */
 const saved: Decoder<{ uid: string; version: number }> = (v, p) => {
   const o = obj(v, p);
+  if ('dashboard' in o && 'meta' in o) {
+    const d = obj(o['dashboard'], `${p}.dashboard`);
+    const m = obj(o['meta'], `${p}.meta`);
+    return {
+      uid: field(d, 'uid', str, `${p}.dashboard`),
+      version: field(m, 'version', opt(num, 0), `${p}.meta`),
+    };
+  }
   return { uid: field(o, 'uid', str, p), version: field(o, 'version', opt(num, 0), p) };
 };
 
@@ -313,17 +322,28 @@ export function exportUrl(uid: string): string {
   return `${BASE}/dashboards/${encodeURIComponent(uid)}/export`;
 }
 
-/** Folder names. */
-export function listFolders(signal?: AbortSignal): Promise<string[]> {
-  const folder: Decoder<string> = (v, p) => {
-    if (typeof v === 'string') return v;
-    const o = obj(v, p);
-    return (
-      field(o, 'title', opt(str, field(o, 'name', opt(str, ''), p)), p) ||
-      field(o, 'uid', opt(str, ''), p)
-    );
+/** A folder; dashboards refer to it by `uid` (`''` is the top level, "General"). */
+export interface FolderInfo {
+  readonly uid: string;
+  readonly title: string;
+  readonly provisioned: boolean;
+}
+
+const folderInfo: Decoder<FolderInfo> = (v, p) => {
+  if (typeof v === 'string') return { uid: v, title: v, provisioned: false };
+  const o = obj(v, p);
+  const uid = field(o, 'uid', opt(str, ''), p);
+  return {
+    uid,
+    title: field(o, 'title', opt(str, uid), p),
+    provisioned: field(o, 'provisioned', opt(bool, false), p),
   };
-  return call('GET', '/folders', arr(folder), undefined, signal);
+};
+
+/** The folders, sorted by title. */
+export async function listFolders(signal?: AbortSignal): Promise<FolderInfo[]> {
+  const list = await call('GET', '/folders', arr(folderInfo), undefined, signal);
+  return list.sort((a, b) => a.title.localeCompare(b.title));
 }
 
 /** Creates a folder. */
@@ -332,8 +352,8 @@ export async function createFolder(title: string): Promise<void> {
 }
 
 /** Deletes an (empty) folder. */
-export async function deleteFolder(title: string): Promise<void> {
-  await call('DELETE', `/folders/${encodeURIComponent(title)}`, ignore);
+export async function deleteFolder(uid: string): Promise<void> {
+  await call('DELETE', `/folders/${encodeURIComponent(uid)}`, ignore);
 }
 
 /** `GET /api/v1/<path>` with the Prometheus envelope. */
