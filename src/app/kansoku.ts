@@ -42,7 +42,11 @@ import {
   type AlertmanagerConfig,
 } from '../notify/index.js';
 import { AuthService, defaultAuthOptions } from '../auth/index.js';
-import { DashboardService } from '../dashboards/index.js';
+import {
+  DashboardProvisioner,
+  DashboardService,
+  defaultProvisionerOptions,
+} from '../dashboards/index.js';
 import { FileMetaStore, type MetaStore } from '../meta/index.js';
 import { Labels } from '../model/index.js';
 import { Engine } from '../promql/index.js';
@@ -86,6 +90,8 @@ export class Kansoku {
   readonly meta: MetaStore;
   /** Dashboards, their versions and folders, on the metadata store. */
   readonly dashboards: DashboardService;
+  /** Loads and watches `--dashboards.dir` (undefined without it). */
+  private provisioner: DashboardProvisioner | undefined;
   /** Users, sessions, tokens and share links; undefined when authentication is off. */
   readonly auth: AuthService | undefined;
   /** The in-memory token the self-scrape sends when authentication is on. */
@@ -323,6 +329,7 @@ export class Kansoku {
     });
     await this.rules.update(this.config?.ruleFiles ?? []);
     this.rules.start();
+    await this.startProvisioning();
     this.ready = true;
     this.logger.info('server is ready to receive requests');
   }
@@ -374,6 +381,37 @@ export class Kansoku {
     );
     if (urls !== undefined && urls.length > 0)
       this.logger.info('forwarding alerts to Alertmanagers', { urls: urls.join(',') });
+  }
+
+  /** Loads `--dashboards.dir` and watches it; a missing directory stops the start. */
+  private async startProvisioning(): Promise<void> {
+    const dir = this.flags.dashboardsDir;
+    if (dir === undefined) return;
+    this.provisioner = new DashboardProvisioner(
+      this.dashboards,
+      {
+        ...defaultProvisionerOptions(dir),
+        writeBack: this.flags.dashboardsWriteBack,
+        rescanIntervalMs: this.flags.dashboardsRescanMs,
+      },
+      this.logger.child({ component: 'dashboards' }),
+    );
+    try {
+      const r = await this.provisioner.start();
+      this.logger.info('loaded dashboards directory', {
+        dir,
+        loaded: r.loaded,
+        unchanged: r.unchanged,
+        removed: r.removed,
+        errors: r.errors.length,
+        write_back: this.flags.dashboardsWriteBack,
+      });
+    } catch (err) {
+      throw new Error(
+        `cannot load dashboards directory ${dir} (--dashboards.dir): ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
   }
 
   /** Rule manager settings from the configuration's `global` section. */
@@ -457,6 +495,10 @@ export class Kansoku {
       this.pushStore = undefined;
     }
     await this.remoteWrite.stop();
+    if (this.provisioner) {
+      await this.provisioner.stop();
+      this.provisioner = undefined;
+    }
     await this.meta.close();
     if (this.storage) {
       await this.storage.close();

@@ -217,6 +217,24 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     default: '20',
     placeholder: 'N',
   },
+  {
+    name: 'dashboards.dir',
+    kind: 'string',
+    help: 'Directory of dashboards as code: its *.json files (Grafana dashboard JSON, subdirectories are folders) are loaded at start and whenever they change, and shown as provisioned.',
+    placeholder: 'DIR',
+  },
+  {
+    name: 'dashboards.write-back',
+    kind: 'bool',
+    help: 'Write edits of provisioned dashboards made in the UI or API back to their files in --dashboards.dir; without it provisioned dashboards are read-only.',
+  },
+  {
+    name: 'dashboards.rescan-interval',
+    kind: 'duration',
+    help: 'How often --dashboards.dir is rescanned in full, besides watching it for changes; 0 only watches.',
+    default: '30s',
+    placeholder: 'DURATION',
+  },
 ];
 
 /** Typed settings of `kansoku server`, in base units (milliseconds, bytes). */
@@ -258,6 +276,12 @@ export interface ServerFlags {
   readonly queryTimeoutMs: number;
   readonly queryMaxSamples: number;
   readonly queryMaxConcurrency: number;
+  /** The dashboards-as-code directory, or undefined when not set. */
+  readonly dashboardsDir: string | undefined;
+  /** Whether API edits of provisioned dashboards are written back to their files. */
+  readonly dashboardsWriteBack: boolean;
+  /** Full rescan interval of the dashboards directory in ms; 0 only watches. */
+  readonly dashboardsRescanMs: number;
   /** Every flag as text (given or default), by name, for `/api/v1/status/flags`. */
   readonly asText: Readonly<Record<string, string>>;
 }
@@ -329,6 +353,9 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     queryTimeoutMs: positiveDuration('query.timeout', text('query.timeout')),
     queryMaxSamples: positive('query.max-samples'),
     queryMaxConcurrency: positive('query.max-concurrency'),
+    dashboardsDir: optionalText('dashboards.dir'),
+    dashboardsWriteBack: parsed.given.get('dashboards.write-back') === 'true',
+    dashboardsRescanMs: parseDuration(text('dashboards.rescan-interval')),
     asText,
   };
 }

@@ -43,3 +43,9 @@ export {
   substituteVariables,
   type DashboardExpr,
 } from './exprs.js';
+export {
+  DashboardProvisioner,
+  defaultProvisionerOptions,
+  type ProvisionerOptions,
+  type ScanResult,
+} from './provision/provisioner.js';

@@ -13,7 +13,7 @@ import {
 import { FolderStore, GENERAL_FOLDER } from './folders.js';
 import { exportGrafanaDashboard } from './grafana/export.js';
 import { migrateGrafanaDashboard } from './grafana/migrate.js';
-import { asBool, asNumber, asString, isObject, type JsonObject } from './json.js';
+import { asBool, asNumber, asString, isObject, stableStringify, type JsonObject } from './json.js';
 import type {
   Dashboard,
   DashboardMeta,
@@ -435,10 +435,21 @@ function info(v: StoredVersion): VersionInfo {
   };
 }
 
-/** Whether two dashboards are equal apart from `version` and `id`. */
+/**
+ * Whether two dashboards are equal apart from `version`, `id` and key order, once both are in
+ * the migrated form (a stored dashboard saved through the API may lack defaults a file gains).
+ */
 function sameContent(a: Dashboard, b: Dashboard): boolean {
-  const strip = (d: Dashboard): string => JSON.stringify({ ...d, version: 0, id: null });
-  return strip(a) === strip(b);
+  const norm = (d: Dashboard): string => {
+    let m: JsonObject = d;
+    try {
+      m = migrateGrafanaDashboard(d).dashboard;
+    } catch {
+      // compare as is
+    }
+    return stableStringify({ ...m, version: 0, id: null });
+  };
+  return norm(a) === norm(b);
 }
 
 /** Folders re-exported for the service's users. */
