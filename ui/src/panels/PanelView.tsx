@@ -4,6 +4,7 @@
  * one panel never takes the dashboard down.
  */
 import { Component, type ReactElement, type ReactNode, useMemo } from 'react';
+import './panels.css';
 import { BarGaugePanel } from './BarGaugePanel.js';
 import { GaugePanel } from './GaugePanel.js';
 import { HeatmapPanel } from './HeatmapPanel.js';

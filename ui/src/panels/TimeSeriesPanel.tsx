@@ -230,7 +230,7 @@ function buildPlot(
     size: (_u, values) =>
       Math.max(
         30,
-        Math.max(0, ...((values as string[] | undefined) ?? []).map((v) => v.length)) * 7 + 14,
+        Math.max(0, ...((values as string[] | undefined) ?? []).map((v) => v.length)) * 7.5 + 20,
       ),
   });
   const yScale = (f: PanelField | undefined): uPlot.Scale => {

@@ -2,8 +2,6 @@
  * Panel renderers for dashboards stored in Grafana's dashboard JSON model. The dashboard shell
  * imports only this module.
  */
-import './panels.css';
-
 export type {
   PanelTarget,
   PanelModel,
