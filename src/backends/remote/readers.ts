@@ -105,8 +105,8 @@ async function exportRead(
 }
 
 /**
- * Parses VictoriaMetrics' export JSON lines, which spell non-finite values `NaN`, `+Inf`,
- * `-Inf`, and staleness markers `null`.
+ * Parses VictoriaMetrics' export JSON lines, which spell non-finite values `+Inf`, `-Inf`, and
+ * staleness markers `null` or `NaN` (plain NaN samples never reach its storage).
  */
 export function parseExportLines(text: string): RawSeries[] {
   const out: RawSeries[] = [];
@@ -135,19 +135,24 @@ export function parseExportLines(text: string): RawSeries[] {
     const vs = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       ts[i] = Number(tParts[i]);
-      vs[i] = parseValue(vParts[i]!);
+      vs[i] = parseValue(vParts[i]!, true);
     }
     out.push({ labels, ts, vs, n });
   }
   return out;
 }
 
-function parseValue(s: string): number {
+/**
+ * Parses one value. VictoriaMetrics drops NaN samples at ingestion and keeps only staleness
+ * markers, which its export spells `null` or (depending on the range) `NaN`: `nanIsStale` reads
+ * both as the marker.
+ */
+function parseValue(s: string, nanIsStale = false): number {
   switch (s) {
     case 'null':
       return STALE_NAN;
     case 'NaN':
-      return Number.NaN;
+      return nanIsStale ? STALE_NAN : Number.NaN;
     case '+Inf':
     case 'Inf':
       return Infinity;
