@@ -24,6 +24,7 @@ import type {
   Target,
   TsdbStatus,
   WithWarnings,
+  Cardinality,
 } from './types.js';
 
 /** An API call that failed: transport, HTTP status or an error envelope. */
@@ -218,6 +219,51 @@ const nameCounts: Decoder<NameCount[]> = opt(
   }),
   [],
 );
+
+/** The cardinality explorer: top lists (at most `limit` entries each) and unused metrics. */
+export async function fetchCardinality(limit: number, signal?: AbortSignal): Promise<Cardinality> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/kansoku/cardinality?limit=${String(limit)}`, signal ? { signal } : {});
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(`cannot reach the Kansoku server: ${String(e)}`, 'network');
+  }
+  const r = await readEnvelope(res, (v, p) => {
+    const o = obj(v, p);
+    const n = (k: string): number => field(o, k, opt(num, 0), p);
+    return {
+      numSeries: n('numSeries'),
+      numMetrics: n('numMetrics'),
+      seriesCountByMetricName: field(o, 'seriesCountByMetricName', nameCounts, p),
+      seriesCountByLabelName: field(o, 'seriesCountByLabelName', nameCounts, p),
+      labelValueCountByLabelName: field(o, 'labelValueCountByLabelName', nameCounts, p),
+      seriesCountByLabelValuePair: field(o, 'seriesCountByLabelValuePair', nameCounts, p),
+      unused: field(o, 'unused', nameCounts, p),
+      unusedCount: n('unusedCount'),
+      unusedSeries: n('unusedSeries'),
+      dashboardsScanned: n('dashboardsScanned'),
+      rulesScanned: n('rulesScanned'),
+      unparsed: field(
+        o,
+        'unparsed',
+        opt(
+          arr((u, q) => {
+            const x = obj(u, q);
+            return {
+              source: field(x, 'source', str, q),
+              expr: field(x, 'expr', str, q),
+              error: field(x, 'error', str, q),
+            };
+          }),
+          [],
+        ),
+        p,
+      ),
+    };
+  });
+  return r.data;
+}
 
 /** TSDB statistics with the top cardinality lists. */
 export async function fetchTsdbStatus(signal?: AbortSignal): Promise<TsdbStatus> {

@@ -57,6 +57,30 @@ export interface NameCount {
   readonly value: number;
 }
 
+/** A metric name or expression that could not be checked for use, with the reason. */
+export interface UnparsedExpr {
+  readonly source: string;
+  readonly expr: string;
+  readonly error: string;
+}
+
+/** `/api/kansoku/cardinality`: top lists by series count and metrics nothing uses. */
+export interface Cardinality {
+  readonly numSeries: number;
+  readonly numMetrics: number;
+  readonly seriesCountByMetricName: readonly NameCount[];
+  readonly seriesCountByLabelName: readonly NameCount[];
+  readonly labelValueCountByLabelName: readonly NameCount[];
+  readonly seriesCountByLabelValuePair: readonly NameCount[];
+  /** Metric names no dashboard query and no rule selects, with their series counts. */
+  readonly unused: readonly NameCount[];
+  readonly unusedCount: number;
+  readonly unusedSeries: number;
+  readonly dashboardsScanned: number;
+  readonly rulesScanned: number;
+  readonly unparsed: readonly UnparsedExpr[];
+}
+
 /** `/api/v1/status/tsdb`. */
 export interface TsdbStatus {
   readonly headStats: Record<string, number>;

@@ -1,7 +1,10 @@
-/** Targets: every scrape pool with its targets' health, last scrape, duration, error and labels. */
-import type { ReactElement } from 'react';
+/**
+ * Targets: every scrape pool with its targets' health, last scrape, duration, error and labels,
+ * and per target the labels before relabeling (as discovered) beside those after it.
+ */
+import { Fragment, useState, type ReactElement } from 'react';
 import { fetchTargets } from '../api/client.js';
-import type { Target } from '../api/types.js';
+import type { Metric, Target } from '../api/types.js';
 import { LoadState } from '../components/Status.js';
 import { useApi } from '../useApi.js';
 
@@ -22,6 +25,74 @@ function byPool(targets: readonly Target[]): Map<string, Target[]> {
     m.set(t.scrapePool, list);
   }
   return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function Chips({ labels }: { labels: Metric }): ReactElement {
+  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return <span className="empty">none</span>;
+  return (
+    <>
+      {entries.map(([k, v]) => (
+        <span key={k} className="label-chip mono">
+          {k}="{v}"
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** The labels before and after relabeling, side by side. */
+function Relabeling({ target }: { target: Target }): ReactElement {
+  return (
+    <div className="grid2 relabeling">
+      <div>
+        <h3>Before relabeling (discovered)</h3>
+        <Chips labels={target.discoveredLabels} />
+      </div>
+      <div>
+        <h3>After relabeling (target labels)</h3>
+        <Chips labels={target.labels} />
+      </div>
+    </div>
+  );
+}
+
+function TargetRows({ t }: { t: Target }): ReactElement {
+  const [open, setOpen] = useState(false);
+  const id = `relabel-${t.scrapePool}-${t.scrapeUrl}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  return (
+    <Fragment>
+      <tr>
+        <td className="mono">{t.scrapeUrl}</td>
+        <td>
+          <span className={`badge health-${t.health}`}>{t.health}</span>
+        </td>
+        <td>
+          <Chips labels={t.labels} />
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-controls={id}
+            onClick={() => {
+              setOpen(!open);
+            }}
+          >
+            {open ? 'hide' : 'before / after relabeling'}
+          </button>
+        </td>
+        <td>{ago(t.lastScrape)}</td>
+        <td>{(t.lastScrapeDuration * 1000).toFixed(1)} ms</td>
+        <td className="error-text">{t.lastError}</td>
+      </tr>
+      {open && (
+        <tr id={id}>
+          <td colSpan={6}>
+            <Relabeling target={t} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
 }
 
 /** The targets page. */
@@ -59,22 +130,7 @@ export function Targets(): ReactElement {
                       </thead>
                       <tbody>
                         {list.map((t) => (
-                          <tr key={t.scrapeUrl + JSON.stringify(t.labels)}>
-                            <td className="mono">{t.scrapeUrl}</td>
-                            <td>
-                              <span className={`badge health-${t.health}`}>{t.health}</span>
-                            </td>
-                            <td>
-                              {Object.entries(t.labels).map(([k, v]) => (
-                                <span key={k} className="label-chip mono">
-                                  {k}="{v}"
-                                </span>
-                              ))}
-                            </td>
-                            <td>{ago(t.lastScrape)}</td>
-                            <td>{(t.lastScrapeDuration * 1000).toFixed(1)} ms</td>
-                            <td className="error-text">{t.lastError}</td>
-                          </tr>
+                          <TargetRows key={t.scrapeUrl + JSON.stringify(t.labels)} t={t} />
                         ))}
                       </tbody>
                     </table>
