@@ -2,6 +2,7 @@
 import type { MouseEvent, ReactElement } from 'react';
 import { AdminPage } from './auth/AdminPage.js';
 import { LoginPage, PublicPage, SetupPage } from './auth/pages.js';
+import { UserMenu } from './auth/UserMenu.js';
 import { AlertsPage } from './alerts/AlertsPage.js';
 import { DashboardsPage } from './dashboards/DashboardsPage.js';
 import { Explore } from './pages/Explore.js';
@@ -72,6 +73,7 @@ export function App(): ReactElement {
             </a>
           ))}
         </nav>
+        <UserMenu />
         <button
           type="button"
           className="theme-toggle"

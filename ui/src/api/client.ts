@@ -14,6 +14,7 @@ import {
   scalarText,
   str,
 } from './decode.js';
+import { installAuthFetch } from '../auth/session.js';
 import type {
   InstantSample,
   Metric,
@@ -26,6 +27,9 @@ import type {
   WithWarnings,
   Cardinality,
 } from './types.js';
+
+// Every same-origin request carries the CSRF token; a 401 leads to the sign-in page.
+installAuthFetch();
 
 /** An API call that failed: transport, HTTP status or an error envelope. */
 export class ApiError extends Error {
