@@ -22,6 +22,7 @@ import {
 } from '../http/index.js';
 import { HostCollector, defaultHostMetricsOptions } from '../host/index.js';
 import { ScrapeManager } from '../scrape/index.js';
+import type { SeriesMetadataV2 } from '../parsers/index.js';
 import { Logger } from '../util/index.js';
 import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { BuildInfo } from './version.js';
@@ -61,6 +62,8 @@ export class Agent {
       path.join(flags.agentPath, 'queues'),
       flags.queueBudgetBytes,
       logger,
+      (name) => this.metadataOf(name),
+      `Kansoku-agent/${info.version}`,
     );
     this.host = new HostCollector(
       {
@@ -71,6 +74,22 @@ export class Agent {
       },
       logger.child({ component: 'host' }),
     );
+  }
+
+  private metadataCache = new Map<string, SeriesMetadataV2>();
+  private metadataAt = 0;
+
+  /** Metadata of a metric family from the targets' last scrapes (refreshed every 10 s). */
+  private metadataOf(name: string): SeriesMetadataV2 | undefined {
+    const now = Date.now();
+    if (now - this.metadataAt > 10_000 && this.scrape) {
+      const next = new Map<string, SeriesMetadataV2>();
+      for (const t of this.scrape.activeTargets())
+        for (const [family, m] of t.metadata) if (!next.has(family)) next.set(family, m);
+      this.metadataCache = next;
+      this.metadataAt = now;
+    }
+    return this.metadataCache.get(name);
   }
 
   /** The address the agent listens on (`host:port`), once started. */

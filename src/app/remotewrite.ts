@@ -6,7 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
-import { RemoteWriteQueue, defaultRemoteWriteOptions } from '../backends/remotewrite/index.js';
+import {
+  RemoteWriteQueue,
+  defaultRemoteWriteOptions,
+  type MetadataLookup,
+} from '../backends/remotewrite/index.js';
 import type { RemoteWriteConfig } from '../config/index.js';
 import type { Labels } from '../model/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
@@ -20,6 +24,8 @@ export class RemoteWriteSet {
     private readonly baseDir: string,
     private readonly budgetBytes: number,
     private readonly logger: Logger,
+    private readonly metadata?: MetadataLookup,
+    private readonly userAgent = 'Kansoku',
   ) {}
 
   /** Starts, keeps or stops queues so that they match `list`. Unchanged queues keep running. */
@@ -67,6 +73,15 @@ export class RemoteWriteSet {
           : {}),
         externalLabels,
         writeRelabel: rw.writeRelabelConfigs,
+        protobufMessage: rw.protobufMessage,
+        ...(rw.http.oauth2 ? { oauth2: rw.http.oauth2 } : {}),
+        tls: rw.http.tlsConfig,
+        proxyUrl: rw.http.proxyUrl,
+        ...(this.metadata &&
+        (rw.metadataConfig.send || rw.protobufMessage !== 'prometheus.WriteRequest')
+          ? { metadata: this.metadata }
+          : {}),
+        userAgent: this.userAgent,
       });
       q.start();
       this.queues.set(name, q);

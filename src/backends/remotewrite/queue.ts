@@ -3,7 +3,19 @@ import { Labels, LabelsBuilder, relabel, type RelabelRule } from '../../model/in
 import { WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
 import type { Appendable, Appender, SeriesRef } from '../../storage/index.js';
 import type { Logger } from '../../util/index.js';
+import { OAuth2TokenSource, type OAuth2Options } from './oauth2.js';
 import { QueueFile } from './queuefile.js';
+import { HttpTransport, type TransportTLSOptions } from './transport.js';
+import { V2Transcoder, type MetadataLookup } from './v2.js';
+
+/** The protobuf message a queue sends (`protobuf_message`); 1.0 is the default. */
+export type RemoteWriteProtocol = 'prometheus.WriteRequest' | 'io.prometheus.write.v2.Request';
+
+type SendOutcome =
+  | { kind: 'ok' }
+  | { kind: 'drop'; error: string }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  | { kind: 'unsupported'; error: string };
 
 /** Settings of one remote-write destination (mapped from `remote_write` by the app). */
 export interface RemoteWriteOptions {
@@ -36,6 +48,18 @@ export interface RemoteWriteOptions {
   readonly externalLabels: Labels;
   readonly writeRelabel: readonly RelabelRule[];
   readonly logger: Logger;
+  /** Wire protocol; default `prometheus.WriteRequest` (remote write 1.0). */
+  readonly protobufMessage?: RemoteWriteProtocol;
+  /** OAuth 2.0 client credentials; the token is cached and refreshed before it expires. */
+  readonly oauth2?: OAuth2Options;
+  /** `tls_config` for `https://` URLs. */
+  readonly tls?: TransportTLSOptions;
+  /** `proxy_url` (an `http://` proxy; `https://` destinations are tunnelled with CONNECT). */
+  readonly proxyUrl?: string;
+  /** Metadata of metric families, sent inline with each series in remote write 2.0. */
+  readonly metadata?: MetadataLookup;
+  /** `User-Agent` header (default `Kansoku`). */
+  readonly userAgent?: string;
 }
 
 /** Defaults like Prometheus' `queue_config`, with a 1 GiB disk budget. */
@@ -73,6 +97,10 @@ export interface RemoteWriteStats {
   droppedSamples: number;
   retries: number;
   lastError: string;
+  /** Samples the receiver reported as written (remote write 2.0 response headers). */
+  writtenSamples: number;
+  /** The protocol in use. */
+  protocol: RemoteWriteProtocol;
 }
 
 /**
@@ -90,10 +118,17 @@ export class RemoteWriteQueue implements Appendable {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private oldestAppend = 0;
-  private readonly counters = { sent: 0, failed: 0, retries: 0, lastError: '' };
+  private readonly counters = { sent: 0, failed: 0, retries: 0, written: 0, lastError: '' };
   private readonly abort = new AbortController();
+  private readonly transport: HttpTransport;
+  private readonly oauth2: OAuth2TokenSource | undefined;
+  private readonly v2: V2Transcoder | undefined;
 
   constructor(readonly opts: RemoteWriteOptions) {
+    this.transport = new HttpTransport(opts.url, opts.tls, opts.proxyUrl ?? '');
+    this.oauth2 = opts.oauth2 ? new OAuth2TokenSource(opts.oauth2) : undefined;
+    this.v2 =
+      opts.protobufMessage === 'io.prometheus.write.v2.Request' ? new V2Transcoder() : undefined;
     this.q = QueueFile.open(opts.dir, {
       segmentBytes: opts.segmentBytes,
       budgetBytes: opts.budgetBytes,
@@ -114,6 +149,8 @@ export class RemoteWriteQueue implements Appendable {
     this.wake?.();
     await this.loop;
     this.q.close();
+    this.transport.close();
+    this.oauth2?.close();
   }
 
   appender(): Appender {
@@ -181,6 +218,8 @@ export class RemoteWriteQueue implements Appendable {
       droppedSamples: this.q.dropped,
       retries: this.counters.retries,
       lastError: this.counters.lastError,
+      writtenSamples: this.counters.written,
+      protocol: this.opts.protobufMessage ?? 'prometheus.WriteRequest',
     };
   }
 
@@ -213,7 +252,7 @@ export class RemoteWriteQueue implements Appendable {
         await this.sleep(this.opts.batchSendDeadlineMs - waited);
         continue;
       }
-      const outcome = await this.send(Buffer.concat(batch.payloads));
+      const outcome = await this.deliver(Buffer.concat(batch.payloads), batch.samples);
       if (this.isStopped() && outcome.kind === 'retry') break;
       switch (outcome.kind) {
         case 'ok':
@@ -249,19 +288,33 @@ export class RemoteWriteQueue implements Appendable {
     }
   }
 
-  private async send(
+  /** Sends a batch in the configured protocol, falling back to 1.0 for a 1.0-only receiver. */
+  private async deliver(
     message: Buffer,
-  ): Promise<
-    | { kind: 'ok' }
-    | { kind: 'drop'; error: string }
-    | { kind: 'retry'; error: string; retryAfterMs?: number }
-  > {
+    samples: number,
+  ): Promise<Exclude<SendOutcome, { kind: 'unsupported' }>> {
+    if (this.v2) {
+      const out = await this.send(this.v2.transcode(message, this.opts.metadata), 'v2', samples);
+      if (out.kind !== 'unsupported') return out;
+      this.opts.logger.warn(
+        'receiver does not take remote write 2.0; sending this batch as 1.0 (set protobuf_message: prometheus.WriteRequest)',
+        { url: this.opts.url, err: out.error },
+      );
+    }
+    const out = await this.send(message, 'v1', samples);
+    return out.kind === 'unsupported' ? { kind: 'drop', error: out.error } : out;
+  }
+
+  private async headers(v: 'v1' | 'v2'): Promise<Record<string, string>> {
     const headers: Record<string, string> = {
-      'Content-Encoding': 'snappy',
-      'Content-Type': 'application/x-protobuf',
-      'User-Agent': 'Kansoku',
-      'X-Prometheus-Remote-Write-Version': '0.1.0',
       ...this.opts.headers,
+      'Content-Encoding': 'snappy',
+      'Content-Type':
+        v === 'v2'
+          ? 'application/x-protobuf;proto=io.prometheus.write.v2.Request'
+          : 'application/x-protobuf',
+      'User-Agent': this.opts.userAgent ?? 'Kansoku',
+      'X-Prometheus-Remote-Write-Version': v === 'v2' ? '2.0.0' : '0.1.0',
     };
     const a = this.opts.authorization;
     if (a)
@@ -272,33 +325,71 @@ export class RemoteWriteQueue implements Appendable {
       const pw = b.passwordFile !== '' ? readFileSync(b.passwordFile, 'utf8').trim() : b.password;
       headers['Authorization'] = `Basic ${Buffer.from(`${b.username}:${pw}`).toString('base64')}`;
     }
-    let res: Response;
+    if (this.oauth2) headers['Authorization'] = await this.oauth2.authorization(this.abort.signal);
+    return headers;
+  }
+
+  private async send(message: Uint8Array, v: 'v1' | 'v2', samples: number): Promise<SendOutcome> {
+    let status: number;
+    let text: string;
+    let written: string | string[] | undefined;
+    let retryAfter: string | string[] | undefined;
     try {
-      res = await fetch(this.opts.url, {
-        method: 'POST',
-        headers,
-        body: encodeSnappyBody(message),
-        signal: AbortSignal.any([
-          this.abort.signal,
-          AbortSignal.timeout(this.opts.remoteTimeoutMs),
-        ]),
-      });
+      const res = await this.transport.post(
+        encodeSnappyBody(message),
+        await this.headers(v),
+        AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.remoteTimeoutMs)]),
+      );
+      status = res.status;
+      text = res.body.slice(0, 512);
+      written = res.headers['x-prometheus-remote-write-samples-written'];
+      retryAfter = res.headers['retry-after'];
     } catch (e) {
       return { kind: 'retry', error: (e as Error).message };
     }
-    const text = res.ok ? '' : (await res.text().catch(() => '')).slice(0, 512);
-    if (res.ok) return { kind: 'ok' };
-    const error = `HTTP ${res.status}: ${text}`;
-    if (res.status === 429 && !this.opts.retryOnHttp429) return { kind: 'drop', error };
-    if (res.status === 429 || res.status >= 500) {
-      const ra = res.headers.get('retry-after');
-      const secs = ra !== null ? Number(ra) : NaN;
-      return Number.isFinite(secs)
-        ? { kind: 'retry', error, retryAfterMs: secs * 1000 }
+    const error = `HTTP ${status}: ${text}`;
+    if (v === 'v2' && status === 415) return { kind: 'unsupported', error };
+    if (status >= 200 && status < 300) {
+      if (v === 'v1') return { kind: 'ok' };
+      // A 2xx without the written-count headers is a 1.0 receiver that decoded nothing (spec 2.0).
+      if (typeof written !== 'string')
+        return {
+          kind: 'unsupported',
+          error: `HTTP ${status} without X-Prometheus-Remote-Write-Samples-Written`,
+        };
+      const n = Number(written);
+      this.counters.written += Number.isFinite(n) ? n : 0;
+      if (n < samples)
+        this.opts.logger.warn('receiver wrote fewer samples than sent', {
+          url: this.opts.url,
+          sent: samples,
+          written: n,
+        });
+      return { kind: 'ok' };
+    }
+    if (status === 401 && this.oauth2) {
+      // The token may have been revoked or expired early: fetch a new one and try again.
+      this.oauth2.invalidate();
+      return { kind: 'retry', error };
+    }
+    if (status === 429 && !this.opts.retryOnHttp429) return { kind: 'drop', error };
+    if (status === 429 || status >= 500) {
+      const ra = typeof retryAfter === 'string' ? retryAfter : undefined;
+      const ms = ra !== undefined ? retryAfterMs(ra) : undefined;
+      return ms !== undefined
+        ? { kind: 'retry', error, retryAfterMs: ms }
         : { kind: 'retry', error };
     }
     return { kind: 'drop', error };
   }
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms from now (undefined when invalid). */
+function retryAfterMs(v: string): number | undefined {
+  const secs = Number(v);
+  if (v.trim() !== '' && Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
 class QueueAppender implements Appender {

@@ -235,8 +235,13 @@ export class QueueFile {
     let samples = 0;
     for (const s of this.segments) {
       if (s < this.readSeg) continue;
+      // After close() the segment being written is read from its file like the others.
       const buf =
-        s === this.writeSeg ? readPart(this.fd, this.writeOff) : readFileSync(this.segPath(s));
+        s === this.writeSeg && this.fd >= 0
+          ? readPart(this.fd, this.writeOff)
+          : existsSync(this.segPath(s))
+            ? readFileSync(this.segPath(s))
+            : Buffer.alloc(0);
       samples += countSamples(buf, s === this.readSeg ? this.readOff : 0);
     }
     return { samples, bytes: this.bytes };
