@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AlertmanagerConfig, PrometheusConfig } from '../../config/index.js';
 import { Labels, LabelsBuilder, relabel } from '../../model/index.js';
+import { deadline } from '../util/deadline.js';
 
 /** An alert to forward. Times in ms since the epoch; 0 means unset. */
 export interface ForwardAlert {
@@ -135,12 +136,13 @@ export class AlertForwarder {
     const headers = await this.headers(s.cfg);
     await Promise.all(
       s.urls.map(async (url) => {
+        const d = deadline(this.abort.signal, s.cfg.timeoutMs);
         try {
           const res = await fetch(url, {
             method: 'POST',
             body,
             headers,
-            signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(s.cfg.timeoutMs)]),
+            signal: d.signal,
             redirect: s.cfg.http.followRedirects ? 'follow' : 'manual',
           });
           await res.body?.cancel();
@@ -151,6 +153,8 @@ export class AlertForwarder {
           this.options.warn?.(
             `cannot send ${payload.length} alerts to Alertmanager ${url}: ${(e as Error).message}`,
           );
+        } finally {
+          d.done();
         }
       }),
     );

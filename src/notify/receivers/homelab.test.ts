@@ -145,7 +145,7 @@ describe('home-lab integrations', () => {
     assert.equal(f.get('retry'), '60');
     assert.equal(f.get('expire'), '3600');
     assert.match(f.get('message') ?? '', /pi is down/);
-    assert.equal(f.get('url'), 'http://kansoku:9090/#/alerts?receiver=all');
+    assert.equal(f.get('url'), 'http://kansoku:9090/alerts?receiver=all');
   });
   it('rejects incomplete entries at load time', () => {
     const bad = (r: string): void => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { HTTPClientSettings } from '../config/index.js';
 import { NotifyError } from '../pipeline/pipeline.js';
+import { deadline } from '../util/deadline.js';
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -78,10 +79,21 @@ export async function postNotification(o: PostOptions): Promise<string> {
     ...(await authHeaders(o.httpConfig)),
     ...(o.headers ?? {}),
   };
-  const signal =
-    o.timeoutMs !== undefined && o.timeoutMs > 0
-      ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)])
-      : o.signal;
+  const d =
+    o.timeoutMs !== undefined && o.timeoutMs > 0 ? deadline(o.signal, o.timeoutMs) : undefined;
+  const signal = d?.signal ?? o.signal;
+  try {
+    return await post(o, headers, signal);
+  } finally {
+    d?.done();
+  }
+}
+
+async function post(
+  o: PostOptions,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<string> {
   let res: Response;
   try {
     res = await fetch(o.url, {

@@ -143,7 +143,7 @@ describe('integrations against a local HTTP sink', () => {
     assert.ok(att);
     assert.equal(att['title'], 'Down (1)');
     assert.equal(att['color'], 'danger');
-    assert.equal(att['title_link'], 'http://am.example/#/alerts?receiver=hooks');
+    assert.equal(att['title_link'], 'http://am.example/alerts?receiver=hooks');
   });
 
   it('classifies failures as retryable (5xx) or not (4xx)', async () => {

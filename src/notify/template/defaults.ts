@@ -2,15 +2,20 @@
  * Kansoku's built-in notification templates. They define the template names that receiver
  * defaults refer to (`slack.default.title`, `email.default.subject`, …) with the same data and
  * the same meaning as Alertmanager's defaults; user template files may redefine any of them.
+ * Two differences make the defaults readable on their own: every alert of a list starts with
+ * its name, severity, summary and since when it fires, and `__alertmanagerURL` links to
+ * Kansoku's Alerts page (`<external URL>/alerts?receiver=…`).
  */
 export const DEFAULT_TEMPLATES = `
 {{ define "__alertmanager" }}Alertmanager{{ end }}
-{{ define "__alertmanagerURL" }}{{ .ExternalURL }}/#/alerts?receiver={{ .Receiver | urlquery }}{{ end }}
+{{ define "__alertmanagerURL" }}{{ .ExternalURL }}/alerts?receiver={{ .Receiver | urlquery }}{{ end }}
 
 {{ define "__subject" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .GroupLabels.SortedPairs.Values | join " " }} {{ if gt (len .CommonLabels) (len .GroupLabels) }}({{ with .CommonLabels.Remove .GroupLabels.Names }}{{ .Values | join " " }}{{ end }}){{ end }}{{ end }}
 {{ define "__description" }}{{ end }}
 
-{{ define "__text_alert_list" }}{{ range . }}Labels:
+{{ define "__text_alert_list" }}{{ range . }}{{ .Labels.alertname }}{{ with .Labels.severity }} [{{ . }}]{{ end }}{{ with .Annotations.summary }}: {{ . }}{{ end }}
+{{ if eq .Status "firing" }}Firing since{{ else }}Resolved, was firing since{{ end }} {{ .StartsAt }}
+Labels:
 {{ range .Labels.SortedPairs }} - {{ .Name }} = {{ .Value }}
 {{ end }}Annotations:
 {{ range .Annotations.SortedPairs }} - {{ .Name }} = {{ .Value }}

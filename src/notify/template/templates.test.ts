@@ -73,13 +73,10 @@ describe('template data', () => {
   it('renders the built-in defaults', () => {
     const t = new NotificationTemplates();
     assert.equal(t.execute('slack.default.title', data), '[FIRING:1] Down (api)');
-    assert.equal(
-      t.execute('__alertmanagerURL', data),
-      'http://am.example/#/alerts?receiver=team-X',
-    );
+    assert.equal(t.execute('__alertmanagerURL', data), 'http://am.example/alerts?receiver=team-X');
     assert.match(
       t.execute('email.default.text', data),
-      /Alerts Firing:\nLabels:\n - alertname = Down\n - instance = a/,
+      /Alerts Firing:\nDown: a is down\nFiring since 2024-03-04 09:5\d:00 \+0000 UTC\nLabels:\n - alertname = Down\n - instance = a/,
     );
   });
 });
