@@ -20,6 +20,7 @@ import { QUERY_USAGE, splitQueryFlags, type QueryFlags } from './query-flags.js'
 import { queryTable } from './query-report.js';
 import { ingestTable, microTable } from './report.js';
 import { serverSpec, type ServerKind } from './servers.js';
+import { runUiSection } from './ui-dashboard.js';
 import { benchPush, buildPushData, pushTable, type PushResult } from './lineprotocol.js';
 import { benchScrape, scrapeTable, type ScrapeResult } from './scrape.js';
 import { SCRAPE_USAGE, splitScrapeFlags, type ScrapeFlags } from './scrape-flags.js';
@@ -180,6 +181,8 @@ async function runPush(
 async function main(argv: string[]): Promise<number> {
   // `--only=remote`: the remote-backend benchmark (bench/remote.ts), with its own flags.
   if (argv.includes('--only=remote')) return runRemoteSection(projectRoot(), argv);
+  // `--only=ui`: the dashboards UI in Chromium and the bundle size (bench/ui-dashboard.ts).
+  if (argv.includes('--only=ui')) return runUiSection(projectRoot(), argv, log);
   let opts: BenchOptions;
   let qflags: QueryFlags;
   let sflags: ScrapeFlags;

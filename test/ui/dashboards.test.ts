@@ -232,6 +232,10 @@ describe('dashboards in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () =
     // A shared link with a time range and a variable opens that view.
     await page.goto(`${uiBase}/dashboards/d/${uid}?from=now-2m&to=now&var-env=prod&timezone=utc`);
     await page.locator('.db-range-button', { hasText: 'now-2m to now UTC' }).waitFor();
+    await page
+      .locator('[data-variable="env"] select option[value="prod"]')
+      .waitFor({ state: 'attached' });
+    await settle(page);
     assert.equal(await page.locator('[data-variable="env"] select').inputValue(), 'prod');
   });
 

@@ -172,7 +172,7 @@ export function DashboardList({ search }: DashboardListProps): ReactElement {
         .sort(([a], [b]) => folderTitle(a).localeCompare(folderTitle(b)))
         .map(([g, items]) => (
           <div key={g} className="db-folder">
-            <h2>📁 {folderTitle(g)}</h2>
+            <h2>{folderTitle(g)}</h2>
             <ul className="db-items">
               {items.map((d) => (
                 <li key={d.uid} className="db-entry">

@@ -1,5 +1,5 @@
 /** One panel on the dashboard: title bar with its menu, the renderer below, resize handle in edit mode. */
-import type { PointerEvent as ReactPointerEvent, ReactElement } from 'react';
+import { type PointerEvent as ReactPointerEvent, type ReactElement, useMemo } from 'react';
 import { PanelView } from '../panels/index.js';
 import type { PanelData, PanelModel, TimeRangeMs } from '../panels/types.js';
 import { interpolate, type Scope } from './interpolate.js';
@@ -27,11 +27,20 @@ export interface PanelFrameProps {
 
 const LOADING: PanelData = { state: 'loading', series: [] };
 
+/** A text panel's content with the variables replaced, as Grafana shows it. */
+function withText(panel: PanelModel, scope: Scope): PanelModel {
+  const content = panel.options?.['content'];
+  if (typeof content !== 'string' || (!content.includes('$') && !content.includes('[[')))
+    return panel;
+  return { ...panel, options: { ...panel.options, content: interpolate(content, scope, 'text') } };
+}
+
 /** A panel with its chrome. */
 export function PanelFrame(p: PanelFrameProps): ReactElement {
   const data = p.data ?? LOADING;
   const title = interpolate(p.panel.title ?? '', p.scope, 'text');
   const bodyH = Math.max(10, p.height - PANEL_HEADER_PX);
+  const panel = useMemo(() => withText(p.panel, p.scope), [p.panel, p.scope]);
   return (
     <section
       className={`db-panel${p.panel.transparent === true ? ' db-transparent' : ''}`}
@@ -96,7 +105,7 @@ export function PanelFrame(p: PanelFrameProps): ReactElement {
       </header>
       <div className="db-panel-body">
         <PanelView
-          panel={p.panel}
+          panel={panel}
           data={data}
           width={Math.max(10, p.width - 2)}
           height={bodyH}

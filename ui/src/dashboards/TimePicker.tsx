@@ -97,7 +97,7 @@ export function TimePicker(props: TimePickerProps): ReactElement {
           setOpen(!open);
         }}
       >
-        🕑 {describeRange(raw, timezone)}
+        {describeRange(raw, timezone)}
         {timezone.toLowerCase() === 'utc' ? ' UTC' : ''}
       </button>
       <button

@@ -83,6 +83,9 @@ export async function loadOptions(
       return withAll(v, customOptions(variableQueryText(v)));
     case 'interval':
       return intervalOptions(v);
+    case 'datasource':
+      // Every Prometheus data source maps to this Kansoku server.
+      return [{ text: 'Kansoku', value: 'kansoku' }];
     case 'constant':
     case 'textbox': {
       const q = variableQueryText(v);
