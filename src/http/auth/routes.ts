@@ -148,7 +148,7 @@ export function addAuthRoutes(router: Router, guard: AuthGuard | undefined, uiDi
   addUserRoutes(router, auth);
   addTokenRoutes(router, auth);
   addShareRoutes(router, auth);
-  // The UI's sign-in, setup and share pages are client-side routes of the single-page app.
+  // The UI's sign-in, setup, share and admin pages are client-side routes of the single-page app.
   const files = new UiFiles(uiDir);
   const page: Handler = async ({ req, res }) => {
     const original = req.url;
@@ -165,6 +165,7 @@ export function addAuthRoutes(router: Router, guard: AuthGuard | undefined, uiDi
   router.get('/login', page);
   router.get('/setup', page);
   router.get('/public/*', page);
+  router.get('/admin', page);
 }
 
 function addUserRoutes(router: Router, auth: AuthService | undefined): void {
