@@ -5,6 +5,8 @@
  */
 import { METRIC_NAME, type Matcher } from '../model/index.js';
 import { children, parseExpr, type Expr } from '../promql/parser/index.js';
+import { MigrationContext } from './grafana/context.js';
+import { classifyDatasource } from './grafana/datasource.js';
 import { parseVariableQuery, variableQueryText } from './grafana/templating.js';
 import { asArray, asObject, asString, isObject } from './json.js';
 
@@ -26,16 +28,24 @@ const LABEL_VALUE = 'placeholder';
 /**
  * Every PromQL expression of a dashboard: panel targets (inside rows too) and the selectors and
  * expressions of query variables (`label_values(<selector>, …)`, `query_result(<expr>)`).
+ * Queries of datasources other than Prometheus (kept by an import, with a warning) are skipped.
  */
 export function dashboardExprs(d: unknown): DashboardExpr[] {
   const out: DashboardExpr[] = [];
   const o = asObject(d) ?? {};
+  const ctx = new MigrationContext(o);
+  const prometheus = (ref: unknown): boolean => {
+    const k = classifyDatasource(ref, ctx).kind;
+    return k === 'prometheus' || k === 'mixed';
+  };
   const visit = (panels: unknown, at: string): void => {
     asArray(panels).forEach((p, i) => {
       if (!isObject(p)) return;
       const title = asString(p['title']) ?? '';
       asArray(p['targets']).forEach((t, j) => {
-        const expr = asString(asObject(t)?.['expr']);
+        const to = asObject(t);
+        const expr = asString(to?.['expr']);
+        if (!prometheus(to?.['datasource'] ?? p['datasource'])) return;
         if (expr !== undefined && expr.trim() !== '')
           out.push({ path: `${at}[${i}].targets[${j}].expr`, panel: title, expr });
       });
@@ -45,7 +55,7 @@ export function dashboardExprs(d: unknown): DashboardExpr[] {
   visit(o['panels'], 'panels');
   asArray(asObject(o['templating'])?.['list']).forEach((v, i) => {
     const vo = asObject(v);
-    if (vo?.['type'] !== 'query') return;
+    if (vo?.['type'] !== 'query' || !prometheus(vo['datasource'])) return;
     const text = variableQueryText(vo['query'], vo['definition']);
     if (text === undefined) return;
     const q = parseVariableQuery(text);

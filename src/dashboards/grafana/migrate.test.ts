@@ -548,6 +548,39 @@ describe('annotations, links and export', () => {
     assert.deepEqual(again.dashboard['templating'], imported['templating']);
   });
 
+  it('reports queries that do not parse as PromQL, with their path', () => {
+    const r = migrateGrafanaDashboard({
+      title: 'q',
+      panels: [
+        {
+          type: 'timeseries',
+          title: 'P',
+          gridPos: { x: 0, y: 0, w: 24, h: 8 },
+          targets: [{ expr: 'rate(x[$__rate_interval])' }, { expr: 'sum(' }],
+        },
+      ],
+      templating: { list: [{ type: 'query', name: 'v', query: 'query_result(topk(3,)' }] },
+    });
+    assert.deepEqual(
+      r.warnings.map((w) => [w.path, w.panel]),
+      [
+        ['panels[0].targets[1].expr', 'P'],
+        ['templating.list[0].query', undefined],
+      ],
+    );
+    assert.match(r.warnings[0]?.message ?? '', /^query does not parse as PromQL: /);
+  });
+
+  it('drops the editor state of old Grafana ($$hashKey)', () => {
+    const { p, warnings } = one({
+      type: 'graph',
+      seriesOverrides: [{ alias: 'a', $$hashKey: 'object:1', fill: 0 }],
+      targets: [{ expr: 'up', $$hashKey: 'x' }],
+    });
+    assert.deepEqual(warnings, []);
+    assert.ok(!JSON.stringify(p).includes('hashKey'));
+  });
+
   it('accepts an API envelope and rejects what is not a dashboard', () => {
     const r = migrateGrafanaDashboard({ dashboard: { title: 'env', panels: [] }, meta: {} });
     assert.equal(r.dashboard['title'], 'env');

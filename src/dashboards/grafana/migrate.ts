@@ -16,6 +16,7 @@ import {
 } from '../json.js';
 import { SCHEMA_VERSION, type ImportWarning } from '../model.js';
 import { migrateAnnotations, migrateLinks } from './annotations.js';
+import { dashboardExprs, intervalVariables, MetricUsage, substituteVariables } from '../exprs.js';
 import { MigrationContext } from './context.js';
 import { migratePanel } from './panels.js';
 import { rowsToPanels } from './rows.js';
@@ -51,7 +52,7 @@ export function migrateGrafanaDashboard(input: unknown): MigrationResult {
   if (!src)
     throw new DashboardValidationError('dashboard', 'must be a Grafana dashboard JSON object');
   if (isObject(src['dashboard']) && !('panels' in src) && !('rows' in src)) src = src['dashboard'];
-  const source = cloneJson(src);
+  const source = stripEditorState(cloneJson(src));
   const ctx = new MigrationContext(source);
   const schema = asNumber(source['schemaVersion']) ?? 0;
   const out: JsonObject = omit(source, DROPPED_TOP_LEVEL);
@@ -93,6 +94,7 @@ export function migrateGrafanaDashboard(input: unknown): MigrationResult {
     out['uid'] = '';
   }
   out['schemaVersion'] = Math.max(schema, SCHEMA_VERSION);
+  checkQueries(out, ctx);
   return { dashboard: out, warnings: ctx.warnings };
 }
 
@@ -133,4 +135,34 @@ function migratePanels(panels: unknown[], ctx: MigrationContext): JsonObject[] {
     used.add(next);
   }
   return out;
+}
+
+/** Removes `$$hashKey` (state of Grafana's old Angular editor saved by accident) everywhere. */
+function stripEditorState<T>(v: T): T {
+  if (Array.isArray(v)) {
+    for (const x of v as unknown[]) stripEditorState(x);
+  } else if (isObject(v)) {
+    if ('$$hashKey' in v) Reflect.deleteProperty(v, '$$hashKey');
+    for (const x of Object.values(v)) stripEditorState(x);
+  }
+  return v;
+}
+
+/**
+ * Reports every Prometheus query (panel targets, variable queries) that does not parse as PromQL
+ * once template variables are replaced by placeholders: such a panel or variable will show an
+ * error instead of data.
+ */
+function checkQueries(d: JsonObject, ctx: MigrationContext): void {
+  const intervals = intervalVariables(d);
+  const parser = new MetricUsage();
+  for (const e of dashboardExprs(d)) {
+    const err = parser.add(substituteVariables(e.expr, intervals));
+    if (err !== undefined)
+      ctx.warnings.push({
+        path: e.path,
+        ...(e.panel === undefined ? {} : { panel: e.panel }),
+        message: `query does not parse as PromQL: ${err}`,
+      });
+  }
 }
