@@ -61,7 +61,7 @@ import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import type { BuildInfo } from './version.js';
-import { openStorage, type OpenStorage } from './storage.js';
+import { openStorage, registerRemoteStorageMetrics, type OpenStorage } from './storage.js';
 
 /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -77,6 +77,7 @@ export class Kansoku {
   private headStats: (() => HeadStats) | undefined;
   /** Push-down of queries to a remote engine (`--storage.remote.mode=pushdown`). */
   private forwarder: OpenStorage['forwarder'];
+  private remoteStats: OpenStorage['remoteStats'];
   private pipeline: IngestPipeline | undefined;
   private pushStore: PushStore | undefined;
   private http: HttpServer | undefined;
@@ -118,6 +119,7 @@ export class Kansoku {
       logger,
     );
     this.remoteWrite.registerMetrics(this.registry);
+    registerRemoteStorageMetrics(this.registry, () => this.remoteStats?.());
     this.meta = new FileMetaStore(path.join(flags.tsdbPath, 'meta'));
     this.dashboards = new DashboardService(this.meta);
     this.auth = flags.authEnabled
@@ -234,6 +236,7 @@ export class Kansoku {
     this.admin = opened.admin;
     this.headStats = opened.headStats;
     this.forwarder = opened.forwarder;
+    this.remoteStats = opened.remoteStats;
     this.pipeline = new IngestPipeline(appendable, {
       ...defaultIngestOptions(),
       limits: {

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Gauge, type Registry } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import {
   QueryForwarder,
@@ -20,6 +21,7 @@ import {
   type RemoteBackendOptions,
   type RemoteFlavor,
 } from '../backends/remote/index.js';
+import type { RemoteWriteStats } from '../backends/remotewrite/index.js';
 import { parseDuration, type ServerFlags } from '../config/index.js';
 import type { HeadStats, TsdbAdmin } from '../http/index.js';
 import { Labels } from '../model/index.js';
@@ -34,6 +36,55 @@ export interface OpenStorage {
   readonly headStats: () => HeadStats;
   /** Push-down of whole queries (remote mode `pushdown` only). */
   readonly forwarder?: QueryForwarder;
+  /** Counters of the remote backend's write queue (remote and fanout backends). */
+  readonly remoteStats?: () => RemoteWriteStats;
+}
+
+/**
+ * Registers the remote backend's self-metrics (`kansoku_remote_storage_*`), read from `stats`
+ * at scrape time; nothing is exported while it returns undefined (the local backend).
+ */
+export function registerRemoteStorageMetrics(
+  registry: Registry,
+  stats: () => RemoteWriteStats | undefined,
+): void {
+  const gauge = (name: string, help: string, pick: (s: RemoteWriteStats) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const s = stats();
+        if (s) this.set(pick(s));
+      },
+    });
+  };
+  gauge(
+    'kansoku_remote_storage_pending_samples',
+    'Samples acknowledged to writers and queued on disk, not yet accepted by the remote engine.',
+    (s) => s.pendingSamples,
+  );
+  gauge(
+    'kansoku_remote_storage_oldest_pending_age_seconds',
+    'Age of the oldest batch not yet accepted by the remote engine.',
+    (s) => s.oldestPendingAgeMs / 1000,
+  );
+  gauge(
+    'kansoku_remote_storage_sent_samples',
+    'Samples accepted by the remote engine since start.',
+    (s) => s.sentSamples,
+  );
+  gauge(
+    'kansoku_remote_storage_failed_samples',
+    'Samples the remote engine refused for good since start.',
+    (s) => s.failedSamples,
+  );
+  gauge(
+    'kansoku_remote_storage_dropped_samples',
+    'Samples dropped because the write queue exceeded its disk budget (queue_max_size).',
+    (s) => s.droppedSamples,
+  );
 }
 
 /** A storage settings file or flag combination that cannot work. */
@@ -76,6 +127,7 @@ export async function openStorage(flags: ServerFlags, logger: Logger): Promise<O
       storage: remote,
       admin: remoteAdmin(),
       headStats: () => ({ numSeries: 0, chunkCount: 0, minTime: 0, maxTime: 0 }),
+      remoteStats: () => remote.stats(),
       ...(forwarder ? { forwarder } : {}),
     };
   }
@@ -88,6 +140,7 @@ export async function openStorage(flags: ServerFlags, logger: Logger): Promise<O
   return {
     ...local,
     storage: new TieredStorage(local.storage, remote, boundary, logger),
+    remoteStats: () => remote.stats(),
     ...(forwarder ? { forwarder } : {}),
   };
 }

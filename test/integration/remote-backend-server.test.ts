@@ -122,6 +122,9 @@ void describe('kansoku server on the remote backend', { skip: VM_SKIP, timeout: 
       assert.equal(s.tenant, 'team-a', s.path);
     }
     assert.ok(writes.some((s) => s.auth === basic) && reads.some((s) => s.auth === basic));
+    const metrics = (await get(pushdown!.base, '/metrics')).text;
+    const sent = /^kansoku_remote_storage_sent_samples (\S+)$/m.exec(metrics);
+    assert.ok(sent && Number(sent[1]) >= 10, 'queue self-metrics count the delivered samples');
   });
 
   it('evaluates rate() locally over raw samples (MetricsQL differs) and passes labels through', async () => {
