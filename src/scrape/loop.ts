@@ -33,12 +33,28 @@ interface CacheEntry {
   /** Final labels, or undefined when relabeling drops the series. */
   readonly labels: Labels | undefined;
   lastIter: number;
+  /** The last scrape whose sample of this series was appended (staleness tracking). */
+  seenIter: number;
   /** Whether the series carried its own timestamp (no staleness tracking then). */
   explicitTs: boolean;
 }
 
-/** Cache entries unseen for this many scrapes are forgotten. */
+/** What parsing and appending one scrape found. */
+interface IngestOutcome {
+  readonly error: string;
+  readonly scraped: number;
+  readonly post: number;
+  readonly added: number;
+  /** The series appended (each once), for the next scrape's staleness markers. */
+  readonly seen: CacheEntry[];
+}
+
+/**
+ * Cache entries unseen for this many scrapes are forgotten. The cache is swept every
+ * `CACHE_SWEEP_EVERY` scrapes, so an entry goes after 10 to 14 scrapes without it.
+ */
 const CACHE_KEEP_ITERATIONS = 10;
+const CACHE_SWEEP_EVERY = 5;
 
 const ACCEPT: Record<ScrapeProtocol, string> = {
   'OpenMetricsText1.0.0': 'application/openmetrics-text;version=1.0.0',
@@ -81,7 +97,7 @@ export class ScrapeLoop {
   readonly metadata = new Map<string, MetricMetadata>();
 
   private readonly cache = new Map<string, CacheEntry>();
-  private prevSeen = new Set<CacheEntry>();
+  private prevSeen: CacheEntry[] = [];
   private iter = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -128,7 +144,11 @@ export class ScrapeLoop {
     if (this.timer) clearTimeout(this.timer);
     this.abort.abort();
     await this.running?.catch(() => undefined);
-    if (writeStale) await this.writeStale(this.prevSeen, new Set(), this.now(), true);
+    if (writeStale) {
+      const app = this.deps.appendable.appender();
+      const n = this.appendStale(app, this.prevSeen, -1, this.now(), true);
+      await this.finish(app, n > 0);
+    }
     this.deps.client.close();
   }
 
@@ -153,22 +173,25 @@ export class ScrapeLoop {
       error = (e as Error).message;
     }
     if (this.stopped) return;
-    const result =
-      error === ''
-        ? await this.ingest(body, contentType, ts)
-        : { error, scraped: 0, post: 0, added: 0 };
-    const durationS = (performance.now() - started) / 1000;
-    this.lastScrape = ts;
-    this.lastDurationMs = durationS * 1000;
-    this.lastSamples = result.scraped;
-    this.health = result.error === '' ? 'up' : 'down';
-    this.lastError = result.error;
-    if (result.error !== '') {
+    // One appender and one commit per scrape: samples, staleness markers and the report.
+    let app = this.deps.appendable.appender();
+    const iter = ++this.iter;
+    const result = error === '' ? this.ingest(app, body, contentType, ts, iter) : failed(error, 0);
+    if (result.error === '') {
+      this.appendStale(app, this.prevSeen, iter, ts, false);
+      if (iter % CACHE_SWEEP_EVERY === 0) {
+        for (const [k, e] of this.cache)
+          if (iter - e.lastIter > CACHE_KEEP_ITERATIONS) this.cache.delete(k);
+      }
+    } else {
       this.deps.logger.debug('scrape failed', { target: this.target.url, err: result.error });
-      await this.writeStale(this.prevSeen, new Set(), ts, false);
-      this.prevSeen = new Set();
+      await app.rollback().catch(() => undefined);
+      app = this.deps.appendable.appender();
+      this.appendStale(app, this.prevSeen, -1, ts, false);
     }
-    await this.report(
+    const durationS = (performance.now() - started) / 1000;
+    this.appendReport(
+      app,
       ts,
       result.error === '' ? 1 : 0,
       durationS,
@@ -176,19 +199,52 @@ export class ScrapeLoop {
       result.post,
       result.added,
     );
+    const committed = await this.finish(app, true);
+    this.lastScrape = ts;
+    this.lastDurationMs = durationS * 1000;
+    this.lastSamples = result.scraped;
+    if (committed !== '' && result.error === '') {
+      // The samples are not stored: keep the previous series for staleness.
+      this.health = 'down';
+      this.lastError = committed;
+      return;
+    }
+    this.health = result.error === '' ? 'up' : 'down';
+    this.lastError = result.error;
+    this.prevSeen = result.seen;
   }
 
-  private async ingest(
+  /** Commits (or, with nothing appended, rolls back); returns the commit error, or ''. */
+  private async finish(app: Appender, appended: boolean): Promise<string> {
+    if (!appended) {
+      await app.rollback().catch(() => undefined);
+      return '';
+    }
+    try {
+      await app.commit();
+      return '';
+    } catch (e) {
+      this.deps.logger.warn('cannot store scrape', { target: this.target.url, err: e });
+      await app.rollback().catch(() => undefined);
+      return (e as Error).message;
+    }
+  }
+
+  /**
+   * Parses a scrape and appends its samples to `app` (the caller commits, or rolls back when
+   * the outcome has an error).
+   */
+  private ingest(
+    app: Appender,
     body: string,
     contentType: string,
     ts: number,
-  ): Promise<{ error: string; scraped: number; post: number; added: number }> {
-    const app = this.deps.appendable.appender();
-    const seen = new Set<CacheEntry>();
+    iter: number,
+  ): IngestOutcome {
+    const seen: CacheEntry[] = [];
     let scraped = 0;
     let post = 0;
     let added = 0;
-    const iter = ++this.iter;
     const limits = this.cfg;
     try {
       const p = newExpositionParser(body, formatFromContentType(contentType));
@@ -226,8 +282,8 @@ export class ScrapeLoop {
             this.cfg.metricRelabelConfigs,
             limits,
           );
-          if (typeof l === 'string') return await this.fail(app, l, scraped);
-          e = { ref: 0, labels: l, lastIter: iter, explicitTs: false };
+          if (typeof l === 'string') return failed(l, scraped);
+          e = { ref: 0, labels: l, lastIter: iter, seenIter: -1, explicitTs: false };
           this.cache.set(key, e);
           if (l) added++;
         }
@@ -235,11 +291,7 @@ export class ScrapeLoop {
         if (!e.labels) continue;
         post++;
         if (this.cfg.sampleLimit > 0 && post > this.cfg.sampleLimit) {
-          return await this.fail(
-            app,
-            `sample_limit exceeded (${post} > ${this.cfg.sampleLimit})`,
-            scraped,
-          );
+          return failed(`sample_limit exceeded (${post} > ${this.cfg.sampleLimit})`, scraped);
         }
         const own = p.timestampMs();
         const t = own !== undefined && this.cfg.honorTimestamps ? own : ts;
@@ -251,30 +303,18 @@ export class ScrapeLoop {
           if (err instanceof DuplicateSampleError || err instanceof OutOfBoundsError) continue;
           throw err;
         }
-        seen.add(e);
+        if (e.seenIter !== iter) {
+          e.seenIter = iter;
+          seen.push(e);
+        }
       }
       if (pending) this.setMeta(pending);
-      await app.commit();
     } catch (err) {
-      await app.rollback().catch(() => undefined);
       const msg =
         err instanceof ExpositionError ? `parse error: ${err.message}` : (err as Error).message;
-      return { error: msg, scraped, post: 0, added: 0 };
+      return failed(msg, scraped);
     }
-    await this.writeStale(this.prevSeen, seen, ts, false);
-    this.prevSeen = seen;
-    for (const [k, e] of this.cache)
-      if (iter - e.lastIter > CACHE_KEEP_ITERATIONS) this.cache.delete(k);
-    return { error: '', scraped, post, added };
-  }
-
-  private async fail(
-    app: Appender,
-    msg: string,
-    scraped: number,
-  ): Promise<{ error: string; scraped: number; post: number; added: number }> {
-    await app.rollback();
-    return { error: msg, scraped, post: 0, added: 0 };
+    return { error: '', scraped, post, added, seen };
   }
 
   private setMeta(m: { name: string; type?: MetricType; help?: string; unit?: string }): void {
@@ -285,17 +325,20 @@ export class ScrapeLoop {
     });
   }
 
-  /** Appends staleness markers for series in `prev` that are not in `cur`. */
-  private async writeStale(
-    prev: Set<CacheEntry>,
-    cur: Set<CacheEntry>,
+  /**
+   * Appends staleness markers for the series in `prev` not appended in scrape `iter` (-1: all of
+   * them), and with `final` for the report series too. Returns how many it appended.
+   */
+  private appendStale(
+    app: Appender,
+    prev: readonly CacheEntry[],
+    iter: number,
     ts: number,
     final: boolean,
-  ): Promise<void> {
-    const app = this.deps.appendable.appender();
+  ): number {
     let n = 0;
     for (const e of prev) {
-      if (cur.has(e) || !e.labels || e.explicitTs) continue;
+      if (e.seenIter === iter || !e.labels || e.explicitTs) continue;
       try {
         e.ref = app.append(e.ref, e.labels, ts, STALE_NAN);
         n++;
@@ -313,24 +356,19 @@ export class ScrapeLoop {
         }
       }
     }
-    if (n === 0) {
-      await app.rollback();
-      return;
-    }
-    await app.commit().catch((e: unknown) => {
-      this.deps.logger.warn('cannot write staleness markers', { target: this.target.url, err: e });
-    });
+    return n;
   }
 
-  private async report(
+  /** Appends the synthetic series of one scrape (`up`, `scrape_duration_seconds`, …). */
+  private appendReport(
+    app: Appender,
     ts: number,
     up: number,
     duration: number,
     scraped: number,
     post: number,
     added: number,
-  ): Promise<void> {
-    const app = this.deps.appendable.appender();
+  ): void {
     const put = (name: string, v: number): void => {
       let l = this.reportLabels[name];
       if (!l) {
@@ -348,8 +386,10 @@ export class ScrapeLoop {
     put('scrape_samples_scraped', scraped);
     put('scrape_samples_post_metric_relabeling', post);
     put('scrape_series_added', added);
-    await app.commit().catch((e: unknown) => {
-      this.deps.logger.warn('cannot write scrape report', { target: this.target.url, err: e });
-    });
   }
+}
+
+/** The outcome of a failed scrape. */
+function failed(error: string, scraped: number): IngestOutcome {
+  return { error, scraped, post: 0, added: 0, seen: [] };
 }

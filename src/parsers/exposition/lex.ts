@@ -145,6 +145,48 @@ export function parseStrictFloat(s: string): number | undefined {
   }
 }
 
+/** Powers of ten that are exact doubles, for `decimalAt`. */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * The common sample value without building a string: `[-]digits[.digits]` in `s[i, j)` with at
+ * most 15 digits in all. Its value is the integer of the digits divided by a power of ten; both
+ * are exact doubles and IEEE division rounds correctly, so the result equals what `Number` and
+ * Go's `ParseFloat` give. Returns undefined for anything else, which the full parsers decide.
+ */
+export function decimalAt(s: string, i: number, j: number): number | undefined {
+  let k = i;
+  const neg = k < j && s.charCodeAt(k) === 45;
+  if (neg) k++;
+  let m = 0;
+  let digits = 0;
+  let dot = -1;
+  for (; k < j; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && dot < 0) dot = k;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  const frac = dot < 0 ? 0 : j - dot - 1;
+  const v = frac === 0 ? m : m / POW10[frac]!;
+  return neg ? -v : v;
+}
+
+/** A non-negative integer of at most 15 digits in `s[i, j)`, or undefined. */
+export function smallIntAt(s: string, i: number, j: number): number | undefined {
+  if (j <= i || j - i > 15) return undefined;
+  let m = 0;
+  for (let k = i; k < j; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return undefined;
+    m = m * 10 + d;
+  }
+  return m;
+}
+
 /**
  * Parses a float like Go's `strconv.ParseFloat` as used by Prometheus' text parser: decimals,
  * exponents, special values, hexadecimal floats, and underscores only after a base prefix.

@@ -1,6 +1,15 @@
 import { BaseParser } from './base.js';
 import { readLabelSet } from './labels.js';
-import { CH, isNameChar, isNameStart, parseGoFloat, scanQuoted, unescapeHelp } from './lex.js';
+import {
+  CH,
+  decimalAt,
+  isNameChar,
+  isNameStart,
+  parseGoFloat,
+  scanQuoted,
+  smallIntAt,
+  unescapeHelp,
+} from './lex.js';
 import type { EntryKind, MetricType } from './types.js';
 
 const TEXT_TYPES: Readonly<Record<string, MetricType>> = {
@@ -136,7 +145,7 @@ export class PromTextParser extends BaseParser {
     if (j === beforeValue || j >= le) this.fail('expected a value after the series', j);
     const vs = j;
     while (j < le && s.charCodeAt(j) !== CH.space && s.charCodeAt(j) !== CH.tab) j++;
-    const v = parseGoFloat(s.slice(vs, j));
+    const v = decimalAt(s, vs, j) ?? parseGoFloat(s.slice(vs, j));
     if (v === undefined) this.fail(`invalid value ${JSON.stringify(s.slice(vs, j))}`, vs);
     this.val = v;
     this.ex = undefined;
@@ -145,9 +154,13 @@ export class PromTextParser extends BaseParser {
     if (j < le) {
       const ts = j;
       while (j < le && s.charCodeAt(j) !== CH.space && s.charCodeAt(j) !== CH.tab) j++;
-      const tok = s.slice(ts, j);
-      if (!/^-?[0-9]+$/.test(tok)) this.fail(`invalid timestamp ${JSON.stringify(tok)}`, ts);
-      this.ts = Number(tok);
+      const fast = smallIntAt(s, ts, j);
+      if (fast !== undefined) this.ts = fast;
+      else {
+        const tok = s.slice(ts, j);
+        if (!/^-?[0-9]+$/.test(tok)) this.fail(`invalid timestamp ${JSON.stringify(tok)}`, ts);
+        this.ts = Number(tok);
+      }
       j = this.skipBlanks(j);
       if (j < le) this.fail('unexpected text after the timestamp', j);
     }
