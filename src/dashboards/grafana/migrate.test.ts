@@ -350,6 +350,31 @@ describe('other panels', () => {
     assert.equal(get(g, 'options.orientation'), 'auto');
   });
 
+  it('discrete plugin becomes state-timeline with coloured value maps', () => {
+    const { p, warnings } = one({
+      type: 'natel-discrete-panel',
+      units: 'short',
+      valueMaps: [
+        { op: '=', value: '1', text: 'PRIMARY' },
+        { op: '=', value: 'null', text: 'N/A' },
+      ],
+      colorMaps: [
+        { text: 'PRIMARY', color: 'green' },
+        { text: 'null', color: '#CCC' },
+      ],
+      rangeMaps: [{ from: 'null', to: 'null', text: 'N/A' }],
+      showLegend: true,
+    });
+    assert.equal(p['type'], 'state-timeline');
+    assert.deepEqual(get(p, 'fieldConfig.defaults.mappings'), [
+      { type: 'value', options: { '1': { text: 'PRIMARY', color: 'green', index: 0 } } },
+      { type: 'special', options: { match: 'null', result: { text: 'N/A', index: 1 } } },
+    ]);
+    assert.equal(get(p, 'fieldConfig.defaults.unit'), 'short');
+    assert.equal(p['colorMaps'], undefined);
+    assert.match(warnings.join(''), /colours for texts without a value map \(null\)/);
+  });
+
   it('reports unsupported panel types and keeps them', () => {
     const { p, warnings } = one({ type: 'grafana-worldmap-panel', title: 'Map' });
     assert.equal(p['type'], 'grafana-worldmap-panel');

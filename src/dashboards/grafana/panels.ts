@@ -15,6 +15,7 @@ import {
 import { KANSOKU_DATASOURCE, SUPPORTED_PANEL_TYPES } from '../model.js';
 import type { MigrationContext } from './context.js';
 import { classifyDatasource } from './datasource.js';
+import { migrateDiscrete } from './discrete.js';
 import { migrateGraph } from './graph.js';
 import {
   migrateFieldOptions,
@@ -59,6 +60,9 @@ export function migratePanel(
       break;
     case 'text':
       p = migrateText(p);
+      break;
+    case 'natel-discrete-panel':
+      p = migrateDiscrete(p, at, ctx);
       break;
     case 'heatmap':
       p = migrateHeatmap(p, at, ctx);
