@@ -50,7 +50,8 @@ const METRICSQL_DIVERGENT = new Set([
  * Whether a query is forwarded. Prometheus, Mimir and Thanos run Prometheus' own engine, so
  * every query matches. On VictoriaMetrics a query matches when it uses none of the divergent
  * functions, no subquery and no `@` modifier. External labels (which Kansoku adds to every
- * selector) and a `lookback_delta` parameter always keep a query local.
+ * selector) and the `lookback_delta`, `limit` and `stats` parameters keep a query local
+ * (`QueryForwarder.accepts`).
  */
 export function pushdownAllowed(flavor: RemoteFlavor, query: string): boolean {
   if (flavor !== 'victoriametrics') return true;
@@ -69,7 +70,10 @@ export interface ForwardedAnswer {
   readonly body: Uint8Array;
 }
 
-/** Parameters passed on to the backend; everything else (`limit`, `stats`, …) stays local. */
+/** Request parameters whose presence keeps a query local (Kansoku applies them itself). */
+const KEPT_LOCAL_PARAMS = ['lookback_delta', 'limit', 'stats'] as const;
+
+/** Parameters passed on to the backend. */
 const FORWARDED_PARAMS = ['query', 'time', 'start', 'end', 'step', 'timeout'] as const;
 
 /**
@@ -89,8 +93,10 @@ export class QueryForwarder {
   /** Whether this request would be forwarded. */
   accepts(params: URLSearchParams): boolean {
     if (this.hasExternalLabels) return false;
-    for (const k of params.keys()) {
-      if (k === 'lookback_delta') return false;
+    // Parameters the engine would not honour the way Kansoku does keep the query local.
+    for (const k of KEPT_LOCAL_PARAMS) {
+      const v = params.get(k);
+      if (v !== null && v !== '') return false;
     }
     const q = params.get('query') ?? '';
     return this.policy === 'all' || pushdownAllowed(this.flavor, q);

@@ -4,7 +4,10 @@ import { Labels, Matcher, STALE_NAN, isStaleNaN } from '../../model/index.js';
 import { parseExportLines, parseMatrix, selectorOf } from './readers.js';
 import { buildSeriesSet } from './series.js';
 import { flavorFromUrls } from './options.js';
-import { pushdownAllowed } from './pushdown.js';
+import { QueryForwarder, pushdownAllowed } from './pushdown.js';
+import { RemoteHttpClient } from './http.js';
+import { defaultRemoteBackendOptions } from './options.js';
+import { Logger } from '../../util/index.js';
 
 describe('remote readers', () => {
   it('renders selectors with escaped values', () => {
@@ -109,5 +112,23 @@ describe('remote readers', () => {
     assert.ok(!pushdownAllowed('victoriametrics', 'sum(rate(x[5m]))'));
     assert.ok(!pushdownAllowed('victoriametrics', 'max_over_time(up[10m:1m])'));
     assert.ok(!pushdownAllowed('victoriametrics', 'up @ 100'));
+  });
+
+  it('keeps queries local that carry parameters Kansoku applies itself', () => {
+    const client = new RemoteHttpClient(
+      defaultRemoteBackendOptions('', 'http://x', '', Logger.nop()),
+    );
+    const all = new QueryForwarder(client, 'http://x', 'victoriametrics', 'all', false);
+    const p = (q: Record<string, string>): URLSearchParams => new URLSearchParams(q);
+    assert.ok(
+      all.accepts(p({ query: 'rate(x[5m])' })),
+      'policy all forwards MetricsQL-divergent queries',
+    );
+    assert.ok(!all.accepts(p({ query: 'up', limit: '5' })));
+    assert.ok(!all.accepts(p({ query: 'up', stats: 'all' })));
+    assert.ok(!all.accepts(p({ query: 'up', lookback_delta: '1m' })));
+    const ext = new QueryForwarder(client, 'http://x', 'prometheus', 'all', true);
+    assert.ok(!ext.accepts(p({ query: 'up' })), 'external labels keep queries local');
+    client.close();
   });
 });
