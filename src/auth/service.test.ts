@@ -79,6 +79,21 @@ describe('AuthService', () => {
     await rejectsWith(a.authenticate({ kind: 'session', secret: r3.secret }, 'c'), 401);
   });
 
+  it('sweeps expired sessions at the next login', async () => {
+    let now = 0;
+    const meta = new MemMetaStore();
+    const a = new AuthService(
+      meta,
+      options(() => now),
+    );
+    await a.users.create('sam', 'viewer', 'sam password 1');
+    await a.login('sam', 'sam password 1', 'c');
+    now += a.opts.sessions.ttlMs + 3_600_000;
+    await a.login('sam', 'sam password 1', 'c');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await meta.list('auth_sessions')).length, 1);
+  });
+
   it('stores only hashes of session and token secrets', async () => {
     const meta = new MemMetaStore();
     const a = new AuthService(meta, options(Date.now));

@@ -67,6 +67,7 @@ export class AuthService {
   private readonly loginThrottle: Throttle;
   private readonly credentialThrottle: Throttle;
   private setupToken: string | undefined;
+  private lastSweep = -Infinity;
   private dummy: Promise<string> | undefined;
   /** In-memory tokens for the server's own use (self-scrape), never stored. */
   private readonly internal = new Map<string, Principal>();
@@ -144,11 +145,20 @@ export class AuthService {
     this.loginThrottle.succeed(userKey);
     this.loginThrottle.succeed(addrKey);
     const { secret, session } = await this.sessions.create(u.name);
+    this.sweepNow();
     return {
       secret,
       csrf: session.doc.csrf,
       user: { name: u.name, role: u.role, createdAt: u.createdAt },
     };
+  }
+
+  /** Deletes expired and idle sessions in the background, at most once an hour. */
+  private sweepNow(): void {
+    const now = this.opts.now();
+    if (now - this.lastSweep < 3_600_000) return;
+    this.lastSweep = now;
+    void this.sessions.sweep().catch(() => undefined);
   }
 
   /** Changes a user's own password after checking the current one; ends their other sessions. */

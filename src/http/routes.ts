@@ -6,7 +6,7 @@ import type { MetaStore } from '../meta/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
-import { AuthGuard, addAuthRoutes, restrictedStorage } from './auth/index.js';
+import { AuthGuard, addAuthRoutes, localWhenRestricted, restrictedStorage } from './auth/index.js';
 import { addAlertmanagerRoutes, type AlertmanagerApiDeps } from './alertmanager/v2.js';
 import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addDashboardRoutes, type DashboardService } from './dashboards/index.js';
@@ -56,6 +56,12 @@ export function buildRouter(deps: HttpDeps): Router {
   router.guard = guard;
   // Reads of tokens limited to label matchers see only the matching series.
   const storage = guard ? restrictedStorage(deps.storage, () => guard.principal()) : deps.storage;
+  // … and their queries are never pushed down to a remote engine, which would bypass that.
+  const forwarder = deps.apiV1.queryForwarder;
+  const apiV1 =
+    guard && forwarder
+      ? { ...deps.apiV1, queryForwarder: localWhenRestricted(forwarder, () => guard.principal()) }
+      : deps.apiV1;
   addHealthRoutes(router, deps.ready, deps.registry);
   const counters = new IngestCounters(deps.registry);
   const rw = new RemoteWriteHandler(
@@ -89,7 +95,7 @@ export function buildRouter(deps: HttpDeps): Router {
     maxSamples: deps.apiV1.engine.opts.maxSamples,
   });
   addAdminRoutes(router, deps.admin);
-  addApiV1Routes(router, { ...deps.apiV1, storage });
+  addApiV1Routes(router, { ...apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
   addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir());
   if (deps.dashboards)

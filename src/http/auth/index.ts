@@ -9,4 +9,10 @@ export {
   type RoutePolicy,
 } from './policy.js';
 export { addAuthRoutes } from './routes.js';
-export { parseTokenMatchers, restrictedStorage, RestrictedStorage } from './restricted.js';
+export {
+  isRestricted,
+  localWhenRestricted,
+  parseTokenMatchers,
+  restrictedStorage,
+  RestrictedStorage,
+} from './restricted.js';

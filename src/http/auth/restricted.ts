@@ -95,3 +95,20 @@ export function restrictedStorage(
     return new RestrictedStorage(s, m);
   };
 }
+
+/** Whether the principal's reads are restricted to label matchers. */
+export function isRestricted(p: Principal | undefined): boolean {
+  return p?.kind === 'token' && p.matchers.length > 0;
+}
+
+/**
+ * Wraps a query push-down function (which hands whole queries to a remote engine, bypassing the
+ * storage seam) so that it declines for restricted principals: their queries are evaluated
+ * locally, through the restricted storage.
+ */
+export function localWhenRestricted<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R | undefined>,
+  principal: () => Principal | undefined,
+): (...args: A) => Promise<R | undefined> {
+  return (...args) => (isRestricted(principal()) ? Promise.resolve(undefined) : fn(...args));
+}
