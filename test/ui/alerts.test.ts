@@ -287,6 +287,49 @@ describe('alerts UI in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () =>
       .waitFor({ timeout: 10_000 });
   });
 
+  it('edits the silence into a recurring one and expires it', async () => {
+    await openPath(page, uiBase, '/alerts/silences');
+    const row = page.locator('table.silences tbody tr', { hasText: 'replacing the disk' });
+    await row.getByRole('link', { name: 'Edit' }).click();
+    await page.waitForURL(/\/alerts\/silences\/[^/]+\/edit$/);
+    const comment = page.getByLabel('Comment');
+    await comment.waitFor();
+    await page.waitForFunction(
+      "document.querySelector('.silence-form textarea')?.value === 'replacing the disk'",
+    );
+    await page.getByRole('checkbox', { name: /Recurring/ }).check();
+    await page.getByRole('checkbox', { name: 'sat' }).check();
+    await page.getByRole('checkbox', { name: 'sun' }).check();
+    await page.getByLabel('From (time of day)').fill('02:00');
+    await page.getByLabel('To', { exact: true }).fill('04:00');
+    await page.getByLabel('Time zone').fill('UTC');
+    await comment.fill('weekend disk checks');
+    await page.getByRole('button', { name: 'Save silence' }).click();
+    await page.waitForURL(/\/alerts\/silences$/);
+    const recurring = page.locator('table.silences tbody tr', { hasText: 'weekend disk checks' });
+    await recurring.getByText('Sat, Sun 02:00–04:00 (UTC)').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(RESULTS, 'ui-alerts-recurring.png'), fullPage: true });
+    const api = (await (await fetch(`${kansoku?.base ?? ''}/api/v2/silences`)).json()) as {
+      comment: string;
+      status: { state: string };
+      recurrence?: { weekdays: string[] };
+    }[];
+    const saved = api.find((x) => x.comment === 'weekend disk checks');
+    assert.deepEqual(saved?.recurrence?.weekdays, ['saturday', 'sunday']);
+
+    page.once('dialog', (d) => {
+      void d.accept();
+    });
+    await recurring.getByRole('button', { name: 'Expire' }).click();
+    await page.getByRole('status').getByText('Silence expired.').waitFor({ timeout: 10_000 });
+    await recurring.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.getByLabel('Show expired').check();
+    await page
+      .locator('table.silences tbody tr', { hasText: 'weekend disk checks' })
+      .locator('.badge', { hasText: 'expired' })
+      .waitFor({ timeout: 10_000 });
+  });
+
   it('shows rules with state and health, and the history timeline', async () => {
     await openPath(page, uiBase, '/alerts/rules');
     const grp = page.locator('section[aria-label="Rule group ui-test"]');
