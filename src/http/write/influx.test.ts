@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { METRIC_NAME, Matcher } from '../../model/index.js';
 import { MemStorage } from '../../storage/index.js';
 import { startTestServer, type TestServer } from '../testkit.js';
+import { defaultRemoteWriteOptions } from './remote-write.js';
 
 describe('InfluxDB-compatible endpoints', () => {
   const storage = new MemStorage();
@@ -99,5 +101,31 @@ describe('InfluxDB-compatible endpoints', () => {
     });
     assert.equal(r.status, 401);
     assert.equal(((await r.json()) as { code: string }).code, 'unauthorized');
+  });
+});
+
+describe('decompression bombs', () => {
+  it('stops inflating at the body limit and answers 413 naming the flag', async () => {
+    const storage = new MemStorage();
+    const server = await startTestServer(storage, {
+      remoteWrite: { ...defaultRemoteWriteOptions(), maxBodyBytes: 64 * 1024 },
+    });
+    try {
+      // 32 MiB of one repeated line compresses to less than the 64 KiB limit.
+      const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 'm f=1\n'), { level: 9 });
+      assert.ok(bomb.length < 64 * 1024);
+      for (const path of ['/api/v2/write?bucket=b', '/write?db=d', '/api/v1/import']) {
+        const r = await fetch(server.base + path, {
+          method: 'POST',
+          headers: { 'Content-Encoding': 'gzip' },
+          body: bomb,
+        });
+        assert.equal(r.status, 413, path);
+        assert.match(await r.text(), /web\.remote-write\.max-body-size/);
+      }
+    } finally {
+      await server.close();
+      await storage.close();
+    }
   });
 });
