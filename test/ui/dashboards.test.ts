@@ -255,6 +255,18 @@ describe('dashboards in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () =
     await editor.locator('.kp-panel[data-panel-type="stat"]').waitFor();
     await editor.getByRole('button', { name: 'Apply' }).click();
 
+    // Drag-and-resize: widen the stat panel by dragging its corner; its neighbours move.
+    const stat = page.locator('.db-item', { hasText: 'stat on' }).first();
+    const before = await stat.boundingBox();
+    const handle = await stat.locator('.db-resize').boundingBox();
+    assert.ok(before && handle);
+    await page.mouse.move(handle.x + 5, handle.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 200, handle.y + 60, { steps: 5 });
+    await page.mouse.up();
+    const after = await stat.boundingBox();
+    assert.ok(after && after.width > before.width + 100, 'the panel did not grow');
+
     // Collapse the row, then save with a message.
     await page.locator('.db-row-toggle', { hasText: 'More' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
@@ -324,6 +336,40 @@ describe('dashboards in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () =
         );
       }
     }
+  });
+
+  it('duplicates, exports and deletes dashboards and makes folders from the list', async () => {
+    await page.goto(`${uiBase}/dashboards`);
+    const exportHref = await page
+      .getByRole('link', { name: 'Export Every panel', exact: true })
+      .getAttribute('href');
+    assert.ok(exportHref !== null);
+    const exported = (await (await fetch(`${uiBase}${exportHref}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    const body = (exported['dashboard'] ?? exported['data'] ?? exported) as Record<string, unknown>;
+    const inner = (body['dashboard'] ?? body) as Record<string, unknown>;
+    assert.equal(inner['title'], 'Every panel');
+    assert.ok(Array.isArray(inner['panels']));
+
+    await page.getByRole('button', { name: 'Duplicate Every panel', exact: true }).click();
+    const copy = page.getByRole('link', { name: 'Every panel (copy)', exact: true });
+    await copy.waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete Every panel (copy)', exact: true }).click();
+    await copy.waitFor({ state: 'detached' });
+
+    page.once('dialog', (d) => void d.accept('Team A'));
+    await page.getByRole('button', { name: 'New folder' }).click();
+    await page.locator('select[aria-label="Folder"] option', { hasText: 'Team A' }).waitFor({
+      state: 'attached',
+    });
+    await page.getByPlaceholder('Search dashboards').fill('overview');
+    await page.waitForURL(/query=overview/);
+    await page.getByRole('link', { name: 'Alertmanager / Overview', exact: true }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Every panel', exact: true }).count(), 0);
+    await page.screenshot({ path: path.join(RESULTS, 'ui-dashboards-list.png') });
   });
 
   it('logged no console errors', () => {

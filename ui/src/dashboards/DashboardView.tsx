@@ -125,6 +125,7 @@ export function DashboardView({ uid, search, theme }: DashboardViewProps): React
       meta={load.meta}
       dirty={JSON.stringify(dash) !== savedJson}
       onSaved={(d, meta) => {
+        setDash(d);
         setSavedJson(JSON.stringify(d));
         setLoad({ kind: 'ready', meta });
       }}
