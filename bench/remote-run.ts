@@ -24,6 +24,7 @@ export async function runRemoteSection(root: string, argv: readonly string[]): P
     seed: Math.floor(flag('seed', 42)),
   };
   const started = new Date();
+  const loadBefore = os.loadavg();
   const rows = await benchRemote(
     root,
     path.join(os.tmpdir(), `kansoku-bench-remote-${process.pid}`),
@@ -44,6 +45,8 @@ export async function runRemoteSection(root: string, argv: readonly string[]): P
           cpus: os.cpus().length,
           cpuModel: os.cpus()[0]?.model ?? 'unknown',
           node: process.version,
+          loadAvgBefore: loadBefore,
+          loadAvgAfter: os.loadavg(),
         },
         options: opts,
         rows,
@@ -53,7 +56,7 @@ export async function runRemoteSection(root: string, argv: readonly string[]): P
     ) + '\n',
   );
   console.log(
-    `\nremote backend: ${opts.series} series, ${opts.hours} h, median of ${opts.repeat}\n${table}`,
+    `\nremote backend: ${opts.series} series, ${opts.hours} h, median of ${opts.repeat}, load average before ${loadBefore.map((l) => l.toFixed(1)).join(' ')}\n${table}`,
   );
   return 0;
 }

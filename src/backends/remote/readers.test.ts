@@ -31,6 +31,29 @@ describe('remote readers', () => {
     assert.equal(got[1]?.n, 0);
   });
 
+  it('parses decimals exactly like Number() (fast path and fallback)', () => {
+    const texts = [
+      '0',
+      '-0',
+      '1',
+      '-1.5',
+      '0.1',
+      '123456.789',
+      '999999999999999',
+      '1234567890123456789',
+      '1e-300',
+      '3.14159265358979',
+      '-0.000001',
+      '5e-324',
+      '1.7976931348623157e+308',
+    ];
+    const line = `{"metric":{"__name__":"x"},"values":[${texts.join(',')}],"timestamps":[${texts.map((_, i) => i).join(',')}]}`;
+    const got = parseExportLines(line)[0]!;
+    texts.forEach((t, i) => {
+      assert.ok(Object.is(got.vs[i], Number(t)), `${t}: ${got.vs[i]}`);
+    });
+  });
+
   it('parses matrix answers of the query API', () => {
     const got = parseMatrix(
       JSON.stringify({

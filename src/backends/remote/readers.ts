@@ -114,32 +114,104 @@ export function parseExportLines(text: string): RawSeries[] {
   while (from < text.length) {
     let nl = text.indexOf('\n', from);
     if (nl < 0) nl = text.length;
-    const line = text.slice(from, nl);
+    const lineStart = from;
     from = nl + 1;
-    if (line.trim() === '') continue;
-    const vAt = line.indexOf('"values":[');
-    const tAt = line.indexOf('"timestamps":[');
-    if (vAt < 0 || tAt < 0) throw new Error(`cannot parse export line: ${line.slice(0, 200)}`);
-    const metricJson = line.slice(line.indexOf('{', 1), vAt).replace(/,\s*$/, '');
-    const metric: unknown = JSON.parse(metricJson);
+    const vAt = text.indexOf('"values":[', lineStart);
+    if (vAt < 0 || vAt > nl) {
+      if (text.slice(lineStart, nl).trim() === '') continue;
+      throw new Error(
+        `cannot parse export line: ${text.slice(lineStart, Math.min(nl, lineStart + 200))}`,
+      );
+    }
+    const tAt = text.indexOf('"timestamps":[', vAt);
+    const mAt = text.indexOf('{', text.indexOf('"metric":', lineStart));
+    if (tAt < 0 || tAt > nl || mAt < 0 || mAt > vAt)
+      throw new Error(
+        `cannot parse export line: ${text.slice(lineStart, Math.min(nl, lineStart + 200))}`,
+      );
+    const metric: unknown = JSON.parse(text.slice(mAt, text.lastIndexOf('}', vAt) + 1));
     if (typeof metric !== 'object' || metric === null)
-      throw new Error(`cannot parse export line: ${line.slice(0, 200)}`);
+      throw new Error(
+        `cannot parse export line: ${text.slice(lineStart, Math.min(nl, lineStart + 200))}`,
+      );
     const labels: string[] = [];
     for (const [k, v] of Object.entries(metric)) labels.push(k, String(v));
-    const vText = line.slice(vAt + 10, line.indexOf(']', vAt));
-    const tText = line.slice(tAt + 14, line.indexOf(']', tAt));
-    const vParts = vText === '' ? [] : vText.split(',');
-    const tParts = tText === '' ? [] : tText.split(',');
-    const n = Math.min(vParts.length, tParts.length);
+    const vEnd = text.indexOf(']', vAt);
+    const tEnd = text.indexOf(']', tAt);
+    const n = countItems(text, tAt + 14, tEnd);
     const ts = new Float64Array(n);
     const vs = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      ts[i] = Number(tParts[i]);
-      vs[i] = parseValue(vParts[i]!, true);
+    // Timestamps are integers: parsed digit by digit without creating strings.
+    let i = 0;
+    let acc = 0;
+    let neg = false;
+    let any = false;
+    for (let c = tAt + 14; c <= tEnd && i < n; c++) {
+      const ch = text.charCodeAt(c);
+      if (ch >= 48 && ch <= 57) {
+        acc = acc * 10 + (ch - 48);
+        any = true;
+      } else if (ch === 45) neg = true;
+      else if (any) {
+        ts[i++] = neg ? -acc : acc;
+        acc = 0;
+        neg = false;
+        any = false;
+      }
+    }
+    // Values: one number per comma-separated token.
+    let at = vAt + 10;
+    for (let k = 0; k < n && at < vEnd; k++) {
+      let comma = text.indexOf(',', at);
+      if (comma < 0 || comma > vEnd) comma = vEnd;
+      const fast = fastDecimal(text, at, comma);
+      vs[k] = fast !== undefined ? fast : parseValue(text.slice(at, comma), true);
+      at = comma + 1;
     }
     out.push({ labels, ts, vs, n });
   }
   return out;
+}
+
+/** Exact powers of ten up to 1e22 (all representable as doubles). */
+const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * Parses a plain decimal (`-12.345`) in text[from, to) without creating a string, when the
+ * result is exact: at most 15 digits (an exact integer mantissa) and at most 22 decimals (an
+ * exact power of ten), so one correctly rounded division gives the same double as `Number()`.
+ * Returns undefined for anything else (exponents, `+Inf`, `null`, long mantissas).
+ */
+function fastDecimal(text: string, from: number, to: number): number | undefined {
+  let i = from;
+  let neg = false;
+  if (text.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      mant = mant * 10 + (ch - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (ch === 46 && frac < 0) frac = 0;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15 || frac > 22) return undefined;
+  const v = frac > 0 ? mant / POW10[frac]! : mant;
+  return neg ? -v : v;
+}
+
+/** Number of comma-separated items in text[from, to). */
+function countItems(text: string, from: number, to: number): number {
+  if (to <= from) return 0;
+  let n = 1;
+  for (let c = text.indexOf(',', from); c >= 0 && c < to; c = text.indexOf(',', c + 1)) n++;
+  return n;
 }
 
 /**
