@@ -150,8 +150,8 @@ function checkTarget(v: unknown, at: string): void {
 function checkVariable(v: unknown, at: string): string {
   if (!isObject(v)) fail(at, `must be a JSON object, got ${kind(v)}`);
   const name = v['name'];
-  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-    fail(`${at}.name`, 'must be a variable name (letters, digits, "_", not starting with a digit)');
+  if (typeof name !== 'string' || !/^\w+$/.test(name))
+    fail(`${at}.name`, 'must be a variable name (letters, digits, "_")');
   const type = v['type'];
   if (typeof type !== 'string' || type === '') fail(`${at}.type`, 'must be a non-empty string');
   const options = v['options'];

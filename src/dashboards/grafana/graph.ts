@@ -101,7 +101,7 @@ export function migrateGraph(src: JsonObject, at: string, ctx: MigrationContext)
   const decimals = asNumber(src['decimals']);
   if (decimals !== undefined) defaults['decimals'] = decimals;
   migrateAxes(src, p, defaults, custom, at, ctx);
-  migrateLegendTooltip(src, p);
+  migrateLegendTooltip(src, p, at, ctx);
   migrateThresholds(src, defaults, custom, at, ctx, p);
   migrateColors(src, p);
   migrateSeriesOverrides(src, p, at, ctx);
@@ -151,8 +151,20 @@ function migrateAxes(
   if (right) p['__rightAxis'] = right;
 }
 
-function migrateLegendTooltip(src: JsonObject, p: JsonObject): void {
+function migrateLegendTooltip(
+  src: JsonObject,
+  p: JsonObject,
+  at: string,
+  ctx: MigrationContext,
+): void {
   const legend = asObject(src['legend']) ?? {};
+  for (const k of ['hideEmpty', 'hideZero'] as const)
+    if (asBool(legend[k]) === true)
+      ctx.warn(
+        `${at}.legend.${k}`,
+        `hiding ${k === 'hideEmpty' ? 'empty' : 'all-zero'} series from the legend is not supported`,
+        src,
+      );
   const options = panelOptions(p);
   const calcs: string[] = [];
   for (const [old, now] of LEGEND_CALCS) if (asBool(legend[old]) === true) calcs.push(now);

@@ -573,6 +573,35 @@ describe('annotations, links and export', () => {
     assert.deepEqual(again.dashboard['templating'], imported['templating']);
   });
 
+  it('repairs what old exports got wrong: refresh flags, fractional grids, duplicate variables', () => {
+    const r = migrateGrafanaDashboard({
+      title: 'r',
+      refresh: false,
+      time: { from: 1, to: 2 },
+      panels: [{ type: 'stat', title: null, gridPos: { x: 20, y: 1.5, w: 30, h: 0 } }],
+      templating: {
+        list: [
+          { type: 'custom', name: 'a', query: 'x' },
+          { type: 'custom', name: 'a', query: 'y' },
+          { type: 'custom', name: 'b-c' },
+        ],
+      },
+    });
+    const d = validateDashboard(r.dashboard);
+    assert.equal(d.refresh, '');
+    assert.deepEqual(d.time, { from: 'now-6h', to: 'now' });
+    assert.deepEqual(d.panels[0]?.gridPos, { x: 0, y: 2, w: 24, h: 1 });
+    assert.equal(d.panels[0].title, '');
+    assert.deepEqual(
+      d.templating.list.map((v) => v.query),
+      ['x'],
+    );
+    assert.deepEqual(
+      r.warnings.map((w) => w.path),
+      ['templating.list[1].name', 'templating.list[2].name', 'time'],
+    );
+  });
+
   it('reports queries that do not parse as PromQL, with their path', () => {
     const r = migrateGrafanaDashboard({
       title: 'q',

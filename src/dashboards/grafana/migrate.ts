@@ -80,8 +80,14 @@ export function migrateGrafanaDashboard(input: unknown): MigrationResult {
     out['title'] = 'Imported dashboard';
     ctx.warn('title', 'the dashboard has no title; named "Imported dashboard"');
   }
-  if (!isObject(out['time'])) out['time'] = { from: 'now-6h', to: 'now' };
-  if (out['refresh'] === undefined || out['refresh'] === null) out['refresh'] = '';
+  const time = asObject(out['time']);
+  if (!time || typeof time['from'] !== 'string' || typeof time['to'] !== 'string') {
+    if (out['time'] !== undefined)
+      ctx.warn('time', 'the time range is not {from, to} text; using the last 6 hours');
+    out['time'] = { from: 'now-6h', to: 'now' };
+  }
+  // Old dashboards wrote `refresh: true/false/null`; only a duration or '' means something.
+  if (typeof out['refresh'] !== 'string') out['refresh'] = '';
   if (typeof out['timezone'] !== 'string') out['timezone'] = '';
   if (!Array.isArray(out['tags'])) out['tags'] = [];
   else out['tags'] = (out['tags'] as unknown[]).filter((t) => typeof t === 'string');

@@ -90,7 +90,9 @@ export function migratePanel(
     if (p['type'] !== 'row' || p['gridPos'] !== undefined)
       ctx.warn(`${at}.gridPos`, 'panel has no position; placed at the top left', p);
     p['gridPos'] = { ...DEFAULT_GRID, ...(p['type'] === 'row' ? { w: 24, h: 1 } : {}) };
-  }
+  } else p['gridPos'] = normalizeGrid(p['gridPos']);
+  if (p['title'] !== undefined && typeof p['title'] !== 'string')
+    p['title'] = textOrEmpty(p['title']);
   if (p['type'] !== 'row') migrateQueries(p, at, ctx);
   if (p['alert'] !== undefined) {
     ctx.warn(
@@ -238,4 +240,23 @@ export function unitOf(format: unknown): string | undefined {
   const f = asString(format);
   if (f === undefined || f === '') return undefined;
   return f === 'none' ? 'none' : f;
+}
+
+/** Grid positions as whole cells inside the 24 columns (some exports carry fractions or overflow). */
+function normalizeGrid(g: JsonObject): JsonObject {
+  const n = (v: unknown, min: number, max: number, dflt: number): number =>
+    Math.min(max, Math.max(min, Math.round(asNumber(v) ?? dflt)));
+  const w = n(g['w'], 1, 24, DEFAULT_GRID.w);
+  return {
+    ...g,
+    x: n(g['x'], 0, 24 - w, 0),
+    y: n(g['y'], 0, Number.MAX_SAFE_INTEGER, 0),
+    w,
+    h: n(g['h'], 1, Number.MAX_SAFE_INTEGER, DEFAULT_GRID.h),
+  };
+}
+
+/** A title from a non-string value: numbers as text, anything else empty. */
+function textOrEmpty(v: unknown): string {
+  return typeof v === 'number' ? String(v) : '';
 }

@@ -17,6 +17,7 @@ const QUERY_FUNCTION_RE = /^\s*(label_values|label_names|metrics|query_result)\s
 /** Migrates `templating` to the list of variables Kansoku keeps. */
 export function migrateTemplating(templating: unknown, ctx: MigrationContext): JsonObject[] {
   const out: JsonObject[] = [];
+  const names = new Set<string>();
   asArray(asObject(templating)?.['list']).forEach((v, i) => {
     const at = `templating.list[${i}]`;
     if (!isObject(v)) {
@@ -25,6 +26,21 @@ export function migrateTemplating(templating: unknown, ctx: MigrationContext): J
     }
     const name = asString(v['name']) ?? '';
     const type = asString(v['type']) ?? '';
+    if (!/^\w+$/.test(name)) {
+      ctx.warn(
+        `${at}.name`,
+        `variable name "${name}" is not valid (letters, digits, "_"); the variable was removed`,
+      );
+      return;
+    }
+    if (names.has(name)) {
+      ctx.warn(
+        `${at}.name`,
+        `variable "${name}" is defined twice; the second definition was removed`,
+      );
+      return;
+    }
+    names.add(name);
     const m = migrateVariable({ ...v }, type, at, name, ctx);
     if (m) out.push(m);
   });
