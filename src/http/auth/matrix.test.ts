@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Capability } from '../../auth/index.js';
-import type { Method } from '../router.js';
+import type { Method, Route } from '../router.js';
 import { POLICY, policyFor, requirementFor, type RoutePolicy } from './policy.js';
 import { allRoutes, startAuthFixture, type AuthFixture, type TestSession } from './testkit.js';
 
@@ -81,64 +81,74 @@ describe('authorization matrix', () => {
         whos.push({ kind: 'token', scope, form });
     let checked = 0;
     const failures: string[] = [];
-    for (const route of allRoutes()) {
+    const check = async (route: Route, method: Method, who: Who): Promise<void> => {
       const policy = policyFor(route.pattern);
-      for (const method of route.methods) {
-        for (const who of whos) {
-          const url = new URL(pathOf(route.pattern), f.server.base);
-          // Share links may run their own queries only; give them one.
-          if (route.pattern === '/api/v1/query' || route.pattern === '/api/v1/query_range')
-            url.searchParams.set('query', 'up');
-          const headers: Record<string, string> = {};
-          if (method !== 'GET' && method !== 'HEAD') headers['Content-Type'] = 'application/json';
-          if (who.kind === 'session') {
-            // Logging out ends the session: use a fresh one for those routes.
-            const s = route.pattern.includes('logout')
-              ? await f.login(who.role)
-              : (sessions.get(who.role) ?? assert.fail('no session'));
-            headers['Cookie'] = s.cookie;
-            headers['X-CSRF-Token'] = s.csrf;
-          } else if (who.kind === 'share') headers['Authorization'] = `Bearer ${f.share}`;
-          else if (who.kind === 'token') {
-            const t = f.tokens[who.scope];
-            if (who.form === 'bearer') headers['Authorization'] = `Bearer ${t}`;
-            if (who.form === 'token') headers['Authorization'] = `Token ${t}`;
-            if (who.form === 'basic')
-              headers['Authorization'] = `Basic ${Buffer.from(`anyone:${t}`).toString('base64')}`;
-            if (who.form === 'influx') {
-              url.searchParams.set('u', 'anyone');
-              url.searchParams.set('p', t);
-            }
-            if (who.form === 'query') url.searchParams.set('token', t);
-          }
-          const res = await fetch(url, {
-            method,
-            headers,
-            ...(method === 'GET' || method === 'HEAD' ? {} : { body: '{}' }),
-          });
-          // Logging out everywhere (also through the admin's tokens) ended shared sessions.
-          if (route.pattern.includes('logout'))
-            for (const r of ['viewer', 'editor', 'admin']) sessions.set(r, await f.login(r));
-          const text = await res.text();
-          const want = expected(policy, method, who);
-          const got = res.status === 401 || res.status === 403 ? res.status : 'ok';
-          checked++;
-          const label = `${method} ${route.pattern} as ${JSON.stringify(who)}`;
-          if (got !== want)
-            failures.push(`${label}: want ${want}, got ${res.status} ${text.slice(0, 200)}`);
-          if (got !== 'ok' && method !== 'HEAD') {
-            const body = JSON.parse(text) as Record<string, unknown>;
-            if (
-              Object.keys(body).sort().join() !== 'error,errorType,status' ||
-              body['status'] !== 'error'
-            )
-              failures.push(`${label}: refusal body carries more than an error: ${text}`);
-          }
-          if (got === 401 && res.headers.get('www-authenticate') === null)
-            failures.push(`${label}: 401 without WWW-Authenticate`);
+      const logout = route.pattern.includes('logout');
+      const url = new URL(pathOf(route.pattern), f.server.base);
+      // Share links may run their own queries only; give them one.
+      if (route.pattern === '/api/v1/query' || route.pattern === '/api/v1/query_range')
+        url.searchParams.set('query', 'up');
+      const headers: Record<string, string> = {};
+      if (method !== 'GET' && method !== 'HEAD') headers['Content-Type'] = 'application/json';
+      if (who.kind === 'session') {
+        // Logging out ends the session: use a fresh one for those routes.
+        const s = logout
+          ? await f.login(who.role)
+          : (sessions.get(who.role) ?? assert.fail('no session'));
+        headers['Cookie'] = s.cookie;
+        headers['X-CSRF-Token'] = s.csrf;
+      } else if (who.kind === 'share') headers['Authorization'] = `Bearer ${f.share}`;
+      else if (who.kind === 'token') {
+        const t = f.tokens[who.scope];
+        if (who.form === 'bearer') headers['Authorization'] = `Bearer ${t}`;
+        if (who.form === 'token') headers['Authorization'] = `Token ${t}`;
+        if (who.form === 'basic')
+          headers['Authorization'] = `Basic ${Buffer.from(`anyone:${t}`).toString('base64')}`;
+        if (who.form === 'influx') {
+          url.searchParams.set('u', 'anyone');
+          url.searchParams.set('p', t);
         }
+        if (who.form === 'query') url.searchParams.set('token', t);
       }
-    }
+      const res = await fetch(url, {
+        method,
+        headers,
+        ...(method === 'GET' || method === 'HEAD' ? {} : { body: '{}' }),
+      });
+      // Logging out everywhere (also through the admin's tokens) ended shared sessions.
+      if (logout) for (const r of ['viewer', 'editor', 'admin']) sessions.set(r, await f.login(r));
+      const text = await res.text();
+      const want = expected(policy, method, who);
+      const got = res.status === 401 || res.status === 403 ? res.status : 'ok';
+      checked++;
+      const label = `${method} ${route.pattern} as ${JSON.stringify(who)}`;
+      if (got !== want)
+        failures.push(`${label}: want ${want}, got ${res.status} ${text.slice(0, 200)}`);
+      if (got !== 'ok' && method !== 'HEAD') {
+        const body = JSON.parse(text) as Record<string, unknown>;
+        if (
+          Object.keys(body).sort().join() !== 'error,errorType,status' ||
+          body['status'] !== 'error'
+        )
+          failures.push(`${label}: refusal body carries more than an error: ${text}`);
+      }
+      if (got === 401 && res.headers.get('www-authenticate') === null)
+        failures.push(`${label}: 401 without WWW-Authenticate`);
+    };
+    // Routes that end sessions run one at a time, first; the rest 64 requests at a time.
+    const cases: [Route, Method, Who][] = [];
+    for (const route of allRoutes())
+      for (const method of route.methods) for (const who of whos) cases.push([route, method, who]);
+    for (const c of cases.filter(([r]) => r.pattern.includes('logout'))) await check(...c);
+    const rest = cases.filter(([r]) => !r.pattern.includes('logout'));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < rest.length) {
+        const c = rest[next++];
+        if (c) await check(...c);
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, worker));
     assert.deepEqual(failures, []);
     assert.ok(checked > 1500, `checked ${checked} combinations`);
   });

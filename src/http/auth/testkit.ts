@@ -3,6 +3,7 @@
  * with users of every role, tokens of every scope, a share link, and helpers to sign in.
  */
 import { AuthService, defaultAuthOptions, type AuthOptions } from '../../auth/index.js';
+import { DashboardService } from '../../dashboards/index.js';
 import { MemMetaStore } from '../../meta/index.js';
 import { MemStorage } from '../../storage/index.js';
 import { Registry } from 'prom-client';
@@ -90,6 +91,7 @@ export async function startAuthFixture(extra: Partial<AuthOptions> = {}): Promis
   const storage = new MemStorage();
   const server = await startTestServer(storage, {
     auth,
+    dashboards: new DashboardService(new MemMetaStore()),
     alertmanager: {
       alertmanager: () => undefined,
       version: {
@@ -143,6 +145,7 @@ export function allRoutes(): readonly Route[] {
     pipeline: () => new IngestPipeline(storage),
     meta: new MemMetaStore(),
     auth: new AuthService(new MemMetaStore(), testAuthOptions()),
+    dashboards: new DashboardService(new MemMetaStore()),
     admin: { enabled: true, admin: () => undefined },
     remoteWrite: defaultRemoteWriteOptions(),
     alertmanager: {
