@@ -8,6 +8,7 @@ import {
 } from '../../ui/src/panels/histogram.js';
 import { normalizePanelType } from '../../ui/src/panels/registry.js';
 import { buildTable, compareCells } from '../../ui/src/panels/table.js';
+import { applyTransforms } from '../../ui/src/panels/transforms.js';
 import type { PanelModel, SeriesData } from '../../ui/src/panels/types.js';
 
 function series(
@@ -98,27 +99,125 @@ describe('tables', () => {
     ]);
   });
   it('applies organize: exclude, rename, reorder', () => {
-    const t = buildTable(
-      {
-        type: 'table',
-        transformations: [
-          {
-            id: 'organize',
-            options: {
-              excludeByName: { job: true },
-              renameByName: { Value: 'Up' },
-              indexByName: { Value: 0, instance: 1 },
-            },
+    const panel: PanelModel = {
+      type: 'table',
+      transformations: [
+        {
+          id: 'organize',
+          options: {
+            excludeByName: { job: true },
+            renameByName: { Value: 'Up' },
+            indexByName: { Value: 0, instance: 1 },
           },
-        ],
-      },
-      [series('A', { job: 'x', instance: 'a' }, [0], [1])],
+        },
+      ],
+    };
+    const { table: t } = applyTransforms(
+      buildTable(panel, [series('A', { job: 'x', instance: 'a' }, [0], [1])]),
+      panel,
     );
     assert.deepEqual(
       t.columns.map((c) => c.name),
       ['Up', 'instance'],
     );
     assert.deepEqual(t.rows, [[1, 'a']]);
+  });
+  it('joins by a field, groups, calculates and sorts like the node dashboards do', () => {
+    const panel: PanelModel = {
+      type: 'table',
+      targets: [
+        { refId: 'A', instant: true, format: 'table' },
+        { refId: 'B', instant: true, format: 'table' },
+      ],
+      transformations: [
+        {
+          id: 'groupBy',
+          options: {
+            fields: {
+              'Value #A': { aggregations: ['lastNotNull'], operation: 'aggregate' },
+              'Value #B': { aggregations: ['lastNotNull'], operation: 'aggregate' },
+              mountpoint: { aggregations: [], operation: 'groupby' },
+            },
+          },
+        },
+        { id: 'merge', options: {} },
+        {
+          id: 'calculateField',
+          options: {
+            alias: 'Used',
+            mode: 'binary',
+            binary: {
+              left: 'Value #A (lastNotNull)',
+              operator: '-',
+              right: 'Value #B (lastNotNull)',
+            },
+          },
+        },
+        {
+          id: 'calculateField',
+          options: {
+            alias: 'Used, %',
+            mode: 'binary',
+            binary: { left: 'Used', operator: '/', right: 'Value #A (lastNotNull)' },
+          },
+        },
+        {
+          id: 'organize',
+          options: {
+            renameByName: {
+              'Value #A (lastNotNull)': 'Size',
+              'Value #B (lastNotNull)': 'Available',
+              mountpoint: 'Mounted on',
+            },
+          },
+        },
+        { id: 'sortBy', options: { sort: [{ field: 'Mounted on' }] } },
+        { id: 'histogram', options: {} },
+      ],
+    };
+    const { table, skipped } = applyTransforms(
+      buildTable(panel, [
+        series('A', { mountpoint: '/var' }, [0], [200]),
+        series('A', { mountpoint: '/' }, [0], [100]),
+        series('B', { mountpoint: '/' }, [0], [25]),
+        series('B', { mountpoint: '/var' }, [0], [50]),
+      ]),
+      panel,
+    );
+    assert.deepEqual(
+      table.columns.map((c) => c.name),
+      ['Mounted on', 'Size', 'Available', 'Used', 'Used, %'],
+    );
+    assert.deepEqual(table.rows, [
+      ['/', 100, 25, 75, 0.75],
+      ['/var', 200, 50, 150, 0.75],
+    ]);
+    assert.deepEqual(skipped, ['histogram']);
+  });
+  it('joins rows by a field and reduces rows', () => {
+    const panel: PanelModel = {
+      type: 'table',
+      transformations: [
+        { id: 'joinByField', options: { byField: 'ns' } },
+        {
+          id: 'calculateField',
+          options: { mode: 'reduceRow', reduce: { reducer: 'sum' }, alias: 'Total' },
+        },
+        { id: 'filterFieldsByName', options: { include: { pattern: '/^(ns|Total)$/' } } },
+      ],
+    };
+    const { table } = applyTransforms(
+      buildTable(panel, [
+        series('A', { ns: 'a', pod: 'p1' }, [0], [1]),
+        series('A', { ns: 'a', pod: 'p2' }, [0], [2]),
+        series('A', { ns: 'b', pod: 'p3' }, [0], [5]),
+      ]),
+      panel,
+    );
+    assert.deepEqual(table.rows, [
+      ['a', 1],
+      ['b', 5],
+    ]);
   });
   it('sorts numbers before NaN and strings naturally', () => {
     assert.ok(compareCells(1, NaN) < 0);

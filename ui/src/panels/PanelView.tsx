@@ -24,7 +24,6 @@ export { PanelMessage } from './PanelMessage.js';
 export function PanelView(props: PanelProps): ReactElement {
   const panel = useMemo(() => migratePanel(props.panel), [props.panel]);
   const p: PanelProps = { ...props, panel };
-  const warnings = props.data.warnings ?? [];
   return (
     <div
       className="kp-panel"
@@ -35,16 +34,6 @@ export function PanelView(props: PanelProps): ReactElement {
       <PanelBoundary key={panel.type} resetKey={props.data}>
         {renderBody(p)}
       </PanelBoundary>
-      {warnings.length > 0 && (
-        <span
-          className="kp-warning"
-          title={warnings.join('\n')}
-          role="note"
-          aria-label={`Warnings: ${warnings.join('; ')}`}
-        >
-          ⚠
-        </span>
-      )}
     </div>
   );
 }

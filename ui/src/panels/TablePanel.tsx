@@ -10,6 +10,7 @@ import { displayName, fieldConfigFor, optBool, optString } from './fieldconfig.j
 import { hiddenFrom } from './fields.js';
 import { PanelMessage } from './PanelMessage.js';
 import { buildTable, compareCells, type TableCell, type TableColumn } from './table.js';
+import { applyTransforms } from './transforms.js';
 import type { FieldConfig, PanelProps } from './types.js';
 
 const PAGE = 500;
@@ -34,7 +35,10 @@ function cellType(config: FieldConfig): string {
 
 /** Renders a `table` panel (and legacy `table-old` panels). */
 export function TablePanel({ panel, data }: PanelProps): ReactElement {
-  const table = useMemo(() => buildTable(panel, data.series), [panel, data.series]);
+  const { table, skipped } = useMemo(
+    () => applyTransforms(buildTable(panel, data.series), panel),
+    [panel, data.series],
+  );
   const columns: Column[] = useMemo(
     () =>
       table.columns
@@ -112,6 +116,12 @@ export function TablePanel({ panel, data }: PanelProps): ReactElement {
           ))}
         </tbody>
       </table>
+      {skipped.length > 0 && (
+        <p
+          className="kp-table-note"
+          role="note"
+        >{`Not applied: ${skipped.join(', ')} transformation${skipped.length > 1 ? 's' : ''}.`}</p>
+      )}
       {rows.length > limit && (
         <button
           type="button"

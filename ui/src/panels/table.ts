@@ -1,9 +1,8 @@
 /**
  * Table rows from query results: one row per label set with a value column per query (joined
  * on labels, like Grafana's merge), or one row per sample (`format: table` on a range query).
- * Grafana's `organize` transformation (hide, rename, reorder) is applied. DOM-free.
+ * Transformations are applied afterwards (transforms.ts). DOM-free.
  */
-import { optObject } from './fieldconfig.js';
 import { reduce } from './reducers.js';
 import type { PanelModel, SeriesData } from './types.js';
 
@@ -85,38 +84,7 @@ export function buildTable(
     }
     table = { columns, rows: [...byLabels.values()] };
   }
-  return organize(table, panel);
-}
-
-/** Applies the panel's `organize` transformations: excludeByName, renameByName, indexByName. */
-export function organize(table: TableData, panel: PanelModel): TableData {
-  const transforms = Array.isArray(panel['transformations'])
-    ? (panel['transformations'] as unknown[])
-    : [];
-  let { columns, rows } = table;
-  for (const t of transforms) {
-    if (typeof t !== 'object' || t === null) continue;
-    const tr = t as Record<string, unknown>;
-    if (tr['id'] !== 'organize' || tr['disabled'] === true) continue;
-    const opts = optObject(tr, 'options');
-    const exclude = optObject(opts, 'excludeByName');
-    const rename = optObject(opts, 'renameByName');
-    const index = optObject(opts, 'indexByName');
-    const order = columns
-      .map((c, i) => ({ c, i }))
-      .filter(({ c }) => exclude[c.key] !== true)
-      .sort((a, b) => {
-        const ia = typeof index[a.c.key] === 'number' ? (index[a.c.key] as number) : 1000 + a.i;
-        const ib = typeof index[b.c.key] === 'number' ? (index[b.c.key] as number) : 1000 + b.i;
-        return ia - ib;
-      });
-    columns = order.map(({ c }) => {
-      const r = rename[c.key];
-      return typeof r === 'string' && r !== '' ? { ...c, name: r } : c;
-    });
-    rows = rows.map((row) => order.map(({ i }) => row[i]!));
-  }
-  return { columns, rows };
+  return table;
 }
 
 /** Compares two cells for sorting: numbers numerically (NaN last), strings naturally. */
