@@ -5,6 +5,7 @@ import type { IntegrationEnv, Sender } from './common.js';
 import { email } from './email.js';
 import { gotify, matrix, ntfy, pushover } from './homelab.js';
 import { opsgenie, pagerduty } from './incident.js';
+import { incidentio, mattermost, rocketchat, victorops, webex } from './more.js';
 
 export type { IntegrationEnv } from './common.js';
 
@@ -23,6 +24,11 @@ const SENDERS: Partial<Record<IntegrationConfig['kind'], Sender>> = {
   ntfy,
   gotify,
   matrix,
+  mattermost,
+  rocketchat,
+  webex,
+  victorops,
+  incidentio,
 };
 
 /** The integration kinds Kansoku can deliver to. */

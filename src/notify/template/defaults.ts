@@ -79,6 +79,23 @@ Alerts Resolved:
 {{ template "__text_alert_list" .Alerts.Resolved }}{{ end }}{{ end }}
 {{ define "pushover.default.url" }}{{ template "__alertmanagerURL" . }}{{ end }}
 
+{{ define "mattermost.default.text" }}**{{ template "__subject" . }}**
+{{ template "__text_alert_body" . }}[View in Kansoku]({{ template "__alertmanagerURL" . }}){{ end }}
+
+{{ define "rocketchat.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "rocketchat.default.titlelink" }}{{ template "__alertmanagerURL" . }}{{ end }}
+{{ define "rocketchat.default.text" }}{{ template "__text_alert_body" . }}{{ end }}
+{{ define "rocketchat.default.emoji" }}{{ if eq .Status "firing" }}:rotating_light:{{ else }}:white_check_mark:{{ end }}{{ end }}
+
+{{ define "webex.default.message" }}**{{ template "__subject" . }}**
+
+{{ template "__text_alert_body" . }}{{ end }}
+
+{{ define "victorops.default.entity_display_name" }}{{ template "__subject" . }}{{ end }}
+{{ define "victorops.default.state_message" }}{{ .CommonAnnotations.SortedPairs.Values | join " " }}
+{{ template "__text_alert_body" . }}{{ end }}
+{{ define "victorops.default.monitoring_tool" }}Kansoku{{ end }}
+
 {{ define "gotify.default.title" }}{{ template "__subject" . }}{{ end }}
 {{ define "gotify.default.message" }}{{ template "__text_alert_body" . }}View in Kansoku: {{ template "__alertmanagerURL" . }}{{ end }}
 
