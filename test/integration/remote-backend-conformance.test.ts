@@ -10,7 +10,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { RemoteWriteRejectedError } from '../../src/backends/remote/index.js';
+import {
+  RemoteHttpClient,
+  RemoteWriteRejectedError,
+  defaultRemoteBackendOptions,
+  detectFlavor,
+} from '../../src/backends/remote/index.js';
+import { Logger } from '../../src/util/index.js';
 import {
   DuplicateSampleError,
   Labels,
@@ -223,3 +229,22 @@ function register(
 register('VictoriaMetrics (cluster paths, export)', vm, 'victoriametrics', VM_SKIP);
 register('Prometheus (remote read)', prom, 'prometheus', PROM_SKIP);
 register('Prometheus (query API reader, as for Thanos)', viaQuery, 'thanos', PROM_SKIP);
+
+void describe('flavor detection by asking the read URL', () => {
+  const detect = async (write: string, read: string): Promise<string> => {
+    const client = new RemoteHttpClient(defaultRemoteBackendOptions(write, read, '', Logger.nop()));
+    try {
+      return await detectFlavor(client, write, read);
+    } finally {
+      client.close();
+    }
+  };
+  void it('recognises VictoriaMetrics single-node URLs', { skip: VM_SKIP }, async () => {
+    const b = await vm.backend();
+    assert.equal(await detect(`${b.directUrl}/api/v1/write`, b.directUrl), 'victoriametrics');
+  });
+  void it('recognises Prometheus', { skip: PROM_SKIP }, async () => {
+    const b = await prom.backend();
+    assert.equal(await detect(b.writeUrl, b.readUrl), 'prometheus');
+  });
+});
