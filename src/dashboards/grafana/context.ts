@@ -9,6 +9,7 @@ export class MigrationContext {
   private readonly inputs = new Map<string, string>();
   /** Datasource variables (`datasource`) → plugin id of their `query` (`prometheus`). */
   private readonly dsVariables = new Map<string, string>();
+  private readonly once = new Set<string>();
 
   constructor(source: JsonObject) {
     for (const i of asArray(source['__inputs'])) {
@@ -30,6 +31,16 @@ export class MigrationContext {
   warn(path: string, message: string, panel?: JsonObject): void {
     const title = panel ? panelName(panel) : undefined;
     this.warnings.push(title === undefined ? { path, message } : { path, panel: title, message });
+  }
+
+  /**
+   * Records a warning only the first time `key` is seen: for cosmetic options that many panels of
+   * one dashboard share, one line says it for all of them.
+   */
+  warnOnce(key: string, path: string, message: string, panel?: JsonObject): void {
+    if (this.once.has(key)) return;
+    this.once.add(key);
+    this.warn(path, message, panel);
   }
 
   /** The plugin id of an `__inputs` entry, undefined when there is no such input. */

@@ -160,9 +160,10 @@ function migrateLegendTooltip(
   const legend = asObject(src['legend']) ?? {};
   for (const k of ['hideEmpty', 'hideZero'] as const)
     if (asBool(legend[k]) === true)
-      ctx.warn(
+      ctx.warnOnce(
+        `legend.${k}`,
         `${at}.legend.${k}`,
-        `hiding ${k === 'hideEmpty' ? 'empty' : 'all-zero'} series from the legend is not supported`,
+        `hiding ${k === 'hideEmpty' ? 'empty' : 'all-zero'} series from graph legends is not supported (said once for all panels of this dashboard)`,
         src,
       );
   const options = panelOptions(p);
