@@ -151,11 +151,19 @@ export class HTTPDiscoverer implements Discoverer {
   }
 }
 
+/** The lookups `DNSDiscoverer` makes (Node's `dns.promises` or a `dns.promises.Resolver`). */
+export type DNSResolver = Pick<
+  typeof dns,
+  'resolveSrv' | 'resolve4' | 'resolve6' | 'resolveMx' | 'resolveNs'
+>;
+
 /** `dns_sd_configs`: SRV, A, AAAA, MX or NS lookups every refresh interval. */
 export class DNSDiscoverer implements Discoverer {
   constructor(
     private readonly sd: Extract<SDConfig, { kind: 'dns' }>,
     private readonly logger: Logger,
+    /** The system resolver unless a test or a custom resolver is given. */
+    private readonly resolver: DNSResolver = dns,
   ) {}
 
   run(onUpdate: (groups: readonly TargetGroup[]) => void, signal: AbortSignal): void {
@@ -185,7 +193,7 @@ export class DNSDiscoverer implements Discoverer {
     const port = this.sd.port;
     switch (this.sd.type) {
       case 'SRV':
-        for (const r of await dns.resolveSrv(name)) {
+        for (const r of await this.resolver.resolveSrv(name)) {
           add(`${r.name}:${r.port}`, {
             __meta_dns_srv_record_target: r.name,
             __meta_dns_srv_record_port: String(r.port),
@@ -193,18 +201,18 @@ export class DNSDiscoverer implements Discoverer {
         }
         break;
       case 'A':
-        for (const a of await dns.resolve4(name)) add(`${a}:${port}`, {});
+        for (const a of await this.resolver.resolve4(name)) add(`${a}:${port}`, {});
         break;
       case 'AAAA':
-        for (const a of await dns.resolve6(name)) add(`[${a}]:${port}`, {});
+        for (const a of await this.resolver.resolve6(name)) add(`[${a}]:${port}`, {});
         break;
       case 'MX':
-        for (const r of await dns.resolveMx(name)) {
+        for (const r of await this.resolver.resolveMx(name)) {
           add(`${r.exchange}:${port}`, { __meta_dns_mx_record_target: r.exchange });
         }
         break;
       case 'NS':
-        for (const r of await dns.resolveNs(name))
+        for (const r of await this.resolver.resolveNs(name))
           add(`${r}:${port}`, { __meta_dns_ns_record_target: r });
         break;
     }
