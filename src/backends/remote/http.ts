@@ -93,7 +93,21 @@ export class RemoteHttpClient {
         },
         (res) => {
           const parts: Buffer[] = [];
-          res.on('data', (c: Buffer) => parts.push(c));
+          let size = 0;
+          const max = this.opts.readMaxBytes;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (max > 0 && size > max) {
+              req.destroy(
+                new RemoteRequestError(
+                  `cannot read ${what}: the answer exceeds ${max} bytes (raise storage.remote.read_max_bytes, or narrow the query)`,
+                  0,
+                ),
+              );
+              return;
+            }
+            parts.push(c);
+          });
           res.on('error', (e) => {
             reject(new RemoteRequestError(`cannot read ${what}: ${e.message}`, 0, { cause: e }));
           });

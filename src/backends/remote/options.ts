@@ -86,6 +86,11 @@ export interface RemoteBackendOptions {
   readonly tls: RemoteTlsOptions;
   /** Timeout of one read or query request in ms. */
   readonly readTimeoutMs: number;
+  /**
+   * Largest answer body of one read or forwarded query, in bytes (0 = no limit). Raw reads
+   * buffer an answer whole before decoding, so this bounds the memory one select can take.
+   */
+  readonly readMaxBytes: number;
   /** Timeout of one write request in ms. */
   readonly writeTimeoutMs: number;
   /** Directory of the disk-backed write queue. */
@@ -123,6 +128,8 @@ export function defaultRemoteBackendOptions(
     auth: { kind: 'none' },
     tls: { ca: '', cert: '', key: '', serverName: '', insecureSkipVerify: false },
     readTimeoutMs: 60_000,
+    // 256 MiB: about 10 M samples of export text; fits beside the engine on a 1 GB machine.
+    readMaxBytes: 256 << 20,
     writeTimeoutMs: 30_000,
     queueDir,
     queueBudgetBytes: 1 << 30,
