@@ -82,6 +82,15 @@ export function fixtureDashboard(title: string): Record<string, unknown> {
     gridPos: { x: 0, y: 22, w: 24, h: 6 },
     targets: [target('scrape_duration_seconds{job=~"$job"}', '{{instance}}')],
   });
+  panels.push({
+    id: 22,
+    type: 'stat',
+    title: 'Shard $shard',
+    repeat: 'shard',
+    repeatDirection: 'h',
+    gridPos: { x: 0, y: 28, w: 24, h: 4 },
+    targets: [target('count(up{job=~"$job"})', '$shard')],
+  });
   return {
     title,
     tags: ['test', 'kansoku'],
@@ -111,6 +120,13 @@ export function fixtureDashboard(title: string): Record<string, unknown> {
           sort: 1,
         },
         { type: 'custom', name: 'env', query: 'prod,dev,staging', current: { value: 'dev' } },
+        {
+          type: 'custom',
+          name: 'shard',
+          query: 'one,two',
+          multi: true,
+          current: { value: ['one', 'two'] },
+        },
         { type: 'interval', name: 'interval', query: '1m,5m,10m', auto: true, auto_count: 30 },
         { type: 'constant', name: 'factor', query: '1', hide: 2 },
         { type: 'textbox', name: 'note', query: 'hello' },

@@ -10,6 +10,7 @@ import {
   toggleRow,
 } from '../../ui/src/dashboards/layout.js';
 import { normalizeDashboard } from '../../ui/src/dashboards/model.js';
+import { expandRepeats, panelScope } from '../../ui/src/dashboards/repeat.js';
 import {
   ALL_VALUE,
   customOptions,
@@ -208,5 +209,51 @@ describe('variables', () => {
       dependents(vars, 'env').map((v) => v.name),
       ['job', 'instance'],
     );
+  });
+});
+
+describe('repeated panels', () => {
+  it('repeats a panel per value side by side and pushes the rest down', () => {
+    const scope = new Map([['host', { values: ['a', 'b', 'c'], multi: true }]]);
+    const panels: PanelModel[] = [
+      { id: 1, type: 'stat', repeat: 'host', gridPos: { x: 0, y: 0, w: 24, h: 4 } },
+      { id: 2, type: 'timeseries', gridPos: { x: 0, y: 4, w: 24, h: 8 } },
+    ];
+    const out = expandRepeats(panels, scope);
+    assert.equal(out.length, 4);
+    assert.deepEqual(
+      out
+        .filter((l) => l.repeat)
+        .map((l) => [l.repeat?.value, l.panel.gridPos?.x, l.panel.gridPos?.w]),
+      [
+        ['a', 0, 8],
+        ['b', 8, 8],
+        ['c', 16, 8],
+      ],
+    );
+    assert.deepEqual(out.find((l) => l.panel.id === 2)?.panel.gridPos, { x: 0, y: 4, w: 24, h: 8 });
+    const copy = out.find((l) => l.repeat?.value === 'b');
+    assert.ok(copy);
+    assert.deepEqual(panelScope(scope, copy).get('host')?.values, ['b']);
+  });
+
+  it('stacks vertical repeats and leaves unrepeated panels alone', () => {
+    const scope = new Map([['host', { values: ['a', 'b'], multi: true }]]);
+    const panels: PanelModel[] = [
+      {
+        id: 1,
+        type: 'stat',
+        repeat: 'host',
+        repeatDirection: 'v',
+        gridPos: { x: 0, y: 0, w: 12, h: 4 },
+      },
+      { id: 2, type: 'stat', gridPos: { x: 0, y: 4, w: 12, h: 4 } },
+    ];
+    const out = expandRepeats(panels, scope);
+    assert.equal(
+      pos(out.map((l) => l.panel)),
+      '1001001:0,4,12,4 1:0,0,12,4 2:0,8,12,4'.split(' ').sort().join(' '),
+    );
+    assert.equal(expandRepeats(panels, new Map()).length, 2);
   });
 });

@@ -193,7 +193,10 @@ describe('dashboards in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () =
     await page.goto(`${uiBase}/dashboards`);
     await page.getByRole('link', { name: 'Every panel', exact: true }).click();
     const shown = await settle(page);
-    assert.equal(shown.length, FIXTURE_PANEL_TYPES.length + 1);
+    // Every type, the panel in the row, and the panel repeated for both shards.
+    assert.equal(shown.length, FIXTURE_PANEL_TYPES.length + 3);
+    assert.ok(shown.some((x) => x.title === 'Shard one'));
+    assert.ok(shown.some((x) => x.title === 'Shard two'));
     for (const s of shown) assert.notEqual(s.shows, 'nothing', `${s.title} shows nothing`);
     const types = await page.evaluate<unknown>(
       "[...document.querySelectorAll('.kp-panel')].map((p) => p.getAttribute('data-panel-type'))",

@@ -26,6 +26,8 @@ export interface DashboardGridProps {
   readonly timeRange: TimeRangeMs;
   readonly theme: 'light' | 'dark';
   readonly scope: Scope;
+  /** Per-panel scopes (repeated panels bind their variable), by panel id. */
+  readonly scopes?: ReadonlyMap<number, Scope>;
   readonly editing: boolean;
   readonly onPanels: (p: PanelModel[]) => void;
   readonly onToggleRow: (id: number) => void;
@@ -165,7 +167,7 @@ export function DashboardGrid(props: DashboardGridProps): ReactElement {
               height={b.height}
               timeRange={props.timeRange}
               theme={props.theme}
-              scope={props.scope}
+              scope={props.scopes?.get(id) ?? props.scope}
               editing={props.editing}
               onTimeRangeChange={props.onTimeRangeChange}
               onView={() => {

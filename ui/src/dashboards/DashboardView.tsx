@@ -19,6 +19,8 @@ import {
 import { DashboardGrid, layoutBoxes } from './DashboardGrid.js';
 import { parseDurationMs } from './interval.js';
 import { addPanel, duplicatePanel, nextPanelId, removePanel, toggleRow } from './layout.js';
+import type { Scope } from './interpolate.js';
+import { expandRepeats, panelScope, sourceId } from './repeat.js';
 import { type DashboardModel, emptyDashboard } from './model.js';
 import { PanelEditor } from './PanelEditor.js';
 import { PanelFrame } from './PanelFrame.js';
@@ -210,20 +212,36 @@ function Loaded(props: LoadedProps): ReactElement {
     setTick((n) => n + 1);
   };
 
+  // Repeated panels are expanded in the view; edit mode shows (and edits) the source panels.
+  const laid = useMemo(
+    () =>
+      editing ? dash.panels.map((panel) => ({ panel })) : expandRepeats(dash.panels, vars.scope),
+    [dash.panels, vars.key, editing],
+  );
+  const scopes = useMemo(
+    () => new Map(laid.map((l) => [l.panel.id ?? -1, panelScope(vars.scope, l)])),
+    [laid, vars.scope],
+  );
+  const laidPanels = useMemo(() => laid.map((l) => l.panel), [laid]);
   const viewed =
-    url.viewPanel !== undefined ? dash.panels.find((p) => p.id === url.viewPanel) : undefined;
+    url.viewPanel !== undefined ? laidPanels.find((p) => p.id === url.viewPanel) : undefined;
   const editedPanel =
     url.editPanel !== undefined ? dash.panels.find((p) => p.id === url.editPanel) : undefined;
-  const boxes = layoutBoxes(dash.panels, width);
+  const boxes = layoutBoxes(laidPanels, width);
   const visible = useMemo(() => {
-    if (viewed) return [{ panel: viewed, width: Math.round(width / 50) * 50 || 1000 }];
-    return dash.panels
+    const item = (
+      p: PanelModel,
+      w: number,
+    ): { panel: PanelModel; width: number; scope: Scope } => ({
+      panel: p,
+      width: Math.round(w / 50) * 50 || 1000,
+      scope: scopes.get(p.id ?? -1) ?? vars.scope,
+    });
+    if (viewed) return [item(viewed, width)];
+    return laidPanels
       .filter((p) => p.type !== 'row')
-      .map((p) => ({
-        panel: p,
-        width: Math.round((boxes.get(p.id ?? -1)?.width ?? 600) / 50) * 50,
-      }));
-  }, [dash.panels, width, viewed]);
+      .map((p) => item(p, boxes.get(p.id ?? -1)?.width ?? 600));
+  }, [laidPanels, width, viewed, scopes]);
   const data = usePanelData(
     visible,
     range,
@@ -416,14 +434,14 @@ function Loaded(props: LoadedProps): ReactElement {
               height={fullHeight}
               timeRange={range}
               theme={props.theme}
-              scope={vars.scope}
+              scope={scopes.get(viewed.id ?? -1) ?? vars.scope}
               editing={false}
               onTimeRangeChange={onZoom}
               onView={() => {
                 go({ viewPanel: undefined });
               }}
               onEdit={() => {
-                go({ editPanel: viewed.id, edit: true, viewPanel: undefined });
+                go({ editPanel: sourceId(viewed.id ?? -1), edit: true, viewPanel: undefined });
               }}
               onDuplicate={() => undefined}
               onRemove={() => undefined}
@@ -437,7 +455,8 @@ function Loaded(props: LoadedProps): ReactElement {
         ) : (
           width > 0 && (
             <DashboardGrid
-              panels={dash.panels}
+              panels={laidPanels}
+              scopes={scopes}
               width={width}
               data={data}
               timeRange={range}
@@ -453,7 +472,7 @@ function Loaded(props: LoadedProps): ReactElement {
                 go({ viewPanel: id });
               }}
               onEdit={(id) => {
-                go({ editPanel: id, edit: true });
+                go({ editPanel: sourceId(id), edit: true });
               }}
               onDuplicate={(id) => {
                 setPanels(duplicatePanel(dash.panels, id));

@@ -18,7 +18,7 @@ interface Entry {
  * its width bucket or `tick` change; a superseded query is aborted.
  */
 export function usePanelData(
-  panels: readonly { panel: PanelModel; width: number }[],
+  panels: readonly { panel: PanelModel; width: number; scope?: Scope }[],
   range: ResolvedRange,
   scope: Scope,
   enabled: boolean,
@@ -32,10 +32,10 @@ export function usePanelData(
     if (!enabled) return;
     const seen = new Set<number>();
     const updates = new Map<number, PanelData>();
-    for (const { panel, width } of panels) {
+    for (const { panel, width, scope: own } of panels) {
       const id = panel.id ?? -1;
       seen.add(id);
-      const queries = prepareQueries(panel, width, range, scope);
+      const queries = prepareQueries(panel, width, range, own ?? scope);
       const key = `${tick}|${JSON.stringify(queries)}`;
       const old = entries.current.get(id);
       if (old && old.key === key) continue;
