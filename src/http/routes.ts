@@ -97,7 +97,7 @@ export function buildRouter(deps: HttpDeps): Router {
   addAdminRoutes(router, deps.admin);
   addApiV1Routes(router, { ...apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
-  addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir());
+  addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir(), deps.dashboards);
   if (deps.dashboards)
     addDashboardRoutes(router, deps.dashboards, { ...deps.apiV1, storage: deps.storage });
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());

@@ -87,14 +87,23 @@ describe('sign-in and stored XSS in Chromium', { skip: BROWSER_SKIP, timeout: 90
         body: `xss_metric{v=${JSON.stringify(XSS_LABEL)}} 7\n`,
       });
       assert.ok(push.status < 300, `push answered ${push.status}`);
+      await post(k.base, api, '/api/kansoku/dashboards', {
+        dashboard: {
+          uid: 'xss',
+          title: XSS_TITLE,
+          panels: [
+            { id: 1, type: 'timeseries', title: XSS_TITLE, targets: [{ expr: 'xss_metric' }] },
+          ],
+        },
+      });
       const share = (await post(k.base, api, '/api/kansoku/shares', {
         target: {
           kind: 'panel',
-          dashboard: 'd',
+          dashboard: 'xss',
           panel: '1',
           variables: {},
-          queries: ['xss_metric'],
-          title: XSS_TITLE,
+          queries: [],
+          title: '',
         },
       })) as { path: string };
       shareUrl = `${k.base}${share.path}`;

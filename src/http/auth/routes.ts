@@ -14,6 +14,7 @@ import {
   type AuthService,
   type Principal,
 } from '../../auth/index.js';
+import type { DashboardService } from '../../dashboards/index.js';
 import { sendSuccess } from '../respond.js';
 import type { Handler, Router } from '../router.js';
 import { UiFiles, serveUI } from '../ui/index.js';
@@ -65,7 +66,12 @@ function whoami(auth: AuthService | undefined, p: Principal): Record<string, unk
 }
 
 /** Adds the auth API and the sign-in/setup/share pages; `guard` is undefined when auth is off. */
-export function addAuthRoutes(router: Router, guard: AuthGuard | undefined, uiDir: string): void {
+export function addAuthRoutes(
+  router: Router,
+  guard: AuthGuard | undefined,
+  uiDir: string,
+  dashboards?: DashboardService,
+): void {
   const auth = guard?.auth;
   router.get(
     '/api/kansoku/session',
@@ -147,7 +153,7 @@ export function addAuthRoutes(router: Router, guard: AuthGuard | undefined, uiDi
   );
   addUserRoutes(router, auth);
   addTokenRoutes(router, auth);
-  addShareRoutes(router, auth);
+  addShareRoutes(router, auth, dashboards);
   // The UI's sign-in, setup, share and admin pages are client-side routes of the single-page app.
   const files = new UiFiles(uiDir);
   const page: Handler = async ({ req, res }) => {

@@ -4,18 +4,30 @@
  * query must parse. A link may later run only those queries (see the guard), so it reveals
  * nothing else. `/api/kansoku/share` tells a link's holder what it shows.
  */
-import { AuthError, principalRole, shareTarget, type AuthService } from '../../auth/index.js';
+import {
+  AuthError,
+  principalRole,
+  shareTarget,
+  type AuthService,
+  type ShareTarget,
+} from '../../auth/index.js';
+import type { DashboardService } from '../../dashboards/index.js';
 import { parseExpr } from '../../promql/parser/index.js';
 import { sendSuccess } from '../respond.js';
 import type { Router } from '../router.js';
 import { jsonBody, optStr } from './json.js';
 import { need, principalOf, wrap } from './common.js';
+import { sharedQueries } from './share-source.js';
 import { expiryFrom } from './tokens-api.js';
 
 const MAX_QUERIES = 200;
 
 /** Adds the share-link routes. */
-export function addShareRoutes(router: Router, auth: AuthService | undefined): void {
+export function addShareRoutes(
+  router: Router,
+  auth: AuthService | undefined,
+  dashboards: DashboardService | undefined,
+): void {
   router.get(
     '/api/kansoku/shares',
     wrap(async (ctx) => {
@@ -36,7 +48,7 @@ export function addShareRoutes(router: Router, auth: AuthService | undefined): v
       if (p.kind !== 'session' && p.kind !== 'token')
         throw new AuthError(403, 'cannot create a share link: sign in first');
       const body = await jsonBody(ctx);
-      const target = shareTarget(body['target']);
+      const target = await deriveQueries(shareTarget(body['target']), dashboards);
       if (
         !target ||
         target.title.length > 200 ||
@@ -93,4 +105,22 @@ export function addShareRoutes(router: Router, auth: AuthService | undefined): v
       sendSuccess(ctx.res, { target: p.target });
     }),
   );
+}
+
+/**
+ * With the dashboards service, the link's title and queries come from the stored dashboard;
+ * without it (no dashboards yet), the creator's list is kept as sent.
+ */
+async function deriveQueries(
+  t: ShareTarget | undefined,
+  dashboards: DashboardService | undefined,
+): Promise<ShareTarget | undefined> {
+  if (!t || !dashboards) return t;
+  const d = await sharedQueries(
+    dashboards,
+    t.dashboard,
+    t.kind === 'panel' ? t.panel : undefined,
+    t.variables,
+  );
+  return { ...t, title: d.title, queries: d.queries };
 }
