@@ -16,6 +16,7 @@ import { runMicro, type MicroResult } from './micro.js';
 import { INTERVAL_MS, buildPayloads } from './payloads.js';
 import { benchQueries, type QueryServerResult } from './query.js';
 import { runRemoteSection } from './remote-run.js';
+import { runAgentSection } from './agent-run.js';
 import { QUERY_USAGE, splitQueryFlags, type QueryFlags } from './query-flags.js';
 import { queryTable } from './query-report.js';
 import { ingestTable, microTable } from './report.js';
@@ -181,6 +182,8 @@ async function runPush(
 async function main(argv: string[]): Promise<number> {
   // `--only=remote`: the remote-backend benchmark (bench/remote.ts), with its own flags.
   if (argv.includes('--only=remote')) return runRemoteSection(projectRoot(), argv);
+  // `--only=agent`: agent mode against Prometheus' agent and vmagent (bench/agent.ts).
+  if (argv.includes('--only=agent')) return runAgentSection(projectRoot(), argv, log);
   // `--only=ui`: the dashboards UI in Chromium and the bundle size (bench/ui-dashboard.ts).
   if (argv.includes('--only=ui')) return runUiSection(projectRoot(), argv, log);
   let opts: BenchOptions;

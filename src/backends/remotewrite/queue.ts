@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Labels, LabelsBuilder, relabel, type RelabelRule } from '../../model/index.js';
-import { WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
+import { WriteRequestDecoder, WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
 import type { Appendable, Appender, SeriesRef } from '../../storage/index.js';
 import type { Logger } from '../../util/index.js';
 import { OAuth2TokenSource, type OAuth2Options } from './oauth2.js';
@@ -123,6 +123,7 @@ export class RemoteWriteQueue implements Appendable {
   private readonly transport: HttpTransport;
   private readonly oauth2: OAuth2TokenSource | undefined;
   private readonly v2: V2Transcoder | undefined;
+  private readonly encoder = new WriteRequestEncoder();
 
   constructor(readonly opts: RemoteWriteOptions) {
     this.transport = new HttpTransport(opts.url, opts.tls, opts.proxyUrl ?? '');
@@ -157,11 +158,13 @@ export class RemoteWriteQueue implements Appendable {
     return new QueueAppender(this);
   }
 
-  /** @internal Encodes and queues one committed batch. */
-  enqueue(
-    series: Map<string, { labels: Labels; ts: number[]; vs: Float64Array; n: number }>,
-  ): void {
-    const enc = new WriteRequestEncoder();
+  /**
+   * @internal Encodes and queues one committed batch: `n` samples in append order; consecutive
+   * samples with the same `Labels` object form one series entry.
+   */
+  enqueue(labels: readonly Labels[], ts: Float64Array, vs: Float64Array, n: number): void {
+    const enc = this.encoder;
+    enc.reset();
     let inMessage = 0;
     const flush = (): void => {
       if (inMessage === 0) return;
@@ -169,18 +172,23 @@ export class RemoteWriteQueue implements Appendable {
       enc.reset();
       inMessage = 0;
     };
-    for (const s of series.values()) {
-      const out = this.transform(s.labels);
-      if (!out) continue;
-      const flat = out.flat;
-      for (let from = 0; from < s.n;) {
-        const room = Math.max(1, this.opts.maxSamplesPerSend - inMessage);
-        const to = Math.min(s.n, from + room);
-        enc.addSeries(flat, s.ts, s.vs, from, to);
-        inMessage += to - from;
-        from = to;
-        if (inMessage >= this.opts.maxSamplesPerSend) flush();
+    for (let start = 0; start < n;) {
+      const l = labels[start];
+      let end = start + 1;
+      while (end < n && labels[end] === l) end++;
+      const out = l ? this.transform(l) : undefined;
+      if (out) {
+        const flat = out.flat;
+        for (let from = start; from < end;) {
+          const room = Math.max(1, this.opts.maxSamplesPerSend - inMessage);
+          const to = Math.min(end, from + room);
+          enc.addSeries(flat, ts, vs, from, to);
+          inMessage += to - from;
+          from = to;
+          if (inMessage >= this.opts.maxSamplesPerSend) flush();
+        }
       }
+      start = end;
     }
     flush();
     this.q.sync();
@@ -188,7 +196,18 @@ export class RemoteWriteQueue implements Appendable {
     this.wake?.();
   }
 
+  /** Transformed labels by input `Labels` object (scrape caches reuse them between scrapes). */
+  private transformed = new WeakMap<Labels, Labels | null>();
+
   private transform(l: Labels): Labels | undefined {
+    const hit = this.transformed.get(l);
+    if (hit !== undefined) return hit ?? undefined;
+    const out = this.transformUncached(l);
+    this.transformed.set(l, out ?? null);
+    return out;
+  }
+
+  private transformUncached(l: Labels): Labels | undefined {
     let out = l;
     if (this.opts.externalLabels.size > 0) {
       const b = new LabelsBuilder(l);
@@ -198,6 +217,41 @@ export class RemoteWriteQueue implements Appendable {
       out = b.labels();
     }
     return relabel(out, this.opts.writeRelabel);
+  }
+
+  private oldestKey = '';
+  private oldestTs = 0;
+  private readonly ageDecoder = new WriteRequestDecoder();
+
+  /**
+   * Age of the oldest pending sample: now minus the earliest sample timestamp of the first
+   * unacknowledged record (decoded once per cursor position). Falls back to the time the
+   * backlog started when the record cannot be read.
+   */
+  private oldestPendingAge(): number {
+    const now = Date.now();
+    let first: ReturnType<QueueFile['peek']>;
+    try {
+      first = this.q.peek(1);
+    } catch {
+      first = undefined; // closed
+    }
+    if (!first) return this.oldestAppend > 0 ? now - this.oldestAppend : 0;
+    const key = first.next.join(':');
+    if (key !== this.oldestKey) {
+      this.oldestKey = key;
+      this.oldestTs = 0;
+      try {
+        const rows = this.ageDecoder.decode(Buffer.concat(first.payloads));
+        let min = Infinity;
+        for (let i = 0; i < rows.sampleCount; i++) min = Math.min(min, rows.timestamps[i] ?? min);
+        if (Number.isFinite(min)) this.oldestTs = min;
+      } catch {
+        // A record that does not decode is the receiver's problem; report the backlog's age.
+      }
+    }
+    const since = this.oldestTs > 0 ? this.oldestTs : this.oldestAppend;
+    return since > 0 ? Math.max(0, now - since) : 0;
   }
 
   /** Read through a call: `stop()` flips the flag while the loop awaits. */
@@ -211,8 +265,7 @@ export class RemoteWriteQueue implements Appendable {
     return {
       pendingSamples: p.samples,
       pendingBytes: p.bytes,
-      oldestPendingAgeMs:
-        p.samples > 0 && this.oldestAppend > 0 ? Date.now() - this.oldestAppend : 0,
+      oldestPendingAgeMs: p.samples > 0 ? this.oldestPendingAge() : 0,
       sentSamples: this.counters.sent,
       failedSamples: this.counters.failed,
       droppedSamples: this.q.dropped,
@@ -239,6 +292,9 @@ export class RemoteWriteQueue implements Appendable {
 
   private async run(): Promise<void> {
     let backoff = this.opts.minBackoffMs;
+    // Like a Prometheus shard: send as soon as a full batch is there, otherwise once
+    // `batch_send_deadline` has passed since the last send.
+    let lastSend = 0;
     while (!this.stopped) {
       const batch = this.q.peek(this.opts.maxSamplesPerSend);
       if (!batch) {
@@ -246,9 +302,8 @@ export class RemoteWriteQueue implements Appendable {
         await this.sleep(this.opts.batchSendDeadlineMs);
         continue;
       }
-      const full = batch.samples >= this.opts.maxSamplesPerSend;
-      const waited = this.oldestAppend > 0 ? Date.now() - this.oldestAppend : Infinity;
-      if (!full && waited < this.opts.batchSendDeadlineMs) {
+      const waited = Date.now() - lastSend;
+      if (!batch.more && waited < this.opts.batchSendDeadlineMs) {
         await this.sleep(this.opts.batchSendDeadlineMs - waited);
         continue;
       }
@@ -256,12 +311,14 @@ export class RemoteWriteQueue implements Appendable {
       if (this.isStopped() && outcome.kind === 'retry') break;
       switch (outcome.kind) {
         case 'ok':
+          lastSend = Date.now();
           this.counters.sent += batch.samples;
-          this.q.ack(batch.next);
-          this.oldestAppend = this.q.pending().samples > 0 ? Date.now() : 0;
+          this.q.ack(batch.next, batch.samples);
+          this.oldestAppend = this.q.pending().samples > 0 ? lastSend : 0;
           backoff = this.opts.minBackoffMs;
           break;
         case 'drop':
+          lastSend = Date.now();
           this.counters.failed += batch.samples;
           this.counters.lastError = outcome.error;
           this.opts.logger.error('remote write rejected a batch; dropping it', {
@@ -269,7 +326,7 @@ export class RemoteWriteQueue implements Appendable {
             err: outcome.error,
             samples: batch.samples,
           });
-          this.q.ack(batch.next);
+          this.q.ack(batch.next, batch.samples);
           break;
         case 'retry': {
           this.counters.retries++;
@@ -392,37 +449,36 @@ function retryAfterMs(v: string): number | undefined {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
+/** Collects a batch column-wise (no object per sample) until commit. */
 class QueueAppender implements Appender {
-  private readonly series = new Map<
-    string,
-    { labels: Labels; ts: number[]; vs: Float64Array; n: number }
-  >();
+  private labels: Labels[] = [];
+  private ts = new Float64Array(256);
+  private vs = new Float64Array(256);
+  private n = 0;
   private done = false;
 
   constructor(private readonly queue: RemoteWriteQueue) {}
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     if (this.done) throw new Error('BUG: appender used after commit or rollback');
-    const key = labels.flat.join('\u0000');
-    let s = this.series.get(key);
-    if (!s) {
-      s = { labels, ts: [], vs: new Float64Array(8), n: 0 };
-      this.series.set(key, s);
+    if (this.n === this.ts.length) {
+      const ts = new Float64Array(this.n * 2);
+      ts.set(this.ts);
+      this.ts = ts;
+      const vs = new Float64Array(this.n * 2);
+      vs.set(this.vs);
+      this.vs = vs;
     }
-    if (s.n === s.vs.length) {
-      const grown = new Float64Array(s.vs.length * 2);
-      grown.set(s.vs);
-      s.vs = grown;
-    }
-    s.ts.push(t);
-    s.vs[s.n++] = v;
+    this.labels.push(labels);
+    this.ts[this.n] = t;
+    this.vs[this.n++] = v;
     return ref;
   }
 
   commit(): Promise<void> {
     this.done = true;
     try {
-      if (this.series.size > 0) this.queue.enqueue(this.series);
+      if (this.n > 0) this.queue.enqueue(this.labels, this.ts, this.vs, this.n);
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
@@ -431,7 +487,8 @@ class QueueAppender implements Appender {
 
   rollback(): Promise<void> {
     this.done = true;
-    this.series.clear();
+    this.labels = [];
+    this.n = 0;
     return Promise.resolve();
   }
 }

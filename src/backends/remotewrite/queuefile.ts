@@ -34,6 +34,10 @@ export class QueueFile {
   private readSeg = 0;
   private readOff = 0;
   private bytes = 0;
+  /** Unacknowledged samples (counted once at open, then kept up to date). */
+  private pendingSamples = 0;
+  /** A corrupt record was skipped: recount pending samples at the next ack. */
+  private recount = false;
   /** Samples dropped by the byte budget since open. */
   dropped = 0;
 
@@ -94,6 +98,7 @@ export class QueueFile {
       (n, s) => n + (existsSync(this.segPath(s)) ? statSync(this.segPath(s)).size : 0),
       0,
     );
+    this.pendingSamples = this.countPending();
   }
 
   /** Appends a record; returns once written (call `sync()` to make it durable). */
@@ -107,6 +112,7 @@ export class QueueFile {
     writeSync(this.fd, payload, 0, payload.length, this.writeOff + 12);
     this.writeOff += 12 + payload.length;
     this.bytes += 12 + payload.length;
+    this.pendingSamples += samples;
     this.enforceBudget();
   }
 
@@ -130,8 +136,9 @@ export class QueueFile {
    */
   peek(
     maxSamples: number,
-  ): { payloads: Buffer[]; samples: number; next: [number, number] } | undefined {
+  ): { payloads: Buffer[]; samples: number; next: [number, number]; more: boolean } | undefined {
     let seg = this.readSeg;
+    let more = false;
     let off = this.readOff;
     const payloads: Buffer[] = [];
     let samples = 0;
@@ -154,7 +161,10 @@ export class QueueFile {
         readSync(fd, head, 0, 12, off);
         const len = head.readUInt32LE(0);
         const n = head.readUInt32LE(8);
-        if (payloads.length > 0 && samples + n > maxSamples) break;
+        if (payloads.length > 0 && samples + n > maxSamples) {
+          more = true;
+          break;
+        }
         const body = Buffer.alloc(len);
         readSync(fd, body, 0, len, off + 12);
         if (off + 12 + len > size || crc32(body, 0, body.length, 0) !== head.readUInt32LE(4)) {
@@ -165,6 +175,7 @@ export class QueueFile {
               offset: off,
             },
           );
+          this.recount = true;
           if (current) break;
           seg = this.nextSegment(seg);
           off = 0;
@@ -178,7 +189,7 @@ export class QueueFile {
       }
     }
     if (payloads.length === 0) return undefined;
-    return { payloads, samples, next: [seg, off] };
+    return { payloads, samples, next: [seg, off], more: more || samples >= maxSamples };
   }
 
   private nextSegment(seg: number): number {
@@ -186,13 +197,21 @@ export class QueueFile {
     return this.segments[i + 1] ?? this.writeSeg;
   }
 
-  /** Moves the cursor past acknowledged records and deletes finished segments. */
-  ack(next: [number, number]): void {
+  /**
+   * Moves the cursor past acknowledged records (`samples` of them, as `peek` returned) and
+   * deletes finished segments.
+   */
+  ack(next: [number, number], samples?: number): void {
     [this.readSeg, this.readOff] = next;
     const tmp = path.join(this.dir, 'cursor.tmp');
     writeFileSync(tmp, `${this.readSeg} ${this.readOff}\n`);
     renameSync(tmp, path.join(this.dir, 'cursor'));
     for (const s of [...this.segments]) if (s < this.readSeg) this.removeSegment(s);
+    this.pendingSamples =
+      samples === undefined || this.recount
+        ? this.countPending()
+        : Math.max(0, this.pendingSamples - samples);
+    this.recount = false;
   }
 
   private removeSegment(s: number): void {
@@ -218,6 +237,7 @@ export class QueueFile {
         s === this.readSeg ? this.readOff : 0,
       );
       this.dropped += dropped;
+      this.pendingSamples = Math.max(0, this.pendingSamples - dropped);
       this.logger.warn('remote-write queue over its disk budget: dropping the oldest samples', {
         segment: s,
         samples: dropped,
@@ -230,8 +250,13 @@ export class QueueFile {
     }
   }
 
-  /** Unacknowledged samples and bytes. */
+  /** Unacknowledged samples and bytes (kept in memory: cheap to call). */
   pending(): { samples: number; bytes: number } {
+    return { samples: this.pendingSamples, bytes: this.bytes };
+  }
+
+  /** Counts unacknowledged samples by reading the segments. */
+  private countPending(): number {
     let samples = 0;
     for (const s of this.segments) {
       if (s < this.readSeg) continue;
@@ -244,7 +269,7 @@ export class QueueFile {
             : Buffer.alloc(0);
       samples += countSamples(buf, s === this.readSeg ? this.readOff : 0);
     }
-    return { samples, bytes: this.bytes };
+    return samples;
   }
 
   /** Flushes and closes. */
