@@ -151,3 +151,10 @@ describe('state bands', () => {
     assert.equal(stateBands(s('a', [0, 10, 20], [1, 1, 1]), 30, false).length, 3);
   });
 });
+
+describe('single-sample state bands', () => {
+  it('a lone sample lasts until the end of the range, at least a millisecond', () => {
+    assert.deepEqual(stateBands(s('a', [100], [1]), 500), [{ start: 100, end: 500, value: 1 }]);
+    assert.deepEqual(stateBands(s('a', [500], [1]), 500), [{ start: 500, end: 501, value: 1 }]);
+  });
+});

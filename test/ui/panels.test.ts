@@ -212,6 +212,24 @@ describe('panel renderers in Chromium', { skip: SKIP, timeout: 90_000 }, () => {
     );
   });
 
+  it('edits unit, colour mode, thresholds and mappings in the options editor', async () => {
+    const ed = page.locator(panel(16));
+    assert.match(await ed.locator('.kp-stat').innerText(), /2\.05 K/);
+    await ed.getByLabel('Unit').fill('bytes');
+    assert.match(await ed.locator('.kp-stat').innerText(), /2 KiB/);
+    await ed.getByLabel('Color mode').selectOption('background');
+    await ed.getByRole('button', { name: 'Add threshold' }).click();
+    await ed.getByLabel('Threshold 2 value').fill('1000');
+    await ed.getByRole('button', { name: 'Add value' }).click();
+    await ed.getByLabel('Value', { exact: true }).fill('2048');
+    await ed.getByLabel('Display text').fill('two k');
+    assert.match(await ed.locator('.kp-stat').innerText(), /two k/);
+    const json = await ed.locator('.kp-gallery-json').innerText();
+    assert.match(json, /"unit":"bytes"/);
+    assert.match(json, /"value":1000/);
+    assert.match(json, /"2048":\{"text":"two k"\}/);
+  });
+
   it('renders in the dark theme', async () => {
     if (!site) throw new Error('BUG: no site');
     await page.goto(`${site.base}/index.html?theme=dark`);

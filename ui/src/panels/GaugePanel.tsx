@@ -66,7 +66,7 @@ function Gauge(props: {
   const pct = v.field.config.thresholds?.mode === 'percentage';
   const stepValue = (x: number | null, first: boolean): number =>
     first || x === null ? v.min : pct ? v.min + (x / 100) * span : x;
-  const fontSize = fitFontSize(text.length, 100, 26, 30);
+  const fontSize = fitFontSize(text.length, 72, 26, 30);
   return (
     <div className="kp-gauge" title={`${v.name}: ${text}`}>
       <svg

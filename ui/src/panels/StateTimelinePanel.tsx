@@ -55,7 +55,7 @@ export function StateTimelinePanel({
             {bands.map((b, i) => {
               const d = getDisplayValue(b.value, f.config, { baseColor: f.color });
               const bx = nameW + x(b.start);
-              const bw = Math.max(1, x(b.end) - x(b.start));
+              const bw = Math.max(2, x(b.end) - x(b.start));
               const text = `${d.prefix ?? ''}${d.text}${d.suffix ?? ''}`;
               const fits = text.length * 7 + 6 < bw && rowH >= 14;
               return (

@@ -277,11 +277,13 @@ function buildPlot(
       ...(fill && below < 0 ? { fill } : {}),
       ...(paths ? { paths } : {}),
       points: {
-        show:
-          d.style === 'points' ||
-          d.showPoints === 'always' ||
-          (d.showPoints === 'auto' && aligned.xs.length < 2),
-        size: d.pointSize,
+        // 'auto' leaves it to uPlot, which shows points when they are far enough apart.
+        ...(d.style === 'points' || d.showPoints === 'always'
+          ? { show: true }
+          : d.showPoints === 'never'
+            ? { show: false }
+            : {}),
+        size: d.style === 'points' ? Math.max(d.pointSize, 4) : d.pointSize,
         fill: f.color,
       },
     });

@@ -4,6 +4,7 @@
  * Drag-zoom requests are recorded on `window.kpZoom` for the test to read.
  */
 import { type ReactElement, useState } from 'react';
+import { PanelOptionsEditor } from './PanelOptionsEditor.js';
 import { PanelView } from './PanelView.js';
 import type { PanelModel, SeriesData, ThresholdsConfig, TimeRangeMs } from './types.js';
 
@@ -261,7 +262,47 @@ declare global {
   }
 }
 
-/** Every gallery panel in a 400 × 260 box. */
+/** The options editor beside a stat panel it edits (gallery id 16). */
+function EditorDemo({
+  theme,
+  range,
+}: {
+  theme: 'light' | 'dark';
+  range: TimeRangeMs;
+}): ReactElement {
+  const [panel, setPanel] = useState<PanelModel>({
+    id: 16,
+    type: 'stat',
+    title: 'Edited',
+    fieldConfig: { defaults: {} },
+  });
+  const series = [instant('A', {}, 'memory', 2048, range.to)];
+  return (
+    <section
+      data-panel-id={16}
+      style={{ border: '1px solid var(--border)', width: 824, display: 'flex', gap: 8 }}
+    >
+      <div style={{ width: 400 }}>
+        <PanelView
+          panel={panel}
+          data={{ state: 'done', series }}
+          width={400}
+          height={200}
+          timeRange={range}
+          theme={theme}
+        />
+        <pre className="kp-gallery-json" style={{ fontSize: 10, whiteSpace: 'pre-wrap' }}>
+          {JSON.stringify(panel.fieldConfig)}
+        </pre>
+      </div>
+      <div style={{ width: 416 }}>
+        <PanelOptionsEditor panel={panel} onChange={setPanel} />
+      </div>
+    </section>
+  );
+}
+
+/** Every gallery panel in a 400 × 260 box, then the options editor. */
 export function PanelGallery({ theme, to }: { theme: 'light' | 'dark'; to: number }): ReactElement {
   const [range, setRange] = useState<TimeRangeMs>({ from: to - (POINTS - 1) * STEP, to });
   return (
@@ -291,6 +332,7 @@ export function PanelGallery({ theme, to }: { theme: 'light' | 'dark'; to: numbe
           />
         </section>
       ))}
+      <EditorDemo theme={theme} range={range} />
     </div>
   );
 }

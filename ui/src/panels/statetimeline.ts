@@ -21,14 +21,15 @@ export function stateBands(s: SeriesData, rangeEnd: number, merge = true): State
   if (n === 0) return [];
   let step = Infinity;
   for (let i = 1; i < n; i++) step = Math.min(step, ts[i]! - ts[i - 1]!);
-  if (!Number.isFinite(step) || step <= 0) step = Math.max(0, rangeEnd - ts[0]!);
+  // A single sample lasts until the end of the range (at least a millisecond, to stay visible).
+  if (!Number.isFinite(step) || step <= 0) step = Math.max(1, rangeEnd - ts[0]!);
   const out: StateBand[] = [];
   for (let i = 0; i < n; i++) {
     const raw = vs[i]!;
     const value = Number.isNaN(raw) ? null : raw;
     const start = ts[i]!;
     // A gap of more than a step and a half means the series was absent in between.
-    const next = i + 1 < n ? ts[i + 1]! : Math.min(rangeEnd, start + step);
+    const next = i + 1 < n ? ts[i + 1]! : Math.max(start + 1, Math.min(rangeEnd, start + step));
     const end = next - start > step * 1.5 ? start + step : next;
     const prev = out[out.length - 1];
     if (merge && prev && prev.value === value && prev.end === start) prev.end = end;
