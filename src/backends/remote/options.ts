@@ -48,7 +48,7 @@ export const RAW_READ_METHOD: Readonly<Record<RemoteFlavor, RawReadMethod>> = {
  */
 export type RemoteVisibility = 'queued' | 'delivered';
 
-/** TLS settings of the read and query requests (the write queue uses the system's CAs). */
+/** TLS settings of every request: writes (the queue's transport), reads and forwarded queries. */
 export interface RemoteTlsOptions {
   /** PEM CA bundle text (not a path); empty = the system's CAs. */
   readonly ca: string;

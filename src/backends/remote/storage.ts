@@ -7,6 +7,7 @@ import { DuplicateSampleError, sameFloatBits, type Labels } from '../../model/in
 import {
   RemoteWriteQueue,
   defaultRemoteWriteOptions,
+  defaultTransportTLS,
   type RemoteWriteStats,
 } from '../remotewrite/index.js';
 import type { Appender, Querier, SeriesRef, Storage } from '../../storage/index.js';
@@ -61,6 +62,14 @@ export class RemoteStorage implements Storage {
         ? { authorization: { type: auth.type, credentials: auth.credentials, credentialsFile: '' } }
         : {}),
       externalLabels: opts.externalLabels,
+      tls: {
+        ...defaultTransportTLS(),
+        ca: opts.tls.ca,
+        cert: opts.tls.cert,
+        key: opts.tls.key,
+        serverName: opts.tls.serverName,
+        insecureSkipVerify: opts.tls.insecureSkipVerify,
+      },
     });
     this.queue.start();
     this.readCtx = {
