@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import {
   buildTimelines,
   draftProblem,
+  externalAlertGroups,
   formatMatcher,
   groupActiveAlerts,
   matchersFromLabels,
@@ -97,6 +98,38 @@ describe('alerts page model', () => {
         ['F', 'firing', ['firing', 'pending']],
         ['P', 'pending', ['pending']],
       ],
+    );
+  });
+  it('lists alerts no local rule produced', () => {
+    const groups: RuleGroupInfo[] = [
+      {
+        name: 'g',
+        file: 'f',
+        interval: 60,
+        evaluationTime: 0,
+        lastEvaluation: '',
+        rules: [rule('F', ['firing'])],
+      },
+    ];
+    const am = (
+      labels: Record<string, string>,
+    ): Parameters<typeof externalAlertGroups>[1][number] => ({
+      labels,
+      annotations: {},
+      startsAt: '2024-01-01T00:00:00Z',
+      fingerprint: 'x',
+      state: 'active',
+      silencedBy: [],
+      inhibitedBy: [],
+    });
+    const out = externalAlertGroups(groups, [
+      am({ alertname: 'F', i: '0' }),
+      am({ alertname: 'Remote', job: 'b' }),
+      am({ alertname: 'Remote', job: 'a' }),
+    ]);
+    assert.deepEqual(
+      out.map((g) => [g.rule, g.alerts.map((a) => a.labels['job'])]),
+      [['Remote', ['a', 'b']]],
     );
   });
   it('prefills matchers from labels and builds the silence body', () => {
@@ -239,7 +272,23 @@ describe('alerts UI in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () =>
   );
 
   it('shows the firing alert, silences it from the alert and lists the silence', async () => {
+    // An alert another Prometheus server posts shows too.
+    const posted = await fetch(`${kansoku?.base ?? ''}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          labels: { alertname: 'RemoteBackupFailed', job: 'backup' },
+          annotations: { summary: 'from elsewhere' },
+        },
+      ]),
+    });
+    assert.equal(posted.status, 200);
     await openPath(page, uiBase, '/alerts');
+    await page
+      .locator('section[aria-label="Alert RemoteBackupFailed"]')
+      .getByText('from elsewhere')
+      .waitFor({ timeout: 15_000 });
     const group = page.locator('section[aria-label="Alert DiskAlmostFull"]');
     await group.waitFor({ timeout: 15_000 });
     await group.locator('.badge', { hasText: 'firing' }).first().waitFor();

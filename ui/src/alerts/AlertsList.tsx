@@ -6,10 +6,12 @@ import { go } from './nav.js';
 import { fetchAmAlerts, fetchRuleGroups } from './api.js';
 import { LabelChips } from './Labels.js';
 import {
+  externalAlertGroups,
   groupActiveAlerts,
   labelKey,
   since,
   type ActiveAlert,
+  type AlertRuleGroup,
   type AmAlert,
   type RuleGroupInfo,
 } from './model.js';
@@ -18,6 +20,8 @@ interface Data {
   readonly groups: RuleGroupInfo[];
   /** Built-in Alertmanager alerts by label key (undefined when the API is unavailable). */
   readonly am: ReadonlyMap<string, AmAlert> | undefined;
+  /** Alerts no local rule produced (posted through `/api/v2/alerts`). */
+  readonly external: AlertRuleGroup[];
 }
 
 async function load(signal: AbortSignal): Promise<Data> {
@@ -25,7 +29,11 @@ async function load(signal: AbortSignal): Promise<Data> {
     fetchRuleGroups(signal),
     fetchAmAlerts(signal).catch(() => undefined),
   ]);
-  return { groups, am: am && new Map(am.map((a) => [labelKey(a.labels), a])) };
+  return {
+    groups,
+    am: am && new Map(am.map((a) => [labelKey(a.labels), a])),
+    external: am ? externalAlertGroups(groups, am) : [],
+  };
 }
 
 /** The URL of the silence form prefilled with an alert's labels. */
@@ -103,7 +111,7 @@ export function AlertsList(props: { tick: number }): ReactElement {
     <LoadState state={state}>
       {(data) => {
         const f = filter.trim().toLowerCase();
-        const rules = groupActiveAlerts(data.groups)
+        const rules = [...groupActiveAlerts(data.groups), ...data.external]
           .map((g) => ({
             ...g,
             alerts: g.alerts.filter(
@@ -158,7 +166,8 @@ export function AlertsList(props: { tick: number }): ReactElement {
                   <h2>
                     {g.rule} <span className={`badge state-${g.state}`}>{g.state}</span>{' '}
                     <span className="meta">
-                      {g.alerts.length} alert{g.alerts.length === 1 ? '' : 's'} · group {g.group}
+                      {g.alerts.length} alert{g.alerts.length === 1 ? '' : 's'} ·{' '}
+                      {g.file === '' ? g.group : `group ${g.group}`}
                     </span>
                   </h2>
                   <div className="table-wrap">

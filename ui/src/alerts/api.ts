@@ -73,6 +73,8 @@ function amAlert(v: unknown, p: string): AmAlert {
   const st = field(o, 'status', (x, q) => obj(x, q), p);
   return {
     labels: field(o, 'labels', labels, p),
+    annotations: field(o, 'annotations', opt(labels, {}), p),
+    startsAt: field(o, 'startsAt', opt(str, ''), p),
     fingerprint: field(o, 'fingerprint', str, p),
     state: field(st, 'state', str, `${p}.status`),
     silencedBy: field(st, 'silencedBy', opt(arr(str), []), `${p}.status`),

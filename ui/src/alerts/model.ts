@@ -52,6 +52,9 @@ export interface RuleGroupInfo {
 /** An alert of the Alertmanager API (`/api/v2/alerts`), as far as the UI needs it. */
 export interface AmAlert {
   readonly labels: LabelSet;
+  readonly annotations: LabelSet;
+  /** RFC 3339. */
+  readonly startsAt: string;
   readonly fingerprint: string;
   readonly state: string;
   readonly silencedBy: readonly string[];
@@ -164,6 +167,45 @@ export function groupActiveAlerts(groups: readonly RuleGroupInfo[]): AlertRuleGr
       a.group.localeCompare(b.group) ||
       a.rule.localeCompare(b.rule),
   );
+}
+
+/**
+ * Alerts the built-in Alertmanager holds that no local rule produced (posted by other
+ * Prometheus servers or tools through `/api/v2/alerts`), grouped by alert name.
+ */
+export function externalAlertGroups(
+  groups: readonly RuleGroupInfo[],
+  am: readonly AmAlert[],
+): AlertRuleGroup[] {
+  const local = new Set<string>();
+  for (const g of groups)
+    for (const r of g.rules) for (const a of r.alerts) local.add(labelKey(a.labels));
+  const byName = new Map<string, ActiveAlert[]>();
+  for (const a of am) {
+    if (local.has(labelKey(a.labels))) continue;
+    const name = a.labels['alertname'] ?? '';
+    const list = byName.get(name) ?? [];
+    list.push({
+      labels: a.labels,
+      annotations: a.annotations,
+      state: 'firing',
+      activeAt: a.startsAt,
+      value: '',
+      rule: name,
+      group: 'received through the Alertmanager API',
+      file: '',
+    });
+    byName.set(name, list);
+  }
+  return [...byName]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([rule, alerts]) => ({
+      group: 'received through the Alertmanager API',
+      file: '',
+      rule,
+      state: 'firing' as const,
+      alerts: alerts.sort((a, b) => labelKey(a.labels).localeCompare(labelKey(b.labels))),
+    }));
 }
 
 function stateRank(s: RuleState): number {
