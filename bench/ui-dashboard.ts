@@ -240,6 +240,8 @@ export interface UiBenchResult {
   /** ms from navigation start to all panels rendered, per load (the first is a cold load). */
   readonly loadsMs: readonly number[];
   readonly medianMs: number;
+  /** Medians of: navigation to the first query, first query to the last answer, last answer to rendered. */
+  readonly phasesMs?: { startup: number; queries: number; render: number };
   readonly bundle: { files: number; raw: number; gzip: number };
   readonly skipped?: string;
 }
@@ -300,6 +302,7 @@ export async function runUiBench(
     fr = await front(server.url);
     const url = `${fr.base}/dashboards/d/${uid}?from=${data.firstMs}&to=${data.lastMs + INTERVAL_MS}`;
     const loadsMs: number[] = [];
+    const phases: [number, number, number][] = [];
     for (let i = 0; i < opts.loads; i++) {
       const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
       const page = await ctx.newPage();
@@ -313,12 +316,23 @@ export async function runUiBench(
       const ms = await page.evaluate<number>(
         'new Promise((r) => requestAnimationFrame(() => r(performance.now())))',
       );
+      // Where the time went: page start-up until the first query, queries on the server, rendering.
+      const t = await page.evaluate<number[]>(
+        `(() => { const q = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/query')); return [Math.min(...q.map((e) => e.startTime)), Math.max(...q.map((e) => e.responseEnd))]; })()`,
+      );
+      const firstQuery = t[0] ?? NaN;
+      const lastAnswer = t[1] ?? NaN;
+      phases.push([firstQuery, lastAnswer - firstQuery, ms - lastAnswer]);
       const errors = await page.evaluate<number>(
         'document.querySelectorAll(\'.db-panel[data-state="error"]\').length',
       );
       if (errors > 0) log(`ui: ${errors} panels failed`);
       loadsMs.push(ms);
-      log(`ui: load ${i + 1}: ${ms.toFixed(0)} ms to all ${PANELS.length} panels rendered`);
+      log(
+        `ui: load ${i + 1}: ${ms.toFixed(0)} ms to all ${PANELS.length} panels rendered ` +
+          `(start-up ${firstQuery.toFixed(0)} ms, queries ${(lastAnswer - firstQuery).toFixed(0)} ms, ` +
+          `render after the last answer ${(ms - lastAnswer).toFixed(0)} ms)`,
+      );
       await ctx.close();
     }
     return {
@@ -327,6 +341,11 @@ export async function runUiBench(
       samples: data.samples,
       loadsMs,
       medianMs: median(loadsMs.slice(loadsMs.length > 1 ? 1 : 0)),
+      phasesMs: {
+        startup: median(phases.map((x) => x[0])),
+        queries: median(phases.map((x) => x[1])),
+        render: median(phases.map((x) => x[2])),
+      },
       bundle,
     };
   } finally {
@@ -360,6 +379,10 @@ export async function runUiSection(
     console.log(
       `  time to fully rendered: median ${r.medianMs.toFixed(0)} ms (target < 1500 ms); loads ${r.loadsMs.map((x) => x.toFixed(0)).join(', ')} ms (first cold)`,
     );
+    if (r.phasesMs)
+      console.log(
+        `  of which: start-up ${r.phasesMs.startup.toFixed(0)} ms, queries ${r.phasesMs.queries.toFixed(0)} ms, rendering after the last answer ${r.phasesMs.render.toFixed(0)} ms`,
+      );
   }
   console.log(
     `  UI bundle: ${r.bundle.files} files, ${mb(r.bundle.raw)} raw, ${mb(r.bundle.gzip)} gzipped (target < 1.5 MB)`,

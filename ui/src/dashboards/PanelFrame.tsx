@@ -89,7 +89,7 @@ export function PanelFrame(p: PanelFrameProps): ReactElement {
                 aria-label={`Duplicate ${title || 'panel'}`}
                 title="Duplicate"
               >
-                ⧉
+                ⊕
               </button>
               <button
                 type="button"
