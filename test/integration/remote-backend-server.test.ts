@@ -5,13 +5,80 @@
  * label APIs passed through, and fanout mode merging local recent data with older remote data.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { RemoteStorage } from '../../src/backends/remote/index.js';
+import { Labels, MAX_TIME, MIN_TIME, Matcher } from '../../src/model/index.js';
 import { WriteRequestEncoder, encodeSnappyBody } from '../../src/parsers/index.js';
+import { findBinary } from '../support/process.js';
 import { waitHTTP } from '../support/process.js';
-import { VM_SKIP, startVictoriaMetrics, type RunningBackend } from './remote-backend-peers.js';
+import {
+  VM_SKIP,
+  remoteOptions,
+  startVictoriaMetrics,
+  type RunningBackend,
+} from './remote-backend-peers.js';
+
+const OPENSSL = findBinary('/usr/bin/openssl');
+
+/** A self-signed certificate for 127.0.0.1 and an HTTPS proxy in front of `target`. */
+async function tlsProxy(
+  dir: string,
+  target: string,
+): Promise<{ base: string; ca: string; close(): void }> {
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync(
+    OPENSSL!,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=kansoku-test',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
+  const t = new URL(target);
+  const server = https.createServer(
+    { key: readFileSync(key), cert: readFileSync(cert) },
+    (req, res) => {
+      const up = http.request(
+        { host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers },
+        (ur) => {
+          res.writeHead(ur.statusCode ?? 502, ur.headers);
+          ur.pipe(res);
+        },
+      );
+      req.pipe(up);
+    },
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ca: readFileSync(cert, 'utf8'),
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
 import { startKansoku, type KansokuProcess } from './server-harness.js';
 
 async function write(
@@ -179,4 +246,42 @@ void describe('kansoku server on the remote backend', { skip: VM_SKIP, timeout: 
     const recent = await get(fanout!.base, `/api/v1/query?query=e2e_fanout&time=${now / 1000}`);
     assert.ok(recent.text.includes('"2"]'), recent.text);
   });
+
+  it(
+    'writes and reads over TLS with a private CA',
+    { skip: OPENSSL ? false : 'openssl not installed' },
+    async () => {
+      const proxy = await tlsProxy(dir, new URL(vm!.writeUrl).origin);
+      const tls = { ca: proxy.ca, cert: '', key: '', serverName: '', insecureSkipVerify: false };
+      const b: RunningBackend = {
+        ...vm!,
+        writeUrl: `${proxy.base}/insert/0/prometheus/api/v1/write`,
+        readUrl: `${proxy.base}/select/0/prometheus`,
+        flushUrl: `${proxy.base}/internal/force_flush`,
+      };
+      const s = new RemoteStorage(remoteOptions(b, path.join(dir, 'tls'), { tls }));
+      const untrusted = new RemoteStorage(remoteOptions(b, path.join(dir, 'tls-untrusted')));
+      try {
+        const app = s.appender();
+        app.append(0, Labels.fromRecord({ __name__: 'e2e_tls' }), now, 42);
+        await app.commit();
+        const q = await s.querier(MIN_TIME, MAX_TIME);
+        const set = await q.select(true, undefined, [new Matcher('=', '__name__', 'e2e_tls')]);
+        assert.ok(set.next());
+        const it = set.at().iterator();
+        assert.equal(it.next(), 'float');
+        assert.equal(it.atF(), 42);
+        q.close();
+        const uq = await untrusted.querier(MIN_TIME, MAX_TIME);
+        await assert.rejects(
+          uq.select(true, undefined, [new Matcher('=', '__name__', 'e2e_tls')]),
+          /certificate/,
+        );
+      } finally {
+        await s.close();
+        await untrusted.close();
+        proxy.close();
+      }
+    },
+  );
 });
