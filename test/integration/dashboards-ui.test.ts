@@ -3,7 +3,8 @@
  * targets page, in a real browser against a real server. Screenshots go to `test-results/`.
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../support/paths.js';
@@ -18,6 +19,21 @@ import {
 
 const RESULTS = path.join(PROJECT_ROOT, 'test-results');
 
+/** A free loopback port (the server scrapes itself, so its address goes into the config). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
 describe('status and targets pages', { skip: BROWSER_SKIP }, () => {
   let tmp = '';
   let server: KansokuProcess | undefined;
@@ -25,7 +41,28 @@ describe('status and targets pages', { skip: BROWSER_SKIP }, () => {
 
   before(async () => {
     tmp = await makeTemp();
-    server = await startKansoku(path.join(tmp, 'data'));
+    const port = await freePort();
+    const config = path.join(tmp, 'kansoku.yml');
+    await writeFile(
+      config,
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: kansoku',
+        '    static_configs:',
+        `      - targets: ['127.0.0.1:${port}', 'dropme.invalid:9']`,
+        '    relabel_configs:',
+        '      - source_labels: [__address__]',
+        "        regex: 'dropme.*'",
+        '        action: drop',
+        '',
+      ].join('\n'),
+    );
+    server = await startKansoku(path.join(tmp, 'data'), [
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--config.file=${config}`,
+    ]);
     assert.equal(await waitFor200(`${server.base}/-/ready`), 200);
     // Wait for the first self-scrape so that there are series and a scraped target.
     const deadline = Date.now() + 10_000;
@@ -95,6 +132,12 @@ describe('status and targets pages', { skip: BROWSER_SKIP }, () => {
     assert.match(text, /__metrics_path__="\/metrics"/);
     assert.match(text, /After relabeling/);
     assert.match(text, /instance=/);
+    await page.getByText('Dropped by relabeling').waitFor();
+    await page.locator('details.pool summary').first().click();
+    assert.match(
+      await page.locator('details.pool').first().innerText(),
+      /__address__="dropme\.invalid:9"[\s\S]*dropped/,
+    );
     await page.screenshot({ path: path.join(RESULTS, 'targets-relabeling.png'), fullPage: true });
     await page.close();
   });

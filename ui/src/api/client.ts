@@ -26,6 +26,7 @@ import type {
   TsdbStatus,
   WithWarnings,
   Cardinality,
+  DroppedTarget,
 } from './types.js';
 
 // Every same-origin request carries the CSRF token; a 401 leads to the sign-in page.
@@ -203,6 +204,32 @@ export async function fetchTargets(signal?: AbortSignal): Promise<Target[]> {
     'targets',
     { state: 'active' },
     (v, p) => field(obj(v, p), 'activeTargets', opt(arr(target), []), p),
+    signal,
+  );
+  return r.data;
+}
+
+/** Targets that relabeling dropped, with the labels they were discovered with. */
+export async function fetchDroppedTargets(signal?: AbortSignal): Promise<DroppedTarget[]> {
+  const r = await get(
+    'targets',
+    { state: 'dropped' },
+    (v, p) =>
+      field(
+        obj(v, p),
+        'droppedTargets',
+        opt(
+          arr((t, q) => {
+            const o = obj(t, q);
+            return {
+              scrapePool: field(o, 'scrapePool', opt(str, ''), q),
+              discoveredLabels: field(o, 'discoveredLabels', opt(metric, {}), q),
+            };
+          }),
+          [],
+        ),
+        p,
+      ),
     signal,
   );
   return r.data;

@@ -51,6 +51,13 @@ export interface Target {
   readonly scrapeInterval: string;
 }
 
+/** A target dropped by relabeling, from `/api/v1/targets?state=dropped`. */
+export interface DroppedTarget {
+  readonly scrapePool: string;
+  /** Its labels as discovered, before relabeling dropped it. */
+  readonly discoveredLabels: Metric;
+}
+
 /** A name and a count, as in the TSDB status. */
 export interface NameCount {
   readonly name: string;

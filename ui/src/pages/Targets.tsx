@@ -3,8 +3,8 @@
  * and per target the labels before relabeling (as discovered) beside those after it.
  */
 import { Fragment, useState, type ReactElement } from 'react';
-import { fetchTargets } from '../api/client.js';
-import type { Metric, Target } from '../api/types.js';
+import { fetchDroppedTargets, fetchTargets } from '../api/client.js';
+import type { DroppedTarget, Metric, Target } from '../api/types.js';
 import { LoadState } from '../components/Status.js';
 import { useApi } from '../useApi.js';
 
@@ -95,9 +95,51 @@ function TargetRows({ t }: { t: Target }): ReactElement {
   );
 }
 
+/** Targets relabeling dropped, per pool, with the labels they were discovered with. */
+function Dropped({ targets }: { targets: readonly DroppedTarget[] }): ReactElement | null {
+  if (targets.length === 0) return null;
+  const pools = new Map<string, DroppedTarget[]>();
+  for (const t of targets) pools.set(t.scrapePool, [...(pools.get(t.scrapePool) ?? []), t]);
+  return (
+    <section aria-labelledby="dropped-title">
+      <h2 id="dropped-title">Dropped by relabeling</h2>
+      {[...pools]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([pool, list]) => (
+          <details key={pool} className="pool">
+            <summary>
+              {pool} <span className="meta">({list.length} dropped)</span>
+            </summary>
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">Labels before relabeling (discovered)</th>
+                    <th scope="col">After relabeling</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((t) => (
+                    <tr key={JSON.stringify(t.discoveredLabels)}>
+                      <td>
+                        <Chips labels={t.discoveredLabels} />
+                      </td>
+                      <td className="meta">dropped</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        ))}
+    </section>
+  );
+}
+
 /** The targets page. */
 export function Targets(): ReactElement {
   const state = useApi(fetchTargets);
+  const dropped = useApi(fetchDroppedTargets);
   return (
     <section aria-labelledby="targets-title">
       <h1 id="targets-title">Targets</h1>
@@ -141,6 +183,7 @@ export function Targets(): ReactElement {
           )
         }
       </LoadState>
+      {dropped.kind === 'done' && <Dropped targets={dropped.data} />}
     </section>
   );
 }
