@@ -99,7 +99,7 @@ export function buildRouter(deps: HttpDeps): Router {
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
   addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir(), deps.dashboards);
   if (deps.dashboards)
-    addDashboardRoutes(router, deps.dashboards, { ...deps.apiV1, storage: deps.storage });
+    addDashboardRoutes(router, deps.dashboards, { ...apiV1, storage });
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());
   return router;
 }
