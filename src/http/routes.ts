@@ -98,8 +98,7 @@ export function buildRouter(deps: HttpDeps): Router {
   addApiV1Routes(router, { ...apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
   addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir(), deps.dashboards);
-  if (deps.dashboards)
-    addDashboardRoutes(router, deps.dashboards, { ...apiV1, storage });
+  if (deps.dashboards) addDashboardRoutes(router, deps.dashboards, { ...apiV1, storage });
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());
   return router;
 }
