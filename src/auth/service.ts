@@ -110,13 +110,16 @@ export class AuthService {
     if (want === undefined) throw new AuthError(409, 'cannot set up: setup is already complete');
     if (!constantTimeEqual(token, want))
       throw new AuthError(403, 'cannot set up: the setup token is wrong');
-    if (await this.users.any()) {
-      this.setupToken = undefined;
-      throw new AuthError(409, 'cannot set up: setup is already complete');
-    }
-    const u = await this.users.create(name, 'admin', password);
+    // Spend the token before any await, so two concurrent requests cannot both use it.
     this.setupToken = undefined;
-    return u;
+    if (await this.users.any())
+      throw new AuthError(409, 'cannot set up: setup is already complete');
+    try {
+      return await this.users.create(name, 'admin', password);
+    } catch (e) {
+      this.setupToken = want; // a bad name or password: the link stays valid
+      throw e;
+    }
   }
 
   /**

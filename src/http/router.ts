@@ -24,12 +24,13 @@ export interface RequestContext {
 
 /**
  * The authorization hook: runs before every matched route's handler. `authorize` resolves the
- * request's principal or throws an `HttpError` (401, 403, 429); `run` calls the handler with that
+ * request's principal or throws an `HttpError` (401, 403, 429), and may set security headers on
+ * `res`; `run` calls the handler with that
  * principal as the current one, so that decorators deeper down (a storage restricted to a
  * token's label matchers) can see it.
  */
 export interface Guard {
-  authorize(req: IncomingMessage, url: URL, route: Route): Promise<Principal>;
+  authorize(req: IncomingMessage, url: URL, route: Route, res: ServerResponse): Promise<Principal>;
   run<T>(principal: Principal, fn: () => T): T;
 }
 

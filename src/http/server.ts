@@ -150,7 +150,7 @@ export class HttpServer {
       await route.handler(ctx);
       return;
     }
-    const principal = await guard.authorize(ctx.req, ctx.url, route);
+    const principal = await guard.authorize(ctx.req, ctx.url, route, ctx.res);
     await guard.run(principal, () => route.handler({ ...ctx, principal }));
   }
 

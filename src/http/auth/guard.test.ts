@@ -38,6 +38,15 @@ describe('auth guard and API', () => {
     );
   });
 
+  it('forbids framing (except share pages) and Referer leaks', async () => {
+    const res = await fetch(`${base}/api/v1/labels`);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(res.headers.get('content-security-policy'), "frame-ancestors 'none'");
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    const shared = await fetch(`${base}/public/x`);
+    assert.equal(shared.headers.get('x-frame-options'), null);
+  });
+
   it('gives a fresh session id at every login (no session fixation)', async () => {
     const planted = 'kansoku_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
     const s1 = await f.login('editor', undefined, { Cookie: planted });

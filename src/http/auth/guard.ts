@@ -5,7 +5,7 @@
  * failed too often. Cookie-authenticated unsafe requests must pass the CSRF check.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ANONYMOUS,
   AuthError,
@@ -49,7 +49,13 @@ export class AuthGuard implements Guard {
     return this.current.run(principal, fn);
   }
 
-  async authorize(req: IncomingMessage, url: URL, route: Route): Promise<Principal> {
+  async authorize(
+    req: IncomingMessage,
+    url: URL,
+    route: Route,
+    res: ServerResponse,
+  ): Promise<Principal> {
+    setSecurityHeaders(res, route.pattern);
     try {
       return await this.check(req, url, route);
     } catch (e) {
@@ -117,6 +123,20 @@ export class AuthGuard implements Guard {
     }
     const q = url.searchParams.getAll('query');
     if (q.length !== 1 || !allowed(q[0] ?? '')) refuse();
+  }
+}
+
+/**
+ * Headers of every answer when authentication is on: no framing by other sites (clickjacking of
+ * the signed-in UI) except for public share pages, which are meant to be embedded; no MIME
+ * sniffing; no `Referer` (URLs may hold share-link or `?token=` secrets).
+ */
+function setSecurityHeaders(res: ServerResponse, pattern: string): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if (pattern !== '/public/*') {
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
   }
 }
 
