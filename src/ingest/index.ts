@@ -4,11 +4,14 @@ export {
   Batch,
   IngestPipeline,
   MAX_REPORTED,
+  REJECT_REASONS,
   defaultIngestOptions,
   type IngestLimits,
   type IngestOptions,
   type IngestResult,
+  type RejectReason as IngestRejectReason,
   type Rejection,
+  type SeriesGroup,
 } from './pipeline.js';
 export { ingestLineProtocol, type InfluxWriteOptions } from './influx.js';
 export {

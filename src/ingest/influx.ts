@@ -37,6 +37,8 @@ export async function ingestLineProtocol(
           batch.reject(
             pt.line,
             `field ${JSON.stringify(field)} is a string; only numeric and boolean fields are stored`,
+            1,
+            'unsupported',
           );
           continue;
         }

@@ -108,7 +108,7 @@ describe('ingestOTLP', () => {
         metric('cpu.utilization', '1', { type: 'gauge', points: [num(0.5, [], 0n)] }),
       ]),
     );
-    assert.deepEqual(r, { accepted: 4, rejected: 0, errors: [] });
+    assert.deepEqual([r.accepted, r.rejected, r.errors], [4, 0, []]);
     assert.deepEqual(await readAll(storage, { __name__: 'memory_usage_bytes' }), [
       {
         labels: {

@@ -45,12 +45,33 @@ export interface Rejection {
   readonly reason: string;
 }
 
+/**
+ * Why samples were not stored: a bad line or series (`invalid`), an `--ingest.*` or storage
+ * limit (`limit`), a different value at an existing timestamp (`conflict`), a timestamp the
+ * storage cannot take, such as beyond the retention (`out_of_bounds`), a value type Kansoku does
+ * not store (`unsupported`), or a series dropped by the relabeling rules (`relabeled`).
+ */
+export type RejectReason =
+  'invalid' | 'limit' | 'conflict' | 'out_of_bounds' | 'unsupported' | 'relabeled';
+
+/** Every reject reason, for self-metrics. */
+export const REJECT_REASONS: readonly RejectReason[] = [
+  'invalid',
+  'limit',
+  'conflict',
+  'out_of_bounds',
+  'unsupported',
+  'relabeled',
+];
+
 /** What a push request did. */
 export interface IngestResult {
   /** Samples stored. */
   accepted: number;
   /** Samples not stored (bad lines, limits, conflicts, relabeled away). */
   rejected: number;
+  /** `rejected` by reason. */
+  readonly rejectedBy: Record<RejectReason, number>;
   /** The first rejections (at most `MAX_REPORTED`), with line numbers. */
   readonly errors: Rejection[];
 }
@@ -202,7 +223,19 @@ function isWellFormed(s: string): boolean {
 
 /** Appends one request's samples; not reusable after `commit` or `rollback`. */
 export class Batch {
-  readonly result: IngestResult = { accepted: 0, rejected: 0, errors: [] };
+  readonly result: IngestResult = {
+    accepted: 0,
+    rejected: 0,
+    rejectedBy: {
+      invalid: 0,
+      limit: 0,
+      conflict: 0,
+      out_of_bounds: 0,
+      unsupported: 0,
+      relabeled: 0,
+    },
+    errors: [],
+  };
 
   constructor(
     private readonly app: Appender,
@@ -240,11 +273,12 @@ export class Batch {
 
   private append(s: CachedSeries | string, t: number, v: number, line: number): boolean {
     if (typeof s === 'string') {
-      this.reject(line, s);
+      this.reject(line, s, 1, s.includes('raise --') ? 'limit' : 'invalid');
       return false;
     }
     if (!s.labels) {
       this.result.rejected++;
+      this.result.rejectedBy.relabeled++;
       return false;
     }
     try {
@@ -256,7 +290,18 @@ export class Batch {
         e instanceof LimitError ||
         e instanceof BadInputError
       ) {
-        this.reject(line, e.message);
+        this.reject(
+          line,
+          e.message,
+          1,
+          e instanceof DuplicateSampleError
+            ? 'conflict'
+            : e instanceof OutOfBoundsError
+              ? 'out_of_bounds'
+              : e instanceof LimitError
+                ? 'limit'
+                : 'invalid',
+        );
         return false;
       }
       throw e;
@@ -266,8 +311,9 @@ export class Batch {
   }
 
   /** Records a rejected line or sample. */
-  reject(line: number, reason: string, samples = 1): void {
+  reject(line: number, reason: string, samples = 1, why: RejectReason = 'invalid'): void {
     this.result.rejected += samples;
+    this.result.rejectedBy[why] += samples;
     if (this.result.errors.length < MAX_REPORTED) this.result.errors.push({ line, reason });
   }
 

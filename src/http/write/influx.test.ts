@@ -72,6 +72,15 @@ describe('InfluxDB-compatible endpoints', () => {
       /^partial write: 2 of 4 samples rejected; line 2, column \d+: .*; .*string/,
     );
     assert.deepEqual(await values('ok1_v'), ['ok1_v{db="t"} 10000 1', 'ok1_v{db="t"} 12000 2']);
+    const metrics = await server.registry.metrics();
+    assert.match(
+      metrics,
+      /kansoku_ingest_rejected_samples_by_reason_total\{source="influx",reason="invalid"\} 1\n/,
+    );
+    assert.match(
+      metrics,
+      /kansoku_ingest_rejected_samples_by_reason_total\{source="influx",reason="unsupported"\} 1\n/,
+    );
   });
 
   it('names the first failing line in v2 errors and accepts Token, Bearer and Basic', async () => {

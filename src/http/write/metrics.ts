@@ -1,5 +1,6 @@
 /** Self-metrics of remote-write ingestion, registered on an injected prom-client registry. */
 import { Counter, type Registry } from 'prom-client';
+import { REJECT_REASONS, type IngestResult } from '../../ingest/index.js';
 
 /** Why a remote-write request was rejected. */
 export type RejectReason = 'decode' | 'invalid_series' | 'conflict' | 'limit' | 'storage';
@@ -10,6 +11,11 @@ export class IngestCounters {
   readonly samples: Counter<'source'>;
   /** `kansoku_ingest_rejected_samples_total{source}`: samples of bad lines, not stored. */
   readonly rejectedSamples: Counter<'source'>;
+  /**
+   * `kansoku_ingest_rejected_samples_by_reason_total{source,reason}`: the same samples by why
+   * (`invalid`, `limit`, `conflict`, `out_of_bounds`, `unsupported`, `relabeled`).
+   */
+  readonly rejectedByReason: Counter<'source' | 'reason'>;
 
   constructor(registry: Registry) {
     this.samples = new Counter({
@@ -24,6 +30,22 @@ export class IngestCounters {
       labelNames: ['source'],
       registers: [registry],
     });
+    this.rejectedByReason = new Counter({
+      name: 'kansoku_ingest_rejected_samples_by_reason_total',
+      help: 'Samples pushed but not stored, by ingestion path and reason (invalid, limit, conflict, out_of_bounds, unsupported, relabeled).',
+      labelNames: ['source', 'reason'],
+      registers: [registry],
+    });
+  }
+
+  /** Counts what one request stored and rejected (and why). */
+  count(source: string, r: IngestResult): void {
+    if (r.accepted > 0) this.samples.inc({ source }, r.accepted);
+    if (r.rejected > 0) this.rejectedSamples.inc({ source }, r.rejected);
+    for (const reason of REJECT_REASONS) {
+      const n = r.rejectedBy[reason];
+      if (n > 0) this.rejectedByReason.inc({ source, reason }, n);
+    }
   }
 }
 

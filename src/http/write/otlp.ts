@@ -83,8 +83,7 @@ export function addOTLPRoute(router: Router, deps: OTLPDeps): void {
         false,
       );
     const r = await ingestOTLP(pipeline, req, { ...base, now: Date.now() });
-    if (r.accepted > 0) deps.counters.samples.inc({ source: 'otlp' }, r.accepted);
-    if (r.rejected > 0) deps.counters.rejectedSamples.inc({ source: 'otlp' }, r.rejected);
+    deps.counters.count('otlp', r);
     const message = r.errors
       .slice(0, 5)
       .map((e) => e.reason)

@@ -75,8 +75,7 @@ export async function prepare(
 
 /** Counts a request's accepted and rejected samples in the self-metrics. */
 export function count(deps: PushDeps, source: Source, r: IngestResult): void {
-  if (r.accepted > 0) deps.counters.samples.inc({ source }, r.accepted);
-  if (r.rejected > 0) deps.counters.rejectedSamples.inc({ source }, r.rejected);
+  deps.counters.count(source, r);
 }
 
 /** `3 of 10 samples rejected; line 2: …; line 5: …` (at most 5 reasons). */
