@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { RemoteStorage } from '../../src/backends/remote/index.js';
 import { Labels, MAX_TIME, MIN_TIME, Matcher } from '../../src/model/index.js';
 import { WriteRequestEncoder, encodeSnappyBody } from '../../src/parsers/index.js';
-import { findBinary } from '../support/process.js';
+import { findBinary, freePort } from '../support/process.js';
 import { waitHTTP } from '../support/process.js';
 import {
   VM_SKIP,
@@ -284,4 +284,53 @@ void describe('kansoku server on the remote backend', { skip: VM_SKIP, timeout: 
       }
     },
   );
+
+  it('keeps acknowledged samples in the queue across kill -9 while the engine is unreachable', async () => {
+    // The write URL points at a port where nothing listens yet.
+    const port = await freePort();
+    const target = new URL(vm!.writeUrl);
+    const args = [
+      '--storage.backend=remote',
+      `--storage.remote.write-url=http://127.0.0.1:${port}${target.pathname}`,
+      `--storage.remote.read-url=${vm!.readUrl}`,
+      '--storage.remote.flavor=victoriametrics',
+    ];
+    const data = path.join(dir, 'k3');
+    let k = await startKansoku(data, args);
+    await waitHTTP(`${k.base}/-/ready`, 30_000);
+    const ts = Array.from({ length: 50 }, (_, i) => now - 50_000 + i * 1000);
+    await write(k.base, [[{ __name__: 'e2e_outage' }, ts, ts.map((_, i) => i)]]);
+    await k.stop('SIGKILL');
+    // The engine becomes reachable, Kansoku restarts on the same data directory.
+    const forward = http.createServer((req, res) => {
+      const up = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (ur) => {
+          res.writeHead(ur.statusCode ?? 502, ur.headers);
+          ur.pipe(res);
+        },
+      );
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => forward.listen(port, '127.0.0.1', r));
+    try {
+      k = await startKansoku(data, args);
+      const q = `/api/v1/query?query=${encodeURIComponent('count_over_time(e2e_outage[5m])')}&time=${now / 1000}`;
+      await until(
+        vm!,
+        async () => (await get(vm!.directUrl, q)).text.includes('"50"'),
+        'the queued samples',
+      );
+      await k.stop();
+    } finally {
+      forward.closeAllConnections();
+      forward.close();
+    }
+  });
 });
