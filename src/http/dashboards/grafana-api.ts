@@ -94,7 +94,18 @@ export function addGrafanaDashboardRoutes(router: Router, svc: DashboardService)
   router.post(
     '/api/dashboards/db',
     h(async (ctx) => {
-      const r = await svc.saveGrafana(await readJson(ctx));
+      const body = await readJson(ctx);
+      // Older tools name the folder by its numeric id; map it to the folder's uid.
+      if (
+        isRecord(body) &&
+        typeof body['folderId'] === 'number' &&
+        body['folderUid'] === undefined
+      ) {
+        const id = body['folderId'];
+        const folder = (await svc.folders.list()).find((f) => numericId(f.uid) === id);
+        if (folder) body['folderUid'] = folder.uid;
+      }
+      const r = await svc.saveGrafana(body);
       const s = slug(r.dashboard.title);
       sendJson(ctx.res, 200, {
         id: numericId(r.uid),
@@ -160,4 +171,8 @@ function slug(title: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

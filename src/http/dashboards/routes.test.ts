@@ -74,6 +74,20 @@ describe('dashboard routes', () => {
       search.map((s) => s.folderTitle),
       ['Ops', 'Ops'],
     );
+    const folderId = (search[0] as unknown as { folderId: number }).folderId;
+    const saved = await call('POST', '/api/dashboards/db', {
+      dashboard: { uid: 'g1', title: 'G' },
+      folderId,
+    });
+    assert.equal(saved.json['status'], 'success');
+    assert.equal(
+      (await call('GET', '/api/kansoku/dashboards/g1')).json['data'] !== undefined,
+      true,
+    );
+    const meta = (await call('GET', '/api/dashboards/uid/g1')).json['meta'] as {
+      folderUid: string;
+    };
+    assert.equal(meta.folderUid, 'ops');
     assert.equal((await call('DELETE', '/api/kansoku/dashboards/d1')).status, 200);
     const grafana404 = await call('GET', '/api/dashboards/uid/d1');
     assert.deepEqual([grafana404.status, grafana404.json['message']], [404, 'Dashboard not found']);
