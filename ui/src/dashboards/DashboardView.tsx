@@ -9,13 +9,9 @@ import { navigate } from '../route.js';
 import type { Theme } from '../theme.js';
 import type { PanelModel, TimeRangeMs } from '../panels/types.js';
 import { ApiError } from '../api/client.js';
-import {
-  createDashboard,
-  type DashboardMeta,
-  getDashboard,
-  saveDashboard,
-  VersionConflictError,
-} from './api.js';
+import { type DashboardMeta, getDashboard } from './api.js';
+import { SaveDialog } from './SaveDialog.js';
+import { DashboardActions } from './DashboardActions.js';
 import { DashboardGrid, layoutBoxes } from './DashboardGrid.js';
 import { parseDurationMs } from './interval.js';
 import { addPanel, duplicatePanel, nextPanelId, removePanel, toggleRow } from './layout.js';
@@ -250,6 +246,11 @@ function Loaded(props: LoadedProps): ReactElement {
     tick,
   );
 
+  const share = (): void => {
+    const clip = navigator.clipboard as Clipboard | undefined;
+    if (clip) void clip.writeText(window.location.href).catch(() => undefined);
+    else window.prompt('Link to this view', window.location.href);
+  };
   const onZoom = (r: TimeRangeMs): void => {
     go({ from: String(Math.round(r.from)), to: String(Math.round(r.to)) });
   };
@@ -307,107 +308,53 @@ function Loaded(props: LoadedProps): ReactElement {
           }}
           onRefresh={onRefresh}
         />
-        <div className="db-actions">
-          <button
-            type="button"
-            onClick={() => {
-              const clip = navigator.clipboard as Clipboard | undefined;
-              if (clip) void clip.writeText(window.location.href).catch(() => undefined);
-              else window.prompt('Link to this view', window.location.href);
-            }}
-            title="Copy a link to this view"
-          >
-            Share
-          </button>
-          {!editing && (
-            <button
-              type="button"
-              onClick={() => {
-                setEditing(true);
-              }}
-            >
-              Edit
-            </button>
-          )}
-          {editing && (
-            <>
-              <button
-                type="button"
-                onClick={() => {
-                  const id = nextPanelId(dash.panels);
-                  setPanels(
-                    addPanel(dash.panels, {
-                      id,
-                      type: 'timeseries',
-                      title: 'New panel',
-                      gridPos: { x: 0, y: 0, w: 12, h: 8 },
-                      targets: [{ refId: 'A', expr: '' }],
-                    }),
-                  );
-                  go({ editPanel: id }, false);
-                }}
-              >
-                Add panel
-              </button>
-              <button
-                type="button"
-                onClick={() => {
-                  setPanels(
-                    addPanel(dash.panels, {
-                      id: nextPanelId(dash.panels),
-                      type: 'row',
-                      title: 'Row title',
-                      collapsed: false,
-                      panels: [],
-                      gridPos: { x: 0, y: 0, w: 24, h: 1 },
-                    }),
-                  );
-                }}
-              >
-                Add row
-              </button>
-              <button
-                type="button"
-                onClick={() => {
-                  setSettingsOpen(true);
-                }}
-              >
-                Settings
-              </button>
-              {uid !== undefined && (
-                <button
-                  type="button"
-                  onClick={() => {
-                    setVersionsOpen(true);
-                  }}
-                >
-                  Versions
-                </button>
-              )}
-              <button
-                type="button"
-                className="primary"
-                onClick={() => {
-                  setSaveOpen(true);
-                }}
-              >
-                Save
-              </button>
-              {uid !== undefined && (
-                <button
-                  type="button"
-                  onClick={() => {
-                    if (props.dirty && !window.confirm('Discard unsaved changes?')) return;
-                    setEditing(false);
-                    if (props.dirty) props.onReload();
-                  }}
-                >
-                  Exit edit
-                </button>
-              )}
-            </>
-          )}
-        </div>
+        <DashboardActions
+          editing={editing}
+          saved={uid !== undefined}
+          onShare={share}
+          onEdit={() => {
+            setEditing(true);
+          }}
+          onAddPanel={() => {
+            const id = nextPanelId(dash.panels);
+            setPanels(
+              addPanel(dash.panels, {
+                id,
+                type: 'timeseries',
+                title: 'New panel',
+                gridPos: { x: 0, y: 0, w: 12, h: 8 },
+                targets: [{ refId: 'A', expr: '' }],
+              }),
+            );
+            go({ editPanel: id }, false);
+          }}
+          onAddRow={() => {
+            setPanels(
+              addPanel(dash.panels, {
+                id: nextPanelId(dash.panels),
+                type: 'row',
+                title: 'Row title',
+                collapsed: false,
+                panels: [],
+                gridPos: { x: 0, y: 0, w: 24, h: 1 },
+              }),
+            );
+          }}
+          onSettings={() => {
+            setSettingsOpen(true);
+          }}
+          onVersions={() => {
+            setVersionsOpen(true);
+          }}
+          onSave={() => {
+            setSaveOpen(true);
+          }}
+          onExit={() => {
+            if (props.dirty && !window.confirm('Discard unsaved changes?')) return;
+            setEditing(false);
+            if (props.dirty) props.onReload();
+          }}
+        />
       </div>
       {provisioned && editing && (
         <p className="warning">
@@ -546,97 +493,5 @@ function Loaded(props: LoadedProps): ReactElement {
         />
       )}
     </section>
-  );
-}
-
-function SaveDialog(props: {
-  uid: string | undefined;
-  dash: DashboardModel;
-  folder: string;
-  version: number | undefined;
-  onSaved: (d: DashboardModel, meta: DashboardMeta, uid: string) => void;
-  onReload: () => void;
-  onCancel: () => void;
-}): ReactElement {
-  const [msg, setMsg] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [conflict, setConflict] = useState(false);
-  const save = async (force: boolean): Promise<void> => {
-    setBusy(true);
-    setError('');
-    try {
-      const opts: { folder?: string; message?: string; version?: number } = {
-        folder: props.folder,
-        message: msg,
-      };
-      if (!force && props.version !== undefined) opts.version = props.version;
-      const r =
-        props.uid === undefined
-          ? await createDashboard(props.dash, props.folder, msg)
-          : await saveDashboard(props.uid, props.dash, opts);
-      const saved = { ...props.dash, uid: r.uid, version: r.version };
-      props.onSaved(
-        saved,
-        {
-          version: r.version,
-          updatedAt: new Date().toISOString(),
-          folder: props.folder,
-          provisioned: false,
-        },
-        r.uid,
-      );
-    } catch (e) {
-      if (e instanceof VersionConflictError) setConflict(true);
-      setError(message(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="db-modal" role="dialog" aria-modal="true" aria-label="Save dashboard">
-      <div className="db-modal-body">
-        <h2>Save dashboard</h2>
-        <label>
-          Message{' '}
-          <input
-            value={msg}
-            placeholder="What changed"
-            onChange={(e) => {
-              setMsg(e.target.value);
-            }}
-          />
-        </label>
-        {error && (
-          <p className="error" role="alert">
-            {conflict ? `Someone else saved this dashboard meanwhile: ${error}` : error}
-          </p>
-        )}
-        <div className="db-modal-actions">
-          {conflict ? (
-            <>
-              <button type="button" onClick={props.onReload}>
-                Reload (discard my changes)
-              </button>
-              <button type="button" disabled={busy} onClick={() => void save(true)}>
-                Overwrite
-              </button>
-            </>
-          ) : (
-            <button
-              type="button"
-              className="primary"
-              disabled={busy}
-              onClick={() => void save(false)}
-            >
-              Save
-            </button>
-          )}
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        </div>
-      </div>
-    </div>
   );
 }
