@@ -5,7 +5,7 @@
  * With write-back on, edits made through the API are written to the dashboard's file.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '../../util/index.js';
 import { migrateGrafanaDashboard } from '../grafana/migrate.js';
 import type { Dashboard } from '../model.js';
@@ -57,6 +57,10 @@ export class DashboardProvisioner {
   private running: Promise<ScanResult> | undefined;
   private again = false;
   private stopped = false;
+  /** Per file: its size and times when last loaded, and its uid; unchanged files are not re-read. */
+  private readonly stamps = new Map<RelPath, { stamp: string; uid: string }>();
+  /** Uid → file of the provisioned dashboards after the last scan. */
+  private known: Map<string, string> | undefined;
 
   constructor(
     private readonly svc: DashboardService,
@@ -136,20 +140,37 @@ export class DashboardProvisioner {
 
   private async scanOnce(): Promise<ScanResult> {
     const files = await listDashboardFiles(this.opts.dir);
-    const before = await this.svc.provisioned();
+    // The store is read once; afterwards this provisioner is the only one that adds or removes
+    // provisioned dashboards, so its own record is current (and much cheaper than a listing).
+    const before = this.known ?? (await this.svc.provisioned());
+    const now = new Map<string, string>();
     const byFile = new Map([...before].map(([uid, file]) => [file, uid]));
     const seen = new Set<string>();
     const errors: { file: RelPath; error: string }[] = [];
     let loaded = 0;
     let unchanged = 0;
     const folders = new Set<string>();
+    for (const s of this.stamps.keys()) if (!files.includes(s)) this.stamps.delete(s);
     for (const file of files) {
       try {
+        const st = await stat(await safePath(this.opts.dir, file));
+        const stamp = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+        const known = this.stamps.get(file);
+        if (known?.stamp === stamp && byFile.get(file) === known.uid && !seen.has(known.uid)) {
+          seen.add(known.uid);
+          now.set(known.uid, file);
+          unchanged++;
+          continue;
+        }
+        this.stamps.delete(file);
         const d = await this.load(file);
         if (seen.has(d.uid)) throw new Error(`uid "${d.uid}" is used by another file as well`);
         seen.add(d.uid);
+        now.set(d.uid, file);
         const folder = await this.folderOf(file, folders);
-        if (await this.svc.provision(d, folder, file)) {
+        const changed = await this.svc.provision(d, folder, file);
+        this.stamps.set(file, { stamp, uid: d.uid });
+        if (changed) {
           loaded++;
           this.logger.info('loaded dashboard', { file, uid: d.uid });
         } else unchanged++;
@@ -159,7 +180,10 @@ export class DashboardProvisioner {
         this.logger.warn('cannot load dashboard file', { file, err: error });
         // Keep the last good version of a file that is broken for the moment.
         const uid = byFile.get(file);
-        if (uid !== undefined) seen.add(uid);
+        if (uid !== undefined && !seen.has(uid)) {
+          seen.add(uid);
+          now.set(uid, file);
+        }
       }
     }
     let removed = 0;
@@ -169,6 +193,7 @@ export class DashboardProvisioner {
       removed++;
       this.logger.info('removed dashboard whose file is gone', { file, uid });
     }
+    this.known = now;
     return { loaded, unchanged, removed, errors };
   }
 
