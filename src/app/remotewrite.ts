@@ -82,6 +82,8 @@ export class RemoteWriteSet {
           ? { metadata: this.metadata }
           : {}),
         userAgent: this.userAgent,
+        // Batches reach the file before the scrape counts as done; fsync once a second.
+        fsyncIntervalMs: 1000,
       });
       q.start();
       this.queues.set(name, q);

@@ -60,6 +60,11 @@ export interface RemoteWriteOptions {
   readonly metadata?: MetadataLookup;
   /** `User-Agent` header (default `Kansoku`). */
   readonly userAgent?: string;
+  /**
+   * fsync the queue at most this often (default 0: at every commit). Committed batches are
+   * written before `commit()` resolves and survive a crash of the process either way.
+   */
+  readonly fsyncIntervalMs?: number;
 }
 
 /** Defaults like Prometheus' `queue_config`, with a 1 GiB disk budget. */
@@ -134,6 +139,7 @@ export class RemoteWriteQueue implements Appendable {
       segmentBytes: opts.segmentBytes,
       budgetBytes: opts.budgetBytes,
       logger: opts.logger,
+      syncIntervalMs: opts.fsyncIntervalMs ?? 0,
     });
     if (this.q.pending().samples > 0) this.oldestAppend = Date.now();
   }

@@ -8,11 +8,9 @@ import {
   readFileSync,
   readSync,
   readdirSync,
-  renameSync,
   statSync,
   unlinkSync,
   writeSync,
-  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { crc32, type Logger } from '../../util/index.js';
@@ -41,20 +39,37 @@ export class QueueFile {
   /** Samples dropped by the byte budget since open. */
   dropped = 0;
 
+  private cursorFd = -1;
+  private readonly cursorBuf = Buffer.alloc(CURSOR_BYTES);
+  private lastSync = 0;
+  private syncTimer: NodeJS.Timeout | undefined;
+
   private constructor(
     private readonly dir: string,
     private readonly segmentBytes: number,
     private readonly budgetBytes: number,
     private readonly logger: Logger,
+    private readonly syncIntervalMs: number,
   ) {}
 
-  /** Opens (or creates) the queue in `dir`, repairing a torn tail. */
+  /**
+   * Opens (or creates) the queue in `dir`, repairing a torn tail. `syncIntervalMs` (default 0):
+   * `sync()` calls fsync at most this often; a call within the interval schedules one fsync at
+   * its end instead. Written records survive a crash of the process either way; the interval
+   * bounds what an operating-system crash or power loss can take.
+   */
   static open(
     dir: string,
-    opts: { segmentBytes: number; budgetBytes: number; logger: Logger },
+    opts: { segmentBytes: number; budgetBytes: number; logger: Logger; syncIntervalMs?: number },
   ): QueueFile {
     mkdirSync(dir, { recursive: true });
-    const q = new QueueFile(dir, opts.segmentBytes, opts.budgetBytes, opts.logger);
+    const q = new QueueFile(
+      dir,
+      opts.segmentBytes,
+      opts.budgetBytes,
+      opts.logger,
+      opts.syncIntervalMs ?? 0,
+    );
     q.load();
     return q;
   }
@@ -116,9 +131,23 @@ export class QueueFile {
     this.enforceBudget();
   }
 
-  /** Makes appended records durable. */
+  /** Makes appended records durable (at most every `syncIntervalMs`; see `open`). */
   sync(): void {
-    fsyncSync(this.fd);
+    const now = Date.now();
+    if (this.syncIntervalMs <= 0 || now - this.lastSync >= this.syncIntervalMs) {
+      this.lastSync = now;
+      fsyncSync(this.fd);
+      return;
+    }
+    this.syncTimer ??= setTimeout(
+      () => {
+        this.syncTimer = undefined;
+        if (this.fd < 0) return;
+        this.lastSync = Date.now();
+        fsyncSync(this.fd);
+      },
+      this.syncIntervalMs - (now - this.lastSync),
+    ).unref();
   }
 
   private cut(): void {
@@ -203,15 +232,29 @@ export class QueueFile {
    */
   ack(next: [number, number], samples?: number): void {
     [this.readSeg, this.readOff] = next;
-    const tmp = path.join(this.dir, 'cursor.tmp');
-    writeFileSync(tmp, `${this.readSeg} ${this.readOff}\n`);
-    renameSync(tmp, path.join(this.dir, 'cursor'));
+    this.writeCursor();
     for (const s of [...this.segments]) if (s < this.readSeg) this.removeSegment(s);
     this.pendingSamples =
       samples === undefined || this.recount
         ? this.countPending()
         : Math.max(0, this.pendingSamples - samples);
     this.recount = false;
+  }
+
+  /**
+   * Overwrites the cursor file in place with a fixed-width line (one small write within a
+   * sector: a crash leaves the old or the new cursor, and the old one only repeats a batch).
+   */
+  private writeCursor(): void {
+    if (this.cursorFd < 0) {
+      // Not 'a': appending mode would ignore the write position.
+      const file = path.join(this.dir, 'cursor');
+      this.cursorFd = openSync(file, existsSync(file) ? 'r+' : 'w+');
+      ftruncateSync(this.cursorFd, CURSOR_BYTES);
+    }
+    const line = `${String(this.readSeg).padStart(12, '0')} ${String(this.readOff).padStart(16, '0')}\n`;
+    this.cursorBuf.write(line, 0, 'latin1');
+    writeSync(this.cursorFd, this.cursorBuf, 0, CURSOR_BYTES, 0);
   }
 
   private removeSegment(s: number): void {
@@ -274,13 +317,22 @@ export class QueueFile {
 
   /** Flushes and closes. */
   close(): void {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
     if (this.fd >= 0) {
       fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = -1;
     }
+    if (this.cursorFd >= 0) {
+      closeSync(this.cursorFd);
+      this.cursorFd = -1;
+    }
   }
 }
+
+/** Bytes of the cursor line: 12-digit segment, space, 16-digit offset, newline. */
+const CURSOR_BYTES = 30;
 
 function readPart(fd: number, len: number): Buffer {
   const b = Buffer.alloc(len);
