@@ -1,4 +1,10 @@
-import { parseLineProtocol, pointTags, type Point, type Precision } from '../parsers/index.js';
+import {
+  detachString,
+  parseLineProtocol,
+  pointTags,
+  type Point,
+  type Precision,
+} from '../parsers/index.js';
 import { sanitizeLabelName, sanitizeMetricName } from './naming.js';
 import type { IngestPipeline, IngestResult } from './pipeline.js';
 
@@ -29,9 +35,9 @@ export async function ingestLineProtocol(
     o.precision,
     (pt) => {
       const t = pt.timestampMs ?? o.now;
-      const group = p.group(namespace, pt.seriesKey);
+      const group = p.group(namespace, pt.seriesHash, pt.text, pt.seriesStart, pt.seriesEnd);
       let tags: string[] | undefined;
-      for (let i = 0; i < pt.fieldKeys.length; i++) {
+      for (let i = 0; i < pt.fieldCount; i++) {
         const field = pt.fieldKeys[i]!;
         if (pt.fieldTypes[i] === 'string') {
           batch.reject(
@@ -48,7 +54,7 @@ export async function ingestLineProtocol(
           continue;
         }
         tags ??= labelPairs(pt, o.db);
-        const flat = ['__name__', seriesName(pt, field), ...tags];
+        const flat = ['__name__', detachString(seriesName(pt, field)), ...tags];
         batch.addIn(group, field, () => flat, t, pt.fieldValues[i]!, pt.line);
       }
     },

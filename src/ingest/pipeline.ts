@@ -8,6 +8,7 @@ import {
   relabel,
   type RelabelRule,
 } from '../model/index.js';
+import { detachString } from '../parsers/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
 
 /** Limits every push path enforces (0 = no limit). Errors name the setting. */
@@ -91,6 +92,13 @@ interface CachedSeries {
  */
 export type SeriesGroup = Map<string, CachedSeries>;
 
+/** A group in the grouped cache: its key text, and the next group with the same hash. */
+interface GroupEntry {
+  readonly key: string;
+  readonly group: SeriesGroup;
+  readonly next: GroupEntry | undefined;
+}
+
 /**
  * The one way pushed samples reach storage: label validation, relabeling, limits, and a cache
  * from a series' raw label text to its storage reference, shared by every request. Each request
@@ -99,10 +107,10 @@ export type SeriesGroup = Map<string, CachedSeries>;
 export class IngestPipeline {
   private readonly cache = new Map<string, CachedSeries>();
   /** Grouped caches by namespace and group key, and how many series they hold in all. */
-  private readonly groups = new Map<string, Map<string, SeriesGroup>>();
+  private readonly groups = new Map<string, Map<number, GroupEntry>>();
   private grouped = 0;
   private lastNamespace = '';
-  private lastGroups: Map<string, SeriesGroup> | undefined;
+  private lastGroups: Map<number, GroupEntry> | undefined;
 
   constructor(
     private readonly storage: Appendable,
@@ -139,7 +147,7 @@ export class IngestPipeline {
    * field avoids building a key string per sample. `namespace` separates formats and databases.
    * All groups are dropped together once they hold `refCacheSize` series.
    */
-  group(namespace: string, key: string): SeriesGroup {
+  group(namespace: string, hash: number, text: string, start: number, end: number): SeriesGroup {
     // A request passes the same namespace string for every line: remember the last one.
     let ns = namespace === this.lastNamespace ? this.lastGroups : this.groups.get(namespace);
     if (ns === undefined) {
@@ -148,16 +156,18 @@ export class IngestPipeline {
     }
     this.lastNamespace = namespace;
     this.lastGroups = ns;
-    let g = ns.get(key);
-    if (g === undefined) {
-      if (this.grouped >= this.opts.refCacheSize) {
-        for (const other of this.groups.values()) other.clear();
-        this.grouped = 0;
-      }
-      g = new Map();
-      ns.set(key, g);
+    const len = end - start;
+    let first = ns.get(hash);
+    for (let e = first; e !== undefined; e = e.next)
+      if (e.key.length === len && text.startsWith(e.key, start)) return e.group;
+    if (this.grouped >= this.opts.refCacheSize) {
+      for (const other of this.groups.values()) other.clear();
+      this.grouped = 0;
+      first = undefined;
     }
-    return g;
+    const group: SeriesGroup = new Map();
+    ns.set(hash, { key: detachString(text.slice(start, end)), group, next: first });
+    return group;
   }
 
   /** @internal Resolves a member of a group, building its labels on a miss. */
@@ -166,7 +176,7 @@ export class IngestPipeline {
     if (hit) return hit;
     const entry = this.build(build);
     if (typeof entry !== 'string') {
-      g.set(key, entry);
+      g.set(detachString(key), entry);
       this.grouped++;
     }
     return entry;

@@ -1,7 +1,9 @@
 /** The InfluxDB line protocol decoder. */
 export {
+  detachString,
   parseLineProtocol,
   parsePrecision,
+  pointSeriesKey,
   pointTags,
   type FieldType,
   type LineError,

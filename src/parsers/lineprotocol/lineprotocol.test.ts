@@ -31,11 +31,13 @@ function parseAll(
         line: p.line,
         measurement: p.measurement,
         tags: pointTags(p),
-        fields: p.fieldKeys.map((k, i) => [
-          k,
-          p.fieldTypes[i] === 'string' ? p.fieldStrings[i]! : p.fieldValues[i]!,
-          p.fieldTypes[i]!,
-        ]),
+        fields: p.fieldKeys
+          .slice(0, p.fieldCount)
+          .map((k, i) => [
+            k,
+            p.fieldTypes[i] === 'string' ? p.fieldStrings[i]! : p.fieldValues[i]!,
+            p.fieldTypes[i]!,
+          ]),
         ts: p.timestampMs,
       }),
     (e) => errs.push(e),

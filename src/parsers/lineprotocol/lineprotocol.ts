@@ -20,17 +20,24 @@ export interface Point {
   line: number;
   measurement: string;
   /**
-   * The measurement and tags exactly as written (escapes included): equal for every line of the
-   * same series written the same way, so it can key a cache without building a string.
+   * Where the measurement and tags are in `text`, exactly as written (escapes included), and a
+   * 30-bit FNV-1a hash of that text: equal for every line of the same series written the same
+   * way, so it can key a cache without building a string (`pointSeriesKey` builds it).
    */
-  seriesKey: string;
+  seriesStart: number;
+  seriesEnd: number;
+  seriesHash: number;
   /**
-   * Where the tags are in `text`: `[keyStart, keyEnd, valueStart, valueEnd, …]`, raw (escaped).
-   * Read them as strings with `pointTags`, only when needed (a cached series does not).
+   * Where the tags are in `text`: `[keyStart, keyEnd, valueStart, valueEnd, …]`, raw (escaped),
+   * valid up to index `tagEnd` (the array is reused and may be longer). Read them as strings with
+   * `pointTags`, only when needed (a cached series does not).
    */
   tagBounds: number[];
+  tagEnd: number;
   /** The request body the bounds point into. */
   text: string;
+  /** How many fields the point has: the field arrays are valid up to this index (reused). */
+  fieldCount: number;
   fieldKeys: string[];
   /** Numeric field values (booleans as 1/0; strings as NaN — check `fieldTypes`). */
   fieldValues: number[];
@@ -94,8 +101,12 @@ export function parseLineProtocol(
   const p: Point = {
     line: 0,
     measurement: '',
-    seriesKey: '',
+    seriesStart: 0,
+    seriesEnd: 0,
+    seriesHash: 0,
     tagBounds: [],
+    tagEnd: 0,
+    fieldCount: 0,
     text,
     fieldKeys: [],
     fieldValues: [],
@@ -134,11 +145,9 @@ export function parseLineProtocol(
 
 function parseLine(t: string, i: number, le: number, precision: Precision, p: Point): void {
   const start = i;
-  p.tagBounds.length = 0;
-  p.fieldKeys.length = 0;
-  p.fieldValues.length = 0;
-  p.fieldTypes.length = 0;
-  p.fieldStrings.length = 0;
+  // The arrays are reused without truncation (setting `length` costs more than the parse).
+  p.tagEnd = 0;
+  p.fieldCount = 0;
   // Measurement: up to an unescaped ',' or ' '.
   const m = readToken(t, i, le, false);
   if (m.value === '') throw new LineFail(i, 'missing measurement');
@@ -160,11 +169,22 @@ function parseLine(t: string, i: number, le: number, precision: Precision, p: Po
         `missing value of tag ${JSON.stringify(rawName(t, i + 1, keyEnd))}`,
       );
     }
-    p.tagBounds.push(i + 1, keyEnd, keyEnd + 1, valueEnd);
+    const b = p.tagBounds;
+    const n = p.tagEnd;
+    b[n] = i + 1;
+    b[n + 1] = keyEnd;
+    b[n + 2] = keyEnd + 1;
+    b[n + 3] = valueEnd;
+    p.tagEnd = n + 4;
     i = valueEnd;
   }
   if (i >= le || t.charCodeAt(i) !== 32) throw new LineFail(i, 'missing fields');
-  p.seriesKey = t.slice(start, i);
+  p.seriesStart = start;
+  p.seriesEnd = i;
+  let h = 0x811c9dc5;
+  for (let k = start; k < i; k++) h = Math.imul(h ^ t.charCodeAt(k), 0x01000193);
+  // 30 bits: small integers, which maps key without allocating a heap number.
+  p.seriesHash = h & 0x3fffffff;
   while (i < le && t.charCodeAt(i) === 32) i++;
   // Fields.
   for (;;) {
@@ -217,11 +237,25 @@ function rawName(t: string, from: number, to: number): string {
   return raw.includes('\\') ? unescapeName(raw) : raw;
 }
 
+/**
+ * A copy of `s` that does not share memory with the request body. V8 makes slices of long
+ * strings views into their parent, so a label or cache key kept for the life of a series would
+ * otherwise keep the whole body it came from alive.
+ */
+export function detachString(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
+/** The measurement and tag text of a point as written (the series key `seriesHash` hashes). */
+export function pointSeriesKey(p: Point): string {
+  return detachString(p.text.slice(p.seriesStart, p.seriesEnd));
+}
+
 /** The tags of a point as flat `[key, value, …]` pairs, unescaped, in the order written. */
 export function pointTags(p: Point): string[] {
   const b = p.tagBounds;
   const out: string[] = [];
-  for (let i = 0; i < b.length; i += 2) out.push(rawName(p.text, b[i]!, b[i + 1]!));
+  for (let i = 0; i < p.tagEnd; i += 2) out.push(detachString(rawName(p.text, b[i]!, b[i + 1]!)));
   return out;
 }
 
@@ -374,10 +408,11 @@ function floatValue(raw: string): number | undefined {
 }
 
 function push(p: Point, key: string, v: number, type: FieldType, str: string): void {
-  p.fieldKeys.push(key);
-  p.fieldValues.push(v);
-  p.fieldTypes.push(type);
-  p.fieldStrings.push(str);
+  const n = p.fieldCount++;
+  p.fieldKeys[n] = key;
+  p.fieldValues[n] = v;
+  p.fieldTypes[n] = type;
+  p.fieldStrings[n] = str;
 }
 
 const DIGITS_TO_DROP: Record<Precision, number> = { ns: 6, us: 3, ms: 0, s: 0, m: 0, h: 0 };

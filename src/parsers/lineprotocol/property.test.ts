@@ -32,7 +32,10 @@ describe('line protocol properties', () => {
           fc.tuple(
             safeName,
             fc.oneof(
-              fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => ({ v, t: 'float' })),
+              fc
+                .double({ noNaN: true, noDefaultInfinity: true })
+                // String(-0) is "0": -0 cannot be written as such.
+                .map((v) => ({ v: v + 0, t: 'float' })),
               fc.integer().map((v) => ({ v, t: 'integer' })),
               fc.boolean().map((v) => ({ v: v ? 1 : 0, t: 'boolean' })),
             ),
@@ -76,8 +79,8 @@ describe('line protocol properties', () => {
               got = {
                 m: p.measurement,
                 tags: pointTags(p),
-                keys: [...p.fieldKeys],
-                values: [...p.fieldValues],
+                keys: p.fieldKeys.slice(0, p.fieldCount),
+                values: p.fieldValues.slice(0, p.fieldCount),
                 ts: p.timestampMs,
               };
             },
