@@ -52,7 +52,9 @@ export interface HttpDeps {
 /** Builds the router with every endpoint implemented so far. */
 export function buildRouter(deps: HttpDeps): Router {
   const router = new Router();
-  const guard = deps.auth ? new AuthGuard(deps.auth) : undefined;
+  const guard = deps.auth
+    ? new AuthGuard(deps.auth, deps.logger.child({ component: 'auth' }))
+    : undefined;
   router.guard = guard;
   // Reads of tokens limited to label matchers see only the matching series.
   const storage = guard ? restrictedStorage(deps.storage, () => guard.principal()) : deps.storage;

@@ -60,6 +60,18 @@ describe('auth end to end: setup link and offline tokens', () => {
       body: JSON.stringify({ username: 'root', password: 'root password 1' }),
     });
     assert.equal(login.status, 200);
+    const wrong = await fetch(`${k.base}/api/kansoku/session/login`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ username: 'root', password: 'not the password' }),
+    });
+    assert.equal(wrong.status, 401);
+    // Sign-ins and refusals are in the audit log, passwords never.
+    const log = k.stderr();
+    assert.match(log, /msg="?signed in"? .*user=root/);
+    assert.match(log, /msg="?sign-in refused"? .*user=root/);
+    assert.match(log, /first admin created/);
+    assert.doesNotMatch(log, /root password 1|not the password/);
   });
 
   it('accepts tokens created offline while the server runs, with their scopes', async () => {

@@ -29,3 +29,17 @@ export function need(auth: AuthService | undefined): AuthService {
     );
   return auth;
 }
+
+/** Who did something, for the audit log: a user name, a token id or `share`. */
+export function actor(p: Principal): string {
+  switch (p.kind) {
+    case 'session':
+      return p.user;
+    case 'token':
+      return p.user === '' ? `token:${p.tokenId}` : `${p.user} (token ${p.tokenId})`;
+    case 'share':
+      return `share:${p.shareId}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
+}

@@ -17,6 +17,7 @@ import {
   type AuthService,
   type Principal,
 } from '../../auth/index.js';
+import { Logger } from '../../util/index.js';
 import { HttpError } from '../errors.js';
 import type { Guard, Route } from '../router.js';
 import { policyFor, requirementFor, type Requirement, type RoutePolicy } from './policy.js';
@@ -38,7 +39,11 @@ export class AuthGuard implements Guard {
   private readonly current = new AsyncLocalStorage<Principal>();
   private readonly shareMatchers = new Map<string, (q: string) => boolean>();
 
-  constructor(readonly auth: AuthService) {}
+  constructor(
+    readonly auth: AuthService,
+    /** Where sign-ins, failed sign-ins and changes to users, tokens and links are logged. */
+    readonly audit: Logger = Logger.nop(),
+  ) {}
 
   /** The principal of the request being handled (undefined outside a request). */
   principal(): Principal | undefined {

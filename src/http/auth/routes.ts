@@ -15,10 +15,11 @@ import {
   type Principal,
 } from '../../auth/index.js';
 import type { DashboardService } from '../../dashboards/index.js';
+import { Logger } from '../../util/index.js';
 import { sendSuccess } from '../respond.js';
 import type { Handler, Router } from '../router.js';
 import { UiFiles, serveUI } from '../ui/index.js';
-import { need, principalOf, wrap } from './common.js';
+import { actor, need, principalOf, wrap } from './common.js';
 import { clientOf, type AuthGuard } from './guard.js';
 import { jsonBody, str } from './json.js';
 import { addShareRoutes } from './shares-api.js';
@@ -73,6 +74,7 @@ export function addAuthRoutes(
   dashboards?: DashboardService,
 ): void {
   const auth = guard?.auth;
+  const audit = guard?.audit ?? Logger.nop();
   router.get(
     '/api/kansoku/session',
     wrap((ctx) => {
@@ -84,11 +86,17 @@ export function addAuthRoutes(
     wrap(async (ctx) => {
       const a = need(auth);
       const body = await jsonBody(ctx);
-      const r = await a.login(
-        str(body, 'username', 256),
-        str(body, 'password', 1024),
-        clientOf(ctx.req),
-      );
+      const r = await a
+        .login(str(body, 'username', 256), str(body, 'password', 1024), clientOf(ctx.req))
+        .catch((e: unknown) => {
+          audit.warn('sign-in refused', {
+            user: str(body, 'username', 256),
+            client: clientOf(ctx.req),
+            err: e instanceof Error ? e.message : String(e),
+          });
+          throw e;
+        });
+      audit.info('signed in', { user: r.user.name, client: clientOf(ctx.req) });
       // A session presented with the login is ended: the new one always has a fresh id.
       const old = principalOf(ctx);
       if (old.kind === 'session') await a.sessions.end(old.sessionKey).catch(() => undefined);
@@ -117,6 +125,7 @@ export function addAuthRoutes(
       if (user === '')
         throw new AuthError(400, 'cannot log out everywhere: this token belongs to no user');
       const ended = await a.sessions.endAll(user);
+      audit.info('logged out everywhere', { user, sessions: ended });
       if (p.kind === 'session') clearCookies(ctx.res, ctx.req);
       sendSuccess(ctx.res, { sessionsEnded: ended });
     }),
@@ -130,6 +139,7 @@ export function addAuthRoutes(
         throw new AuthError(403, 'cannot change the password: sign in first');
       const body = await jsonBody(ctx);
       await a.changePassword(p.user, str(body, 'current'), str(body, 'password'), p.sessionKey);
+      audit.info('password changed', { user: p.user });
       sendSuccess(ctx.res, {});
     }),
   );
@@ -143,6 +153,10 @@ export function addAuthRoutes(
         str(body, 'username', 256),
         str(body, 'password'),
       );
+      audit.info('first admin created through the setup link', {
+        user: u.name,
+        client: clientOf(ctx.req),
+      });
       const { secret, session } = await a.sessions.create(u.name);
       ctx.res.setHeader(
         'Set-Cookie',
@@ -151,9 +165,9 @@ export function addAuthRoutes(
       sendSuccess(ctx.res, { user: { name: u.name, role: u.role }, csrfToken: session.doc.csrf });
     }),
   );
-  addUserRoutes(router, auth);
-  addTokenRoutes(router, auth);
-  addShareRoutes(router, auth, dashboards);
+  addUserRoutes(router, auth, audit);
+  addTokenRoutes(router, auth, audit);
+  addShareRoutes(router, auth, dashboards, audit);
   // The UI's sign-in, setup, share and admin pages are client-side routes of the single-page app.
   const files = new UiFiles(uiDir);
   const page: Handler = async ({ req, res }) => {
@@ -174,7 +188,7 @@ export function addAuthRoutes(
   router.get('/admin', page);
 }
 
-function addUserRoutes(router: Router, auth: AuthService | undefined): void {
+function addUserRoutes(router: Router, auth: AuthService | undefined, audit: Logger): void {
   router.get(
     '/api/kansoku/users',
     wrap(async (ctx) => {
@@ -189,10 +203,9 @@ function addUserRoutes(router: Router, auth: AuthService | undefined): void {
       const role = body['role'];
       if (!isRole(role))
         throw new AuthError(400, 'cannot create the user: "role" must be viewer, editor or admin');
-      sendSuccess(
-        ctx.res,
-        await a.users.create(str(body, 'username', 256), role, str(body, 'password')),
-      );
+      const created = await a.users.create(str(body, 'username', 256), role, str(body, 'password'));
+      audit.info('user created', { by: actor(principalOf(ctx)), user: created.name, role });
+      sendSuccess(ctx.res, created);
     }),
   );
   router.add(
@@ -215,6 +228,12 @@ function addUserRoutes(router: Router, auth: AuthService | undefined): void {
         ...(password !== undefined ? { password: str(body, 'password') } : {}),
       });
       if (password !== undefined) await a.sessions.endAll(u.name);
+      audit.info('user changed', {
+        by: actor(principalOf(ctx)),
+        user: u.name,
+        role: r.role,
+        password_changed: password !== undefined,
+      });
       sendSuccess(ctx.res, r);
     }),
   );
@@ -228,6 +247,7 @@ function addUserRoutes(router: Router, auth: AuthService | undefined): void {
       if (!u) throw new AuthError(404, `cannot delete user ${name}: no such user`);
       if (u.role === 'admin') await keepOneAdmin(a, u.name);
       await a.deleteUser(u.name);
+      audit.info('user deleted', { by: actor(principalOf(ctx)), user: u.name });
       sendSuccess(ctx.res, {});
     }),
   );

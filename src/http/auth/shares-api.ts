@@ -13,10 +13,11 @@ import {
 } from '../../auth/index.js';
 import type { DashboardService } from '../../dashboards/index.js';
 import { parseExpr } from '../../promql/parser/index.js';
+import type { Logger } from '../../util/index.js';
 import { sendSuccess } from '../respond.js';
 import type { Router } from '../router.js';
 import { jsonBody, optStr } from './json.js';
-import { need, principalOf, wrap } from './common.js';
+import { actor, need, principalOf, wrap } from './common.js';
 import { sharedQueries } from './share-source.js';
 import { expiryFrom } from './tokens-api.js';
 
@@ -27,6 +28,7 @@ export function addShareRoutes(
   router: Router,
   auth: AuthService | undefined,
   dashboards: DashboardService | undefined,
+  audit: Logger,
 ): void {
   router.get(
     '/api/kansoku/shares',
@@ -74,6 +76,11 @@ export function addShareRoutes(
         target,
         expiryFrom(optStr(body, 'expires', 32), a.opts.now()),
       );
+      audit.info('share link created', {
+        by: actor(p),
+        id: r.info.id,
+        dashboard: target.dashboard,
+      });
       sendSuccess(ctx.res, { token: r.token, path: `/public/${r.token}`, info: r.info });
     }),
   );
@@ -89,6 +96,7 @@ export function addShareRoutes(
       if (!s || (principalRole(p) !== 'admin' && s.user !== user))
         throw new AuthError(404, `cannot revoke share link ${id}: no such link`);
       await a.tokens.revokeShare(id);
+      audit.info('share link revoked', { by: actor(p), id });
       sendSuccess(ctx.res, {});
     }),
   );

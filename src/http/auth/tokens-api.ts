@@ -8,11 +8,12 @@ import {
 } from '../../auth/index.js';
 import { parseDuration } from '../../config/index.js';
 import type { AuthService } from '../../auth/index.js';
+import type { Logger } from '../../util/index.js';
 import { sendSuccess } from '../respond.js';
 import type { Router } from '../router.js';
 import { jsonBody, optStr, str, strList } from './json.js';
 import { parseTokenMatchers } from './restricted.js';
-import { need, principalOf, wrap } from './common.js';
+import { actor, need, principalOf, wrap } from './common.js';
 
 /** An expiry from a duration text (`30d`), relative to `now`; 0 (no expiry) when absent. */
 export function expiryFrom(text: string | undefined, now: number): number {
@@ -43,7 +44,7 @@ export function checkMatchers(list: readonly string[]): void {
 }
 
 /** Adds the token routes. */
-export function addTokenRoutes(router: Router, auth: AuthService | undefined): void {
+export function addTokenRoutes(router: Router, auth: AuthService | undefined, audit: Logger): void {
   router.get(
     '/api/kansoku/tokens',
     wrap(async (ctx) => {
@@ -87,6 +88,7 @@ export function addTokenRoutes(router: Router, auth: AuthService | undefined): v
         matchers,
         expiresAt: expiryFrom(optStr(body, 'expires', 32), a.opts.now()),
       });
+      audit.info('token created', { by: actor(p), id: r.info.id, scopes: scopes.join(',') });
       sendSuccess(ctx.res, { token: r.token, info: r.info });
     }),
   );
@@ -102,6 +104,7 @@ export function addTokenRoutes(router: Router, auth: AuthService | undefined): v
       if (!t || (principalRole(p) !== 'admin' && t.user !== user))
         throw new AuthError(404, `cannot revoke token ${id}: no such token`);
       await a.tokens.revoke(id);
+      audit.info('token revoked', { by: actor(p), id });
       sendSuccess(ctx.res, {});
     }),
   );
