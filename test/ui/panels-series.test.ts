@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { drawSettings, thresholdsStyle, tickLabels } from '../../ui/src/panels/chartopts.js';
 import { panelFields } from '../../ui/src/panels/fields.js';
 import { stateBands } from '../../ui/src/panels/statetimeline.js';
+import { formatClock, formatDateTime, ianaZone } from '../../ui/src/panels/timefmt.js';
 import { alignFields, stackSeries } from '../../ui/src/panels/timeseries.js';
 import type { SeriesData } from '../../ui/src/panels/types.js';
 import { fieldRange, reducedValues } from '../../ui/src/panels/values.js';
@@ -156,5 +157,15 @@ describe('single-sample state bands', () => {
   it('a lone sample lasts until the end of the range, at least a millisecond', () => {
     assert.deepEqual(stateBands(s('a', [100], [1]), 500), [{ start: 100, end: 500, value: 1 }]);
     assert.deepEqual(stateBands(s('a', [500], [1]), 500), [{ start: 500, end: 501, value: 1 }]);
+  });
+});
+
+describe('time zones', () => {
+  it('formats in UTC, an IANA zone, and falls back for unknown zones', () => {
+    assert.equal(formatDateTime(1700000000000, 'utc'), '2023-11-14 22:13:20');
+    assert.equal(formatClock(1700000000000, 'Asia/Tokyo'), '07:13');
+    assert.equal(ianaZone('browser'), undefined);
+    assert.equal(ianaZone('No/Such_Zone'), undefined);
+    assert.equal(ianaZone('UTC'), 'UTC');
   });
 });

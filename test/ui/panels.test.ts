@@ -126,6 +126,14 @@ describe('panel renderers in Chromium', { skip: SKIP, timeout: 90_000 }, () => {
     assert.equal(await page.locator(`${panel(1)} .kp-legend-table tbody tr`).count(), 3);
     const header = await page.locator(`${panel(1)} .kp-legend-table thead`).innerText();
     assert.match(header, /Mean/);
+    // Sorted by mean, descending.
+    assert.match(
+      await page
+        .locator(`${panel(1)} .kp-legend-table tbody tr`)
+        .first()
+        .innerText(),
+      /host-2/,
+    );
     assert.match(await page.locator(`${panel(1)} .kp-legend-table tbody`).innerText(), /%/);
   });
 
@@ -196,6 +204,10 @@ describe('panel renderers in Chromium', { skip: SKIP, timeout: 90_000 }, () => {
     assert.ok(box);
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     await page.waitForSelector(`${panel(1)} .kp-tooltip`, { timeout: 5000 });
+    assert.match(
+      await page.locator(`${panel(1)} .kp-tooltip-time`).innerText(),
+      /^2023-11-14 2[12]:\d\d:\d\d$/,
+    );
     await page.screenshot({ path: path.join(RESULTS, 'ui-panels-light.png'), fullPage: true });
     await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
     await page.mouse.down();

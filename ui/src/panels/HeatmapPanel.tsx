@@ -8,6 +8,7 @@ import { optObject, optString } from './fieldconfig.js';
 import { heatmapFromSeries } from './histogram.js';
 import { PanelMessage } from './PanelMessage.js';
 import type { PanelProps } from './types.js';
+import { formatClock, formatDateTime } from './timefmt.js';
 import { formatUnitString } from './units.js';
 
 const LEFT = 64;
@@ -46,7 +47,14 @@ function ramp(colors: readonly string[], t: number): string {
 }
 
 /** Renders a `heatmap` panel. */
-export function HeatmapPanel({ panel, data, width, height, timeRange }: PanelProps): ReactElement {
+export function HeatmapPanel({
+  panel,
+  data,
+  width,
+  height,
+  timeRange,
+  timeZone,
+}: PanelProps): ReactElement {
   const hm = useMemo(() => heatmapFromSeries(data.series), [data.series]);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ t: number; b: number; x: number; y: number } | null>(null);
@@ -130,16 +138,13 @@ export function HeatmapPanel({ panel, data, width, height, timeRange }: PanelPro
       <div className="kp-heatmap-x" style={{ left: LEFT, width: plotW, top: plotH + 2 }}>
         {Array.from({ length: ticks + 1 }, (_, i) => (
           <span key={i} style={{ left: `${(i / ticks) * 100}%` }}>
-            {new Date(timeRange.from + (span * i) / ticks).toLocaleTimeString([], {
-              hour: '2-digit',
-              minute: '2-digit',
-            })}
+            {formatClock(timeRange.from + (span * i) / ticks, timeZone)}
           </span>
         ))}
       </div>
       {hover && (
         <div className="kp-tooltip" style={{ left: LEFT + hover.x + 12, top: hover.y }}>
-          <div className="kp-tooltip-time">{new Date(hm.times[hover.t]!).toLocaleString()}</div>
+          <div className="kp-tooltip-time">{formatDateTime(hm.times[hover.t]!, timeZone)}</div>
           <div>
             {`${formatUnitString(lower(hover.b), yUnit)} – ${formatUnitString(hm.bounds[hover.b], yUnit)}`}
             : <b>{formatUnitString(hm.counts[hover.t * nb + hover.b] ?? NaN, 'short')}</b>

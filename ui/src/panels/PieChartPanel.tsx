@@ -18,6 +18,14 @@ function slice(r: number, inner: number, a0: number, a1: number): string {
 /** Renders a `piechart` panel (and legacy `grafana-piechart-panel`). */
 export function PieChartPanel({ panel, data, width, height }: PanelProps): ReactElement {
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = (i: number): void => {
+    setHidden((h) => {
+      const n = new Set(h);
+      if (n.has(i)) n.delete(i);
+      else n.add(i);
+      return n;
+    });
+  };
   const values = reducedValues(panel, data.series).filter((v) => v.value !== null && v.value > 0);
   if (values.length === 0) return <PanelMessage kind="info">No data</PanelMessage>;
   const pieType = optString(
@@ -71,12 +79,12 @@ export function PieChartPanel({ panel, data, width, height }: PanelProps): React
               role="button"
               aria-pressed={!hidden.has(i)}
               onClick={() => {
-                setHidden((h) => {
-                  const n = new Set(h);
-                  if (n.has(i)) n.delete(i);
-                  else n.add(i);
-                  return n;
-                });
+                toggle(i);
+              }}
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter' && e.key !== ' ') return;
+                e.preventDefault();
+                toggle(i);
               }}
             >
               <span

@@ -5,6 +5,7 @@ import { optBool, optNumber, optString } from './fieldconfig.js';
 import { panelFields } from './fields.js';
 import { PanelMessage } from './PanelMessage.js';
 import { stateBands } from './statetimeline.js';
+import { formatClock, formatDateTime } from './timefmt.js';
 import type { PanelProps } from './types.js';
 
 const NAME_W = 140;
@@ -17,6 +18,7 @@ export function StateTimelinePanel({
   width,
   height,
   timeRange,
+  timeZone,
 }: PanelProps): ReactElement {
   const fields = panelFields(panel, data.series);
   if (fields.length === 0) return <PanelMessage kind="info">No data</PanelMessage>;
@@ -68,7 +70,7 @@ export function StateTimelinePanel({
                     fill={d.color}
                     fillOpacity={0.85}
                   >
-                    <title>{`${f.name}: ${text} (${new Date(b.start).toLocaleTimeString()} – ${new Date(b.end).toLocaleTimeString()})`}</title>
+                    <title>{`${f.name}: ${text} (${formatDateTime(b.start, timeZone)} – ${formatDateTime(b.end, timeZone)})`}</title>
                   </rect>
                   {(showValue === 'always' || (showValue === 'auto' && fits)) && (
                     <text
@@ -94,10 +96,7 @@ export function StateTimelinePanel({
           textAnchor={i === 0 ? 'start' : i === ticks ? 'end' : 'middle'}
           className="kp-axis-label"
         >
-          {new Date(timeRange.from + (span * i) / ticks).toLocaleTimeString([], {
-            hour: '2-digit',
-            minute: '2-digit',
-          })}
+          {formatClock(timeRange.from + (span * i) / ticks, timeZone)}
         </text>
       ))}
     </svg>

@@ -10,6 +10,7 @@ import { displayName, fieldConfigFor, optBool, optString } from './fieldconfig.j
 import { hiddenFrom } from './fields.js';
 import { PanelMessage } from './PanelMessage.js';
 import { buildTable, compareCells, type TableCell, type TableColumn } from './table.js';
+import { formatDateTime } from './timefmt.js';
 import { applyTransforms } from './transforms.js';
 import type { FieldConfig, PanelProps } from './types.js';
 
@@ -34,7 +35,7 @@ function cellType(config: FieldConfig): string {
 }
 
 /** Renders a `table` panel (and legacy `table-old` panels). */
-export function TablePanel({ panel, data }: PanelProps): ReactElement {
+export function TablePanel({ panel, data, timeZone }: PanelProps): ReactElement {
   const { table, skipped } = useMemo(
     () => applyTransforms(buildTable(panel, data.series), panel),
     [panel, data.series],
@@ -110,7 +111,7 @@ export function TablePanel({ panel, data }: PanelProps): ReactElement {
           {rows.slice(0, limit).map((row, r) => (
             <tr key={r}>
               {columns.map((c) => (
-                <Cell key={c.at} column={c} value={row[c.at]} />
+                <Cell key={c.at} column={c} value={row[c.at]} timeZone={timeZone} />
               ))}
             </tr>
           ))}
@@ -137,10 +138,18 @@ export function TablePanel({ panel, data }: PanelProps): ReactElement {
   );
 }
 
-function Cell({ column, value }: { column: Column; value: TableCell | undefined }): ReactElement {
+function Cell({
+  column,
+  value,
+  timeZone,
+}: {
+  column: Column;
+  value: TableCell | undefined;
+  timeZone: string | undefined;
+}): ReactElement {
   const { col, config } = column;
   if (col.kind === 'time' && typeof value === 'number') {
-    return <td className="kp-cell-time">{new Date(value).toLocaleString()}</td>;
+    return <td className="kp-cell-time">{formatDateTime(value, timeZone)}</td>;
   }
   if (typeof value === 'string' || value === undefined) {
     const mapped = config.mappings?.find((m) => m.type === 'value')?.options as

@@ -11,15 +11,18 @@ import { resolveColor, withAlpha } from './colors.js';
 import { optObject, optString, optStrings } from './fieldconfig.js';
 import { hiddenFrom, panelFields, type PanelField } from './fields.js';
 import { Legend, type LegendItem } from './Legend.js';
-import { reduce } from './reducers.js';
+import { reduce, REDUCERS } from './reducers.js';
 import { alignFields, stackingOf, stackSeries } from './timeseries.js';
 import type { PanelProps } from './types.js';
+import { formatDateTime, ianaZone } from './timefmt.js';
 import { formatUnitString } from './units.js';
 
 interface Hover {
   idx: number;
   left: number;
   top: number;
+  /** The left axis value under the cursor. */
+  y: number;
 }
 
 /** Renders a `timeseries` panel (and legacy `graph` panels converted to it). */
@@ -28,6 +31,7 @@ export function TimeSeriesPanel({
   data,
   timeRange,
   theme,
+  timeZone,
   onTimeRangeChange,
 }: PanelProps): ReactElement {
   const fields = useMemo(() => panelFields(panel, data.series), [panel, data.series]);
@@ -46,6 +50,12 @@ export function TimeSeriesPanel({
   const legendMode = optString(legendOpts, 'displayMode', 'list') === 'table' ? 'table' : 'list';
   const placement = optString(legendOpts, 'placement', 'bottom') === 'right' ? 'right' : 'bottom';
   const calcs = optStrings(legendOpts, 'calcs', []);
+  // Grafana sorts the legend by a reducer's display name or by "Name".
+  const sortBy = optString(legendOpts, 'sortBy', '');
+  const sortCalc =
+    sortBy === '' || sortBy === 'Name'
+      ? undefined
+      : REDUCERS.find((r) => r.name === sortBy || r.id === sortBy)?.id;
   const tooltipMode = optString(optObject(panel.options, 'tooltip'), 'mode', 'single');
   const canZoom = onTimeRangeChange !== undefined;
 
@@ -56,6 +66,7 @@ export function TimeSeriesPanel({
       from: timeRange.from / 1000,
       to: timeRange.to / 1000,
       canZoom,
+      zone: ianaZone(timeZone),
       onHover: setHover,
       onSelect: (from, to) => onRange.current?.({ from: from * 1000, to: to * 1000 }),
     });
@@ -76,9 +87,10 @@ export function TimeSeriesPanel({
     timeRange.to,
     canZoom,
     theme,
+    timeZone,
   ]);
 
-  const items: LegendItem[] = fields
+  const items: (LegendItem & { sortKey: number })[] = fields
     .filter((f) => !hiddenFrom(f.config, 'legend'))
     .map((f) => {
       const pos = fields.indexOf(f);
@@ -91,8 +103,18 @@ export function TimeSeriesPanel({
         hidden: hidden.has(pos),
         values: calcs.map((c) => fmt(reduce(f.series.values, f.series.timestamps, c))),
         hover: hover ? fmt(aligned.ys[pos]?.[hover.idx]) : undefined,
+        sortKey: sortCalc ? (reduce(f.series.values, f.series.timestamps, sortCalc) ?? NaN) : NaN,
       };
     });
+  if (sortBy !== '') {
+    const sign = legendOpts['sortDesc'] === true ? -1 : 1;
+    items.sort((a, b) =>
+      sortCalc
+        ? sign *
+          (Number.isNaN(a.sortKey) ? 1 : Number.isNaN(b.sortKey) ? -1 : a.sortKey - b.sortKey)
+        : sign * a.name.localeCompare(b.name, undefined, { numeric: true }),
+    );
+  }
 
   const toggle = (index: number, isolate: boolean): void => {
     setHidden((prev) => {
@@ -123,6 +145,7 @@ export function TimeSeriesPanel({
             hover={hover}
             hidden={hidden}
             single={tooltipMode === 'single'}
+            timeZone={timeZone}
           />
         )}
       </div>
@@ -145,6 +168,7 @@ function Tooltip(props: {
   hover: Hover;
   hidden: ReadonlySet<number>;
   single: boolean;
+  timeZone: string | undefined;
 }): ReactElement | null {
   const { fields, aligned, hover, hidden, single } = props;
   const x = aligned.xs[hover.idx];
@@ -152,10 +176,11 @@ function Tooltip(props: {
   let rows = fields
     .map((f, i) => ({ f, v: aligned.ys[i]?.[hover.idx] ?? null, i }))
     .filter((r) => !hidden.has(r.i) && !hiddenFrom(r.f.config, 'tooltip') && r.v !== null);
+  // Single mode shows the series nearest to the cursor.
   if (single && rows.length > 1)
     rows = rows
       .slice()
-      .sort((a, b) => (b.v ?? 0) - (a.v ?? 0))
+      .sort((a, b) => Math.abs((a.v ?? 0) - hover.y) - Math.abs((b.v ?? 0) - hover.y))
       .slice(0, 1);
   if (rows.length > 12)
     rows = rows
@@ -165,7 +190,7 @@ function Tooltip(props: {
   const style = { left: hover.left + 16, top: Math.max(0, hover.top - 10) };
   return (
     <div className="kp-tooltip" style={style} role="tooltip">
-      <div className="kp-tooltip-time">{new Date(x * 1000).toLocaleString()}</div>
+      <div className="kp-tooltip-time">{formatDateTime(x * 1000, props.timeZone)}</div>
       {rows.map((r) => (
         <div key={r.i} className="kp-tooltip-row">
           <span className="kp-legend-marker" style={{ background: r.f.color }} />
@@ -181,6 +206,7 @@ interface PlotCallbacks {
   from: number;
   to: number;
   canZoom: boolean;
+  zone: string | undefined;
   onHover: (h: Hover | null) => void;
   onSelect: (from: number, to: number) => void;
 }
@@ -323,6 +349,9 @@ function buildPlot(
     width: Math.max(50, el.clientWidth),
     height: Math.max(50, el.clientHeight),
     legend: { show: false },
+    ...(cb.zone
+      ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), cb.zone ?? 'UTC') }
+      : {}),
     cursor: { drag: { x: true, y: false, setScale: !cb.canZoom }, points: { size: 6 } },
     scales: {
       x: { time: true, range: (_u, min, max) => (zoomed ? [min, max] : [cb.from, cb.to]) },
@@ -354,7 +383,7 @@ function buildPlot(
           cb.onHover(
             idx === null || idx === undefined || l < 0
               ? null
-              : { idx, left: l, top: u.cursor.top ?? 0 },
+              : { idx, left: l, top: u.cursor.top ?? 0, y: u.posToVal(u.cursor.top ?? 0, 'y') },
           );
         },
       ],

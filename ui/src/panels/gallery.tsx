@@ -85,6 +85,8 @@ export function galleryPanels(to: number): { panel: PanelModel; series: SeriesDa
             displayMode: 'table',
             placement: 'bottom',
             calcs: ['mean', 'max', 'lastNotNull'],
+            sortBy: 'Mean',
+            sortDesc: true,
           },
           tooltip: { mode: 'multi' },
         },
@@ -325,6 +327,7 @@ export function PanelGallery({ theme, to }: { theme: 'light' | 'dark'; to: numbe
             height={260}
             timeRange={range}
             theme={theme}
+            timeZone="utc"
             onTimeRangeChange={(r) => {
               (window.kpZoom ??= []).push(r);
               setRange(r);

@@ -139,6 +139,11 @@ export interface PanelProps {
   height: number;
   timeRange: TimeRangeMs;
   theme: 'light' | 'dark';
+  /**
+   * The dashboard's time zone for axes, tooltips and time cells: an IANA name, "utc", or
+   * "browser"/undefined for the browser's zone.
+   */
+  timeZone?: string;
   /** Called when the user drags to zoom in a time series panel. */
   onTimeRangeChange?: (r: TimeRangeMs) => void;
 }
