@@ -121,6 +121,14 @@ export class Agent {
     router.get('/api/v1/status/remote-write', (ctx) => {
       sendJson(ctx.res, 200, { status: 'success', data: this.rw.status() });
     });
+    router.get('/', (ctx) => {
+      sendText(
+        ctx.res,
+        200,
+        statusPage(this.rw.status(), this.info.version),
+        'text/html; charset=utf-8',
+      );
+    });
     router.post('/-/reload', (ctx) => {
       const ok = this.reload();
       sendJson(
@@ -183,6 +191,49 @@ export class Agent {
     await this.rw.stop();
     await this.http?.close(5000);
   }
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+};
+
+/** The agent's status page: one row per remote-write queue. */
+export function statusPage(queues: readonly object[], version: string): string {
+  const esc = (v: unknown): string => String(v).replace(/[&<>"]/g, (c) => HTML_ESCAPES[c] ?? c);
+  const cols: [string, string][] = [
+    ['name', 'queue'],
+    ['url', 'url'],
+    ['protocol', 'protocol'],
+    ['pendingSamples', 'pending samples'],
+    ['pendingBytes', 'pending bytes'],
+    ['oldestPendingAgeMs', 'oldest pending (ms)'],
+    ['sentSamples', 'sent'],
+    ['failedSamples', 'failed'],
+    ['droppedSamples', 'dropped'],
+    ['retries', 'retries'],
+    ['lastError', 'last error'],
+  ];
+  const head = cols.map(([, t]) => `<th>${t}</th>`).join('');
+  const rows = queues
+    .map((q) => {
+      const rec = new Map<string, unknown>(Object.entries(q));
+      return `<tr>${cols.map(([k]) => `<td>${esc(rec.get(k) ?? '')}</td>`).join('')}</tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Kansoku agent</title>
+<style>body{font:14px sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style>
+</head><body><h1>Kansoku agent ${esc(version)}</h1>
+<h2>Remote write queues</h2>
+<table><tr>${head}</tr>
+${rows}
+</table>
+<p><a href="/metrics">/metrics</a> · <a href="/api/v1/status/remote-write">/api/v1/status/remote-write</a></p>
+</body></html>
+`;
 }
 
 /** Runs the agent until SIGTERM/SIGINT; resolves with the exit code. */

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import {
   RemoteWriteQueue,
   defaultRemoteWriteOptions,
   type MetadataLookup,
+  type RemoteWriteStats,
 } from '../backends/remotewrite/index.js';
 import type { RemoteWriteConfig } from '../config/index.js';
 import type { Labels } from '../model/index.js';
@@ -95,22 +96,37 @@ export class RemoteWriteSet {
     return [...this.queues.values()].map((q) => q.appender());
   }
 
-  /** Registers `kansoku_remote_write_*` gauges on a registry. */
+  /**
+   * Registers the `kansoku_remote_write_*` self-metrics on a registry: gauges for the backlog
+   * (pending samples and bytes, oldest pending age) and counters for what happened since start
+   * (sent, written as the receiver reported, failed, dropped, retried).
+   */
   registerMetrics(registry: Registry): void {
     const queues = this.queues;
-    const gauge = (
-      name: string,
-      help: string,
-      pick: (s: ReturnType<RemoteWriteQueue['stats']>) => number,
-    ): void => {
+    type Stats = ReturnType<RemoteWriteQueue['stats']>;
+    const gauge = (name: string, help: string, pick: (s: Stats) => number): void => {
       new Gauge({
         name,
         help,
-        labelNames: ['queue'],
+        labelNames: ['queue', 'url'],
         registers: [registry],
         collect() {
           this.reset();
-          for (const [q, queue] of queues) this.set({ queue: q }, pick(queue.stats()));
+          for (const [q, queue] of queues)
+            this.set({ queue: q, url: queue.opts.url }, pick(queue.stats()));
+        },
+      });
+    };
+    const counter = (name: string, help: string, pick: (s: Stats) => number): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: ['queue', 'url'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [q, queue] of queues)
+            this.inc({ queue: q, url: queue.opts.url }, pick(queue.stats()));
         },
       });
     };
@@ -126,29 +142,38 @@ export class RemoteWriteSet {
     );
     gauge(
       'kansoku_remote_write_oldest_pending_age_seconds',
-      'Age of the oldest unsent batch.',
+      'Age of the oldest sample not yet acknowledged by the receiver.',
       (s) => s.oldestPendingAgeMs / 1000,
     );
-    gauge(
-      'kansoku_remote_write_sent_samples',
+    counter(
+      'kansoku_remote_write_sent_samples_total',
       'Samples acknowledged by the receiver since start.',
       (s) => s.sentSamples,
     );
-    gauge(
-      'kansoku_remote_write_failed_samples',
-      'Samples the receiver rejected for good since start.',
+    counter(
+      'kansoku_remote_write_written_samples_total',
+      'Samples the receiver reported as written (remote write 2.0 response headers) since start.',
+      (s) => s.writtenSamples,
+    );
+    counter(
+      'kansoku_remote_write_failed_samples_total',
+      'Samples the receiver rejected for good (4xx other than 429) since start.',
       (s) => s.failedSamples,
     );
-    gauge(
-      'kansoku_remote_write_dropped_samples',
-      'Samples dropped because a queue exceeded its disk budget.',
+    counter(
+      'kansoku_remote_write_dropped_samples_total',
+      'Samples dropped because a queue exceeded its disk budget, since start.',
       (s) => s.droppedSamples,
     );
-    gauge('kansoku_remote_write_retries', 'Send attempts retried since start.', (s) => s.retries);
+    counter(
+      'kansoku_remote_write_retries_total',
+      'Send attempts retried (network errors, 5xx, 429) since start.',
+      (s) => s.retries,
+    );
   }
 
   /** Per-queue status for the status endpoint. */
-  status(): unknown[] {
+  status(): (RemoteWriteStats & { name: string; url: string })[] {
     return [...this.queues.entries()].map(([name, q]) => ({ name, url: q.opts.url, ...q.stats() }));
   }
 

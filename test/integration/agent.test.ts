@@ -84,7 +84,20 @@ remote_write:
       );
     }, 20_000);
     const metrics = await (await fetch(`http://${agent.address}/metrics`)).text();
-    assert.match(metrics, /kansoku_remote_write_sent_samples\{queue="queue-0-[0-9a-f]+"\} [1-9]/);
+    assert.match(
+      metrics,
+      /^kansoku_remote_write_sent_samples_total\{queue="queue-0-[0-9a-f]+",url="[^"]+"\} [1-9]/m,
+    );
+    assert.match(metrics, /^# TYPE kansoku_remote_write_retries_total counter$/m);
+    assert.match(metrics, /^kansoku_remote_write_pending_samples\{queue="queue-0-[0-9a-f]+"/m);
+    assert.match(metrics, /^kansoku_remote_write_oldest_pending_age_seconds\{/m);
+    assert.match(metrics, /^kansoku_remote_write_dropped_samples_total\{/m);
+    assert.match(metrics, /^kansoku_remote_write_failed_samples_total\{/m);
+    const page = await (await fetch(`http://${agent.address}/`)).text();
+    assert.match(
+      page,
+      /<td>queue-0-[0-9a-f]+<\/td><td>http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write<\/td>/,
+    );
     // Host metrics in node_exporter's names are served beside the agent's own.
     assert.match(metrics, /^node_cpu_seconds_total\{cpu="0",mode="idle"\} /m);
     assert.match(metrics, /^node_memory_MemTotal_bytes /m);
