@@ -207,6 +207,11 @@ export class Kansoku {
       alertmanager: {
         alertmanager: () => (this.ready ? this.alertmanager : undefined),
         version: { ...this.build },
+        metrics: {
+          registry: this.registry,
+          ruleGroups: () => this.rules?.ruleGroups() ?? [],
+          forwarder: () => this.alertForwarder,
+        },
       },
     });
     const webLogger = this.logger.child({ component: 'web' });

@@ -51,6 +51,8 @@ export class Alertmanager {
   readonly silences: Silences;
   readonly nflog: NotificationLog;
   readonly store: AlertStore;
+  /** Deliveries per integration kind since start: all, and those that failed for good. */
+  readonly deliveries = new Map<string, { total: number; failed: number }>();
   /** The timeline of alert state changes (`history.jsonl` in the data directory). */
   readonly history: AlertHistory;
   private cfg: AlertmanagerConfig;
@@ -189,6 +191,12 @@ export class Alertmanager {
       timeIntervals: this.cfg.timeIntervals,
       integrations,
       history: this.history,
+      onDelivery: (i, ok) => {
+        const d = this.deliveries.get(i.kind) ?? { total: 0, failed: 0 };
+        d.total++;
+        if (!ok) d.failed++;
+        this.deliveries.set(i.kind, d);
+      },
       ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
       onError: (i, err, attempt) => {
         this.options.warn?.(

@@ -4,6 +4,7 @@
  * Prometheus-style senders can talk to it. Answers are plain JSON as Alertmanager writes them.
  */
 import type { ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import {
   AlertmanagerApiError,
   deleteSilence,
@@ -23,6 +24,7 @@ import { readBody } from '../body.js';
 import { HttpError } from '../errors.js';
 import { parseBoolParam } from '../params.js';
 import { addAlertHistoryRoute } from './history.js';
+import { registerAlertingMetrics, type AlertingMetricsDeps } from './metrics.js';
 import { sendJson } from '../respond.js';
 import type { Handler, Router } from '../router.js';
 
@@ -31,6 +33,8 @@ export interface AlertmanagerApiDeps {
   /** The built-in Alertmanager once started; undefined before (503). */
   readonly alertmanager: () => Alertmanager | undefined;
   readonly version: VersionInfo;
+  /** Where the rule and alerting self-metrics are registered (absent: none). */
+  readonly metrics?: Omit<AlertingMetricsDeps, 'alertmanager'> & { readonly registry: Registry };
 }
 
 /** Largest alert or silence body accepted. */
@@ -126,6 +130,11 @@ export function addAlertmanagerRoutes(router: Router, deps: AlertmanagerApiDeps)
     }),
   );
   addAlertHistoryRoute(router, deps.alertmanager);
+  if (deps.metrics)
+    registerAlertingMetrics(deps.metrics.registry, {
+      ...deps.metrics,
+      alertmanager: deps.alertmanager,
+    });
 }
 
 /** The filters of `GET /api/v2/alerts` and `/alerts/groups`. */

@@ -71,6 +71,16 @@ export class AlertForwarder {
     return this.sets.flatMap((s) => [...s.urls]);
   }
 
+  /** Alerts waiting to be sent. */
+  queueLength(): number {
+    return this.queue.length;
+  }
+
+  /** The number of Alertmanager URLs in use. */
+  urlCount(): number {
+    return this.sets.reduce((n, s) => n + s.urls.length, 0);
+  }
+
   /** Whether any Alertmanager is configured. */
   active(): boolean {
     return this.sets.some((s) => s.urls.length > 0);

@@ -57,6 +57,8 @@ export interface PipelineOptions {
   readonly retry?: RetryOptions;
   /** Where silenced, notified and failed-to-notify events are recorded (optional). */
   readonly history?: AlertHistory;
+  /** Called once per delivery of an integration: `ok` false when it failed for good. */
+  readonly onDelivery?: (i: Integration, ok: boolean) => void;
   /** Called for every failed attempt (for logs and metrics). */
   readonly onError?: (i: Integration, err: Error, attempt: number) => void;
 }
@@ -110,6 +112,7 @@ async function deliver(
   const toSend = i.sendResolved ? alerts : alerts.filter((a) => !isResolved(a, ctx.nowMs));
   if (toSend.length > 0) {
     const err = await sendWithRetry(opts, i, ctx, toSend);
+    opts.onDelivery?.(i, err === undefined);
     const receiver = `${i.receiver}/${i.kind}[${i.index}]`;
     for (const a of toSend) {
       opts.history?.record({
