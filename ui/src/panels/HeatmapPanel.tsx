@@ -62,10 +62,11 @@ export function HeatmapPanel({
   const mode = optString(colorOpts, 'mode', 'scheme');
   const scheme = SCHEMES[optString(colorOpts, 'scheme', 'Oranges')] ?? SCHEMES['Oranges']!;
   const fill = resolveColor(optString(colorOpts, 'fill', 'dark-orange'));
+  // Current heatmaps keep the bucket unit in options.yAxis.unit, old ones in yAxis.format.
   const yUnit = optString(
     optObject(panel.options, 'yAxis'),
     'unit',
-    panel.fieldConfig?.defaults?.unit ?? 'short',
+    optString(optObject(panel, 'yAxis'), 'format', panel.fieldConfig?.defaults?.unit ?? 'short'),
   );
   const plotW = Math.max(10, width - LEFT - 4);
   const plotH = Math.max(10, height - BOTTOM - 4);

@@ -90,6 +90,17 @@ export function TimeSeriesPanel({
     timeZone,
   ]);
 
+  const calcKey = calcs.join(',');
+  // Reducer values change with the data, not with the cursor: computed once per data.
+  const calcValues = useMemo(
+    () =>
+      fields.map((f) =>
+        calcKey === ''
+          ? []
+          : calcKey.split(',').map((c) => reduce(f.series.values, f.series.timestamps, c)),
+      ),
+    [fields, calcKey],
+  );
   const items: (LegendItem & { sortKey: number })[] = fields
     .filter((f) => !hiddenFrom(f.config, 'legend'))
     .map((f) => {
@@ -101,7 +112,7 @@ export function TimeSeriesPanel({
         name: f.name,
         color: f.color,
         hidden: hidden.has(pos),
-        values: calcs.map((c) => fmt(reduce(f.series.values, f.series.timestamps, c))),
+        values: (calcValues[pos] ?? []).map(fmt),
         hover: hover ? fmt(aligned.ys[pos]?.[hover.idx]) : undefined,
         sortKey: sortCalc ? (reduce(f.series.values, f.series.timestamps, sortCalc) ?? NaN) : NaN,
       };
