@@ -145,4 +145,6 @@ export interface VersionInfo {
   readonly source: 'api' | 'import' | 'restore' | 'provisioning';
   /** For restores: the version that was restored. */
   readonly restoredFrom?: number;
+  /** Who saved it (user name, or the owner of the API token); '' when unknown. */
+  readonly author: string;
 }

@@ -53,6 +53,7 @@ export function readVersion(rec: MetaRecord): StoredVersion {
     version: asNumber(v['version']) ?? 0,
     createdAt: asNumber(v['createdAt']) ?? rec.updatedAt,
     message: asString(v['message']) ?? '',
+    author: asString(v['author']) ?? '',
     source:
       source === 'import' || source === 'restore' || source === 'provisioning' ? source : 'api',
     ...(restoredFrom === undefined ? {} : { restoredFrom }),

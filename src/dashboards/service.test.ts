@@ -36,10 +36,11 @@ describe('DashboardService', () => {
     assert.equal((await s.list({ query: 'x' })).length, 0);
     assert.equal((await s.list({ tags: ['b'] })).length, 0);
     const uid = c.dashboard.uid;
-    const u = await s.update(uid, {
-      dashboard: { ...c.dashboard, title: 'Home 2' },
-      message: 'rename',
-    });
+    const u = await s.update(
+      uid,
+      { dashboard: { ...c.dashboard, title: 'Home 2' }, message: 'rename' },
+      'alice',
+    );
     assert.equal(u.meta.version, 2);
     await assert.rejects(
       s.update(uid, { dashboard: { ...c.dashboard, title: 'stale' } }),
@@ -49,6 +50,8 @@ describe('DashboardService', () => {
         /you edited version 1, the stored version is 2/.test(e.message),
     );
     const versions = await s.versions(uid);
+    assert.equal(versions[0]?.author, 'alice');
+    assert.equal(versions[1]?.author, '');
     assert.deepEqual(
       versions.map((v) => [v.version, v.message]),
       [

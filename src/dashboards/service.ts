@@ -76,6 +76,8 @@ interface SaveOptions {
   readonly restoredFrom?: number;
   /** Whether a new dashboard must not replace an existing one with the same uid. */
   readonly mustCreate: boolean;
+  /** Who saves (user or token owner); '' when unknown. */
+  readonly author?: string | undefined;
 }
 
 /** Dashboards, versions and folders. Safe for concurrent requests (the store checks versions). */
@@ -130,14 +132,14 @@ export class DashboardService {
   }
 
   /** Creates a dashboard from a request body `{dashboard, folder?, message?}`. */
-  async create(body: unknown): Promise<DashboardWithMeta> {
+  async create(body: unknown, author?: string): Promise<DashboardWithMeta> {
     const b = requestBody(body);
     const d = validateDashboard(b['dashboard']);
-    return this.save(d, { ...saveFields(b), source: 'api', mustCreate: true });
+    return this.save(d, { ...saveFields(b), source: 'api', mustCreate: true, author });
   }
 
   /** Replaces a dashboard from `{dashboard, folder?, message?, version?}`. */
-  async update(uid: string, body: unknown): Promise<DashboardWithMeta> {
+  async update(uid: string, body: unknown, author?: string): Promise<DashboardWithMeta> {
     const b = requestBody(body);
     const d = validateDashboard(b['dashboard']);
     if (d.uid !== '' && d.uid !== uid)
@@ -149,7 +151,7 @@ export class DashboardService {
     const version = b['version'] ?? (b['dashboard'] as JsonObject)['version'];
     return this.save(
       { ...d, uid },
-      { ...saveFields(b), version: asNumber(version), source: 'api', mustCreate: false },
+      { ...saveFields(b), version: asNumber(version), source: 'api', mustCreate: false, author },
     );
   }
 
@@ -167,7 +169,7 @@ export class DashboardService {
   }
 
   /** Copies a dashboard under a new uid (title `<title> (copy)` unless given). */
-  async duplicate(uid: string, body: unknown): Promise<DashboardWithMeta> {
+  async duplicate(uid: string, body: unknown, author?: string): Promise<DashboardWithMeta> {
     const b = isObject(body) ? body : {};
     const src = await this.get(uid);
     const title = asString(b['title']) ?? `${src.dashboard.title} (copy)`;
@@ -177,6 +179,7 @@ export class DashboardService {
       folder,
       message: `copy of ${uid} version ${src.meta.version}`,
       source: 'api',
+      author,
       mustCreate: true,
     });
   }
@@ -199,7 +202,7 @@ export class DashboardService {
   }
 
   /** Makes an old version current again, as a new version. */
-  async restore(uid: string, version: number): Promise<DashboardWithMeta> {
+  async restore(uid: string, version: number, author?: string): Promise<DashboardWithMeta> {
     const old = await this.version(uid, version);
     const current = await this.get(uid);
     return this.save(
@@ -209,6 +212,7 @@ export class DashboardService {
         message: `restored version ${version}`,
         version: current.meta.version,
         source: 'restore',
+        author,
         restoredFrom: version,
         mustCreate: false,
       },
@@ -219,7 +223,7 @@ export class DashboardService {
    * Imports any Grafana 5+ dashboard JSON from `{dashboard, folder?, overwrite?, dryRun?}`:
    * migrates it, reports what could not be mapped, and stores it unless `dryRun`.
    */
-  async import(body: unknown): Promise<ImportResult> {
+  async import(body: unknown, author?: string): Promise<ImportResult> {
     const b = requestBody(body);
     const { dashboard: migrated, warnings } = migrateGrafanaDashboard(b['dashboard']);
     const d = validateDashboard(migrated);
@@ -232,6 +236,7 @@ export class DashboardService {
         folder: asString(b['folder']) ?? asString(b['folderUid']),
         message: asString(b['message']) ?? 'imported',
         source: 'import',
+        author,
         mustCreate: !overwrite,
       },
     );
@@ -243,7 +248,7 @@ export class DashboardService {
    * the JSON is migrated; an existing uid is replaced when `overwrite` is set or when
    * `dashboard.version` matches the stored version, otherwise a version conflict is raised.
    */
-  async saveGrafana(body: unknown): Promise<ImportResult> {
+  async saveGrafana(body: unknown, author?: string): Promise<ImportResult> {
     const b = requestBody(body);
     const { dashboard: migrated, warnings } = migrateGrafanaDashboard(b['dashboard']);
     const d = validateDashboard(migrated);
@@ -259,6 +264,7 @@ export class DashboardService {
         folder: asString(b['folderUid']) ?? asString(b['folder']),
         message: asString(b['message']),
         source: 'api',
+        author,
         mustCreate: false,
       },
     );
@@ -382,6 +388,7 @@ export class DashboardService {
       createdAt: this.now(),
       message: o.message ?? '',
       source: o.source,
+      author: o.author ?? '',
       ...(o.restoredFrom === undefined ? {} : { restoredFrom: o.restoredFrom }),
       folder: o.folder,
       dashboard,
@@ -431,6 +438,7 @@ function info(v: StoredVersion): VersionInfo {
     createdAt: v.createdAt,
     message: v.message,
     source: v.source,
+    author: v.author,
     ...(v.restoredFrom === undefined ? {} : { restoredFrom: v.restoredFrom }),
   };
 }

@@ -100,7 +100,8 @@ export function buildRouter(deps: HttpDeps): Router {
   addApiV1Routes(router, { ...apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
   addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir(), deps.dashboards);
-  if (deps.dashboards) addDashboardRoutes(router, deps.dashboards, { ...apiV1, storage });
+  if (deps.dashboards)
+    addDashboardRoutes(router, deps.dashboards, { ...apiV1, storage }, () => guard?.principal());
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());
   return router;
 }

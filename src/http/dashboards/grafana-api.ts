@@ -10,7 +10,11 @@ import type { Router } from '../router.js';
 import { grafanaHandler, readJson } from './errors.js';
 
 /** Adds the Grafana-compatible routes. */
-export function addGrafanaDashboardRoutes(router: Router, svc: DashboardService): void {
+export function addGrafanaDashboardRoutes(
+  router: Router,
+  svc: DashboardService,
+  author: () => string = () => '',
+): void {
   const h = grafanaHandler;
   router.get(
     '/api/search',
@@ -105,7 +109,7 @@ export function addGrafanaDashboardRoutes(router: Router, svc: DashboardService)
         const folder = (await svc.folders.list()).find((f) => numericId(f.uid) === id);
         if (folder) body['folderUid'] = folder.uid;
       }
-      const r = await svc.saveGrafana(body);
+      const r = await svc.saveGrafana(body, author());
       const s = slug(r.dashboard.title);
       sendJson(ctx.res, 200, {
         id: numericId(r.uid),

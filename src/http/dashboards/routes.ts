@@ -9,7 +9,11 @@ import { BadParamError } from '../params.js';
 import { kansokuHandler, readJson } from './errors.js';
 
 /** Adds the `/api/kansoku/dashboards` and `/api/kansoku/folders` routes. */
-export function addDashboardApiRoutes(router: Router, svc: DashboardService): void {
+export function addDashboardApiRoutes(
+  router: Router,
+  svc: DashboardService,
+  author: () => string = () => '',
+): void {
   const base = '/api/kansoku/dashboards';
   const h = kansokuHandler;
   router.get(
@@ -31,13 +35,13 @@ export function addDashboardApiRoutes(router: Router, svc: DashboardService): vo
   router.post(
     base,
     h(async (ctx) => {
-      sendSuccess(ctx.res, await svc.create(await readJson(ctx)));
+      sendSuccess(ctx.res, await svc.create(await readJson(ctx), author()));
     }),
   );
   router.post(
     `${base}/import`,
     h(async (ctx) => {
-      sendSuccess(ctx.res, await svc.import(await readJson(ctx)));
+      sendSuccess(ctx.res, await svc.import(await readJson(ctx), author()));
     }),
   );
   router.get(
@@ -50,7 +54,7 @@ export function addDashboardApiRoutes(router: Router, svc: DashboardService): vo
     ['PUT'],
     `${base}/:uid`,
     h(async (ctx) => {
-      sendSuccess(ctx.res, await svc.update(uid(ctx.params), await readJson(ctx)));
+      sendSuccess(ctx.res, await svc.update(uid(ctx.params), await readJson(ctx), author()));
     }),
   );
   router.add(
@@ -65,7 +69,7 @@ export function addDashboardApiRoutes(router: Router, svc: DashboardService): vo
   router.post(
     `${base}/:uid/duplicate`,
     h(async (ctx) => {
-      sendSuccess(ctx.res, await svc.duplicate(uid(ctx.params), await readJson(ctx)));
+      sendSuccess(ctx.res, await svc.duplicate(uid(ctx.params), await readJson(ctx), author()));
     }),
   );
   router.get(
@@ -83,7 +87,7 @@ export function addDashboardApiRoutes(router: Router, svc: DashboardService): vo
   router.post(
     `${base}/:uid/versions/:version/restore`,
     h(async (ctx) => {
-      sendSuccess(ctx.res, await svc.restore(uid(ctx.params), versionParam(ctx.params)));
+      sendSuccess(ctx.res, await svc.restore(uid(ctx.params), versionParam(ctx.params), author()));
     }),
   );
   router.get(
