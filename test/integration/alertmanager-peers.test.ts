@@ -125,7 +125,17 @@ describe('Alertmanager peers', { skip: SKIP, timeout: 90_000 }, () => {
   after(
     async () => {
       await kansoku?.stop();
-      am?.kill('SIGTERM');
+      const proc = am;
+      if (proc && proc.exitCode === null && proc.signalCode === null) {
+        // The Alertmanager writes its snapshots on exit: wait before removing its directory.
+        const exited = new Promise<void>((resolve) =>
+          proc.once('exit', () => {
+            resolve();
+          }),
+        );
+        proc.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      }
       await removeTemp(tmp);
     },
     { timeout: 20_000 },
