@@ -5,10 +5,10 @@
  *
  * Per server: start it with the rule files, remote-write the data (ending now, so that the rules
  * see fresh samples), let the groups evaluate for `--seconds`, and record every group evaluation's
- * duration: Prometheus' `prometheus_rule_group_last_duration_seconds` (with
- * `…_last_evaluation_timestamp_seconds` to count each evaluation once) and Kansoku's group
- * `evaluationTime` of `/api/v1/rules`. Also the server's CPU seconds while evaluating and the
- * number of series the recording rules produce (the same on both when the results agree).
+ * duration from `prometheus_rule_group_last_duration_seconds` on `/metrics` (both servers
+ * expose it; with `…_last_evaluation_timestamp_seconds` to count each evaluation once). Also the
+ * server's CPU seconds while evaluating and the number of series the recording rules produce
+ * (the same on both when the results agree).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -169,10 +169,12 @@ async function runServer(
     const w0 = performance.now();
     const end = Date.now() + o.seconds * 1000;
     while (Date.now() < end) {
-      const r = await request(
-        `${server.url}${kind === 'prometheus' ? '/metrics' : '/api/v1/rules'}`,
-      );
-      evals.add(kind === 'prometheus' ? evalsFromMetrics(r.body) : evalsFromRulesApi(r.body));
+      // Both servers expose prometheus_rule_group_last_duration_seconds; /api/v1/rules is the
+      // fallback for a Kansoku build without the self-metrics.
+      const m = await request(`${server.url}/metrics`);
+      const fromMetrics = evalsFromMetrics(m.body);
+      if (fromMetrics.length > 0 || kind === 'prometheus') evals.add(fromMetrics);
+      else evals.add(evalsFromRulesApi((await request(`${server.url}/api/v1/rules`)).body));
       await sleep(Math.min(2000, o.intervalS * 250));
     }
     const cpuPerSecond = (cpuSeconds(server.pid) - cpu0) / ((performance.now() - w0) / 1000);
