@@ -13,6 +13,13 @@ import { MetricFamily, renderFamilies } from './family.js';
 import { collectMeminfo, collectVmstat } from './memory.js';
 import { collectNetdev, collectNetstat, collectSockstat } from './network.js';
 import {
+  collectArp,
+  collectConntrack,
+  collectOs,
+  collectSoftnet,
+  collectUdpQueues,
+} from './netmisc.js';
+import {
   HOST_COLLECTORS,
   type HostCollectorName,
   type HostMetricsOptions,
@@ -48,6 +55,11 @@ const COLLECTORS: Readonly<Record<HostCollectorName, CollectorFn>> = {
   filefd: collectFilefd,
   entropy: collectEntropy,
   netstat: collectNetstat,
+  conntrack: collectConntrack,
+  arp: collectArp,
+  softnet: collectSoftnet,
+  udp_queues: collectUdpQueues,
+  os: collectOs,
   textfile: collectTextfile,
 };
 

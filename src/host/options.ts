@@ -19,6 +19,11 @@ export const HOST_COLLECTORS = [
   'filefd',
   'entropy',
   'netstat',
+  'conntrack',
+  'arp',
+  'softnet',
+  'udp_queues',
+  'os',
   'textfile',
 ] as const;
 

@@ -51,6 +51,11 @@ function collectorOf(name: string): HostCollectorName | 'scrape' | null {
     ['node_filefd_', 'filefd'],
     ['node_entropy_', 'entropy'],
     ['node_netstat_', 'netstat'],
+    ['node_nf_conntrack_', 'conntrack'],
+    ['node_arp_', 'arp'],
+    ['node_softnet_', 'softnet'],
+    ['node_udp_queues', 'udp_queues'],
+    ['node_os_', 'os'],
     ['node_textfile_', 'textfile'],
     ['kansoku_host_test_', 'textfile'],
   ];
@@ -90,7 +95,7 @@ function labelNames(f: ParsedFamily): string[] {
 
 /** Metrics whose values must be identical. */
 const EXACT =
-  /^(node_boot_time_seconds|node_memory_(MemTotal|SwapTotal|Hugepagesize|HugePages_Total|VmallocTotal)_?\w*|node_filesystem_(size_bytes|files|readonly|device_error)|node_uname_info|node_entropy_pool_size_bits|node_filefd_maximum|node_time_zone_offset_seconds|node_time_clocksource_\w+|node_disk_info|node_textfile_\w+|kansoku_host_test_\w+|node_netstat_Ip_Forwarding|node_cpu_guest_seconds_total)$/;
+  /^(node_boot_time_seconds|node_memory_(MemTotal|SwapTotal|Hugepagesize|HugePages_Total|VmallocTotal)_?\w*|node_filesystem_(size_bytes|files|readonly|device_error)|node_uname_info|node_entropy_pool_size_bits|node_filefd_maximum|node_time_zone_offset_seconds|node_time_clocksource_\w+|node_disk_info|node_textfile_\w+|kansoku_host_test_\w+|node_netstat_Ip_Forwarding|node_cpu_guest_seconds_total|node_os_info|node_os_version|node_nf_conntrack_entries_limit)$/;
 
 /** Gauges compared within an absolute tolerance, as a function of the first scrape's families. */
 function gaugeTolerance(name: string, ne: Map<string, ParsedFamily>): number | null {
