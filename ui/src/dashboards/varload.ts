@@ -16,6 +16,8 @@ import {
   withAll,
 } from './variables.js';
 import { seriesLabelsName } from './legend.js';
+import { queryResolution } from './interval.js';
+import { builtinScope } from './queries.js';
 
 /** Raw strings a query variable's query gives, before regex and sort. */
 async function queryStrings(
@@ -74,9 +76,12 @@ export async function loadOptions(
 ): Promise<VariableOption[]> {
   switch (v.type) {
     case 'query': {
-      const text = interpolate(variableQueryText(v), scope, 'regex');
+      // Variable queries may use $__range and $__interval too (sized for a 1000-pixel panel).
+      const res = queryResolution({ rangeMs: range.to - range.from, resolution: 1000 });
+      const s = builtinScope(scope, range, res.intervalMs, res.rateIntervalMs);
+      const text = interpolate(variableQueryText(v), s);
       const raw = await queryStrings(text, range, signal);
-      const regex = v.regex !== undefined ? interpolate(v.regex, scope, 'regex') : undefined;
+      const regex = v.regex !== undefined ? interpolate(v.regex, s, 'regex') : undefined;
       return withAll(v, optionsFromValues(raw, regex, v.sort));
     }
     case 'custom':
