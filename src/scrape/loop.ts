@@ -94,6 +94,8 @@ export class ScrapeLoop {
   lastScrape = 0;
   lastDurationMs = 0;
   lastSamples = 0;
+  /** Scrapes skipped because the previous one of this target was still running. */
+  missed = 0;
   readonly metadata = new Map<string, MetricMetadata>();
 
   private readonly cache = new Map<string, CacheEntry>();
@@ -127,9 +129,14 @@ export class ScrapeLoop {
       next += interval;
       // Skip missed ticks after a stall instead of scraping in a burst.
       while (next <= this.now()) next += interval;
-      this.running = this.scrapeOnce(at).finally(() => {
-        this.running = undefined;
-      });
+      // Never two scrapes of one target at once (the series cache and the staleness tracking
+      // belong to one scrape at a time): a scrape still running when the next is due makes
+      // this tick a missed one, as in Prometheus.
+      if (this.running === undefined) {
+        this.running = this.scrapeOnce(at).finally(() => {
+          this.running = undefined;
+        });
+      } else this.missed++;
       this.timer = setTimeout(tick, Math.max(0, next - this.now()));
     };
     this.timer = setTimeout(tick, Math.max(0, offsetMs));

@@ -241,6 +241,50 @@ describe('ScrapeLoop', () => {
     assert.equal(loop.health, 'down');
     assert.match(loop.lastError, /HTTP status 404/);
   });
+
+  it('never runs two scrapes of one target at once: a slow scrape makes the next tick a missed one', async () => {
+    pages['/slow'] = { body: 'x 1\n' };
+    let inFlight = 0;
+    let most = 0;
+    let commits = 0;
+    const slow = {
+      appender: () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        return {
+          append: (ref: number) => ref + 1,
+          commit: async () => {
+            await new Promise((r) => setTimeout(r, 120));
+            commits++;
+            inFlight--;
+          },
+          rollback: () => {
+            inFlight--;
+            return Promise.resolve();
+          },
+        };
+      },
+    };
+    const cfg = parsePrometheusConfig(
+      `scrape_configs:\n  - job_name: slow\n    scrape_interval: 30ms\n    scrape_timeout: 30ms\n    static_configs:\n      - targets: ['${base}']\n`,
+    ).scrapeConfigs[0]!;
+    const group = { targets: [base], labels: Labels.EMPTY, source: 't' };
+    const r = buildTarget({ ...cfg, metricsPath: '/slow' }, group, base);
+    assert.ok('target' in r);
+    assert.equal(r.target.intervalMs, 30);
+    const loop = new ScrapeLoop(r.target, cfg, {
+      appendable: slow,
+      client: new HTTPClient(cfg.http),
+      logger: Logger.nop(),
+      userAgent: 'Kansoku-test',
+    });
+    loop.start(0);
+    await new Promise((res) => setTimeout(res, 500));
+    await loop.stop(false);
+    assert.equal(most, 1, 'one scrape at a time');
+    assert.ok(commits >= 2, `commits ${commits}`);
+    assert.ok(loop.missed > 0, 'ticks missed while a scrape ran');
+  });
 });
 
 describe('ScrapeManager', () => {
