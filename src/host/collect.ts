@@ -11,6 +11,7 @@ import { collectCpu, collectStat } from './cpu.js';
 import { collectDiskstats, collectFilesystem } from './disk.js';
 import { MetricFamily, renderFamilies } from './family.js';
 import { collectMeminfo, collectVmstat } from './memory.js';
+import { collectNetclass } from './netclass.js';
 import { collectNetdev, collectNetstat, collectSockstat } from './network.js';
 import {
   collectArp,
@@ -60,6 +61,7 @@ const COLLECTORS: Readonly<Record<HostCollectorName, CollectorFn>> = {
   softnet: collectSoftnet,
   udp_queues: collectUdpQueues,
   os: collectOs,
+  netclass: collectNetclass,
   textfile: collectTextfile,
 };
 

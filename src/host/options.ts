@@ -24,6 +24,7 @@ export const HOST_COLLECTORS = [
   'softnet',
   'udp_queues',
   'os',
+  'netclass',
   'textfile',
 ] as const;
 

@@ -27,7 +27,7 @@ const SKIP = NODE_EXPORTER
 
 /** Which collector a metric family belongs to, by name. */
 function collectorOf(name: string): HostCollectorName | 'scrape' | null {
-  const prefixes: [string, HostCollectorName | 'scrape'][] = [
+  const prefixes: [string | RegExp, HostCollectorName | 'scrape'][] = [
     ['node_scrape_collector_', 'scrape'],
     ['node_cpu_', 'cpu'],
     ['node_memory_', 'meminfo'],
@@ -39,6 +39,7 @@ function collectorOf(name: string): HostCollectorName | 'scrape' | null {
     ['node_procs_', 'stat'],
     ['node_uname_info', 'uname'],
     ['node_time_', 'time'],
+    [NETCLASS_FAMILIES, 'netclass'],
     ['node_network_', 'netdev'],
     ['node_filesystem_', 'filesystem'],
     ['node_disk_', 'diskstats'],
@@ -59,9 +60,14 @@ function collectorOf(name: string): HostCollectorName | 'scrape' | null {
     ['node_textfile_', 'textfile'],
     ['kansoku_host_test_', 'textfile'],
   ];
-  for (const [p, c] of prefixes) if (name.startsWith(p)) return c;
+  for (const [p, c] of prefixes)
+    if (typeof p === 'string' ? name.startsWith(p) : p.test(name)) return c;
   return null;
 }
+
+/** The netclass collector's families (the others named node_network_* are netdev's). */
+const NETCLASS_FAMILIES =
+  /^node_network_(info|up|address_assign_type|carrier|carrier_(up_|down_)?changes_total|device_id|dormant|flags|iface_id|iface_link|iface_link_mode|mtu_bytes|name_assign_type|net_dev_group|protocol_type|speed_bytes|transmit_queue_length)$/;
 
 /** Families by name, keeping only those of the given collectors. */
 function byName(text: string, keep: ReadonlySet<string>): Map<string, ParsedFamily> {
