@@ -1,12 +1,13 @@
 /** Aggregation operators (`sum`, `avg`, `topk`, `count_values`, …) with `by`/`without`. */
 import { Labels, LabelsBuilder } from '../../model/index.js';
 import type { AggregateExpr } from '../parser/index.js';
+import { isSimpleAggOp, SeriesAccumulator } from './accumulate.js';
 import { OutCollector } from './binary.js';
 import { QueryExecutionError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { goF, goG } from './gofmt.js';
 import { ratioOffset } from './xxhash.js';
-import { Kahan, quantileOfSorted, sortNaNFirst } from './mathutil.js';
+import { quantileOfSorted, sortNaNFirst } from './mathutil.js';
 import { newStepSeries, type StepSeries, type VectorValue } from './value.js';
 
 /** Labels of the group a series falls in. */
@@ -53,14 +54,22 @@ export async function evalAggregate(ev: Evaluator, e: AggregateExpr): Promise<Ve
   if (e.op === 'quantile' && param) checkQuantileParam(ev, e, param);
 
   const out = groups.map((gl) => newStepSeries(gl, n, false));
+  if (isSimpleAggOp(e.op)) {
+    const acc = new SeriesAccumulator(e.op, out, n);
+    for (let k = 0; k < input.series.length; k++) {
+      const s = input.series[k]!;
+      acc.add(groupIdx[k]!, s.vs, s.has, s.dropName);
+      if ((k & 255) === 255) ev.ctx.check();
+    }
+    acc.finish();
+    ev.ctx.check();
+    return { kind: 'vector', series: out.filter((s) => s.has.includes(1)), ordered: false };
+  }
+  // Only `quantile` is left: it needs all of a group's values at a step at once.
+  if (!param) throw new QueryExecutionError('BUG: quantile needs a parameter');
   const G = groups.length;
-  const seen = new Uint8Array(G);
-  const val = new Float64Array(G);
-  const cnt = new Float64Array(G);
-  const mean = new Float64Array(G);
-  const incremental = new Uint8Array(G);
-  const kahan = Array.from({ length: G }, () => new Kahan());
   const lists: number[][] = Array.from({ length: G }, () => []);
+  const seen = new Uint8Array(G);
   for (let i = 0; i < n; i++) {
     seen.fill(0);
     for (let k = 0; k < input.series.length; k++) {
@@ -68,105 +77,20 @@ export async function evalAggregate(ev: Evaluator, e: AggregateExpr): Promise<Ve
       if (!s.has[i]) continue;
       const f = s.vs[i]!;
       const g = groupIdx[k]!;
+      if (s.dropName) out[g]!.dropName = true;
       if (!seen[g]) {
         seen[g] = 1;
-        val[g] = f;
-        mean[g] = f;
-        cnt[g] = 1;
-        incremental[g] = 0;
-        kahan[g]!.reset(f);
-        out[g]!.dropName = s.dropName || (i > 0 && out[g]!.dropName);
-        if (e.op === 'stddev' || e.op === 'stdvar') val[g] = Number.isFinite(f) ? 0 : NaN;
-        else if (e.op === 'group') val[g] = 1;
-        else if (e.op === 'quantile') lists[g] = [f];
-        continue;
-      }
-      if (s.dropName) out[g]!.dropName = true;
-      switch (e.op) {
-        case 'sum':
-          kahan[g]!.add(f);
-          break;
-        case 'avg': {
-          cnt[g]!++;
-          const c = cnt[g]!;
-          const kh = kahan[g]!;
-          if (!incremental[g]) {
-            const sum = kh.sum;
-            const comp = kh.c;
-            kh.add(f);
-            if (kh.sum !== Infinity && kh.sum !== -Infinity) break;
-            incremental[g] = 1;
-            kh.sum = sum / (c - 1);
-            kh.c = comp / (c - 1);
-          }
-          const q = (c - 1) / c;
-          kh.sum *= q;
-          kh.c *= q;
-          kh.add(f / c);
-          break;
-        }
-        case 'max':
-          if (val[g]! < f || Number.isNaN(val[g]!)) val[g] = f;
-          break;
-        case 'min':
-          if (val[g]! > f || Number.isNaN(val[g]!)) val[g] = f;
-          break;
-        case 'count':
-          cnt[g]!++;
-          break;
-        case 'group':
-          break;
-        case 'stddev':
-        case 'stdvar':
-          if (!Number.isFinite(f)) val[g] = NaN;
-          else {
-            cnt[g]!++;
-            const delta = f - mean[g]!;
-            mean[g]! += delta / cnt[g]!;
-            val[g]! += delta * (f - mean[g]!);
-          }
-          break;
-        case 'quantile':
-          lists[g]!.push(f);
-          break;
-        default:
-          throw new QueryExecutionError(`BUG: unexpected aggregation ${String(e.op)}`);
-      }
+        lists[g] = [f];
+      } else lists[g]!.push(f);
     }
     for (let g = 0; g < G; g++) {
       if (!seen[g]) continue;
-      let r: number;
-      switch (e.op) {
-        case 'sum':
-          r = kahan[g]!.value();
-          break;
-        case 'avg': {
-          const kh = kahan[g]!;
-          r = incremental[g] ? kh.sum + kh.c : kh.sum / cnt[g]! + kh.c / cnt[g]!;
-          if (cnt[g] === 1) r = kh.sum;
-          break;
-        }
-        case 'count':
-          r = cnt[g]!;
-          break;
-        case 'stdvar':
-          r = val[g]! / cnt[g]!;
-          break;
-        case 'stddev':
-          r = Math.sqrt(val[g]! / cnt[g]!);
-          break;
-        case 'quantile':
-          r = quantileOfSorted(param![i]!, sortNaNFirst(Float64Array.from(lists[g]!)));
-          break;
-        default:
-          r = val[g]!;
-      }
-      out[g]!.vs[i] = r;
+      out[g]!.vs[i] = quantileOfSorted(param[i]!, sortNaNFirst(Float64Array.from(lists[g]!)));
       out[g]!.has[i] = 1;
     }
     ev.ctx.check();
   }
-  return { kind: 'vector', series: out.filter((s) => s.has.some((x) => x === 1)), ordered: false };
+  return { kind: 'vector', series: out.filter((s) => s.has.includes(1)), ordered: false };
 }
 
 function checkQuantileParam(ev: Evaluator, e: AggregateExpr, p: Float64Array): void {
