@@ -3,4 +3,11 @@ export { defaultUiDir } from './dir.js';
 export { contentTypeFor } from './mime.js';
 export { notBuiltPage } from './not-built.js';
 export { addUiRoutes } from './routes.js';
-export { ASSETS_PREFIX, isSafeRelative, serveUI, UI_ROUTES, UiFiles } from './static.js';
+export {
+  ASSETS_PREFIX,
+  isSafeRelative,
+  serveUI,
+  UI_PREFIXES,
+  UI_ROUTES,
+  UiFiles,
+} from './static.js';

@@ -1,6 +1,6 @@
 /** Registers the web UI's paths on the HTTP router. */
 import type { Handler, Router } from '../router.js';
-import { ASSETS_PREFIX, serveUI, UI_ROUTES, UiFiles } from './static.js';
+import { ASSETS_PREFIX, serveUI, UI_PREFIXES, UI_ROUTES, UiFiles } from './static.js';
 
 /**
  * Adds GET routes for the UI: its client-side routes (`/`, `/explore`, …), `/assets/:file`
@@ -15,6 +15,7 @@ export function addUiRoutes(router: Router, distDir: string): void {
     }
   };
   for (const route of UI_ROUTES) router.get(route, handler);
+  for (const prefix of UI_PREFIXES) router.get(`${prefix}*`, handler);
   router.get(`${ASSETS_PREFIX}:file`, handler);
   router.get('/favicon.svg', handler);
 }

@@ -79,7 +79,19 @@ describe('serveUI', () => {
   });
 
   it('answers client-side routes with index.html, not cached', async () => {
-    for (const p of ['/', '/explore', '/explore?q=up&range=1h', '/targets', '/status', '/browse']) {
+    for (const p of [
+      '/',
+      '/explore',
+      '/explore?q=up&range=1h',
+      '/targets',
+      '/status',
+      '/browse',
+      '/dashboards',
+      '/dashboards/d/abc?var-x=1',
+      '/alerts/silences',
+      '/public/tok',
+      '/login',
+    ]) {
       const r = await request(port, p);
       assert.equal(r.status, 200, p);
       assert.equal(r.headers['content-type'], 'text/html; charset=utf-8');

@@ -19,7 +19,21 @@ const gzipAsync = promisify(gzip);
  * The UI's client-side routes, which all answer with `index.html`. Keep in step with
  * `ui/src/route.ts`.
  */
-export const UI_ROUTES: readonly string[] = ['/', '/explore', '/browse', '/targets', '/status'];
+export const UI_ROUTES: readonly string[] = [
+  '/',
+  '/explore',
+  '/browse',
+  '/targets',
+  '/status',
+  '/dashboards',
+  '/alerts',
+  '/admin',
+  '/login',
+  '/setup',
+];
+
+/** Prefixes of client-side routes with sub-paths (`/dashboards/d/<uid>`, `/public/<token>`). */
+export const UI_PREFIXES: readonly string[] = ['/dashboards/', '/alerts/', '/admin/', '/public/'];
 
 /** The URL prefix of the build's hashed assets. */
 export const ASSETS_PREFIX = '/assets/';
@@ -111,7 +125,7 @@ export async function serveUI(
     return false;
   }
 
-  if (UI_ROUTES.includes(decoded)) {
+  if (UI_ROUTES.includes(decoded) || UI_PREFIXES.some((p) => decoded.startsWith(p))) {
     const index = await files.get('index.html');
     if (!index) {
       sendNotBuilt(res, method, files.distDir);
