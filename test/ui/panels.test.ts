@@ -161,6 +161,9 @@ describe('panel renderers in Chromium', { skip: SKIP, timeout: 90_000 }, () => {
     assert.match(text, /1\.50 KiB/);
     assert.match(text, /3 GiB/);
     assert.match(text, /Value #B/);
+    const foot = await t.locator('tfoot').innerText();
+    assert.match(foot, /Total/);
+    assert.match(foot, /3\.00 GiB/);
     await t.locator('th button', { hasText: 'Value #A' }).click();
     await t.locator('th button', { hasText: 'Value #A' }).click();
     assert.match(await t.locator('tbody tr').first().innerText(), /3 GiB/);

@@ -9,6 +9,7 @@ import { getDisplayValue } from './display.js';
 import { displayName, fieldConfigFor, optBool, optString } from './fieldconfig.js';
 import { hiddenFrom } from './fields.js';
 import { PanelMessage } from './PanelMessage.js';
+import { reduce, reducerName } from './reducers.js';
 import { buildTable, compareCells, type TableCell, type TableColumn } from './table.js';
 import { formatDateTime } from './timefmt.js';
 import { applyTransforms } from './transforms.js';
@@ -61,6 +62,7 @@ export function TablePanel({ panel, data, timeZone }: PanelProps): ReactElement 
           desc: optBool(initial as Record<string, unknown>, 'desc', false),
         }
       : null;
+  const footer = footerCalc(panel);
   const [sort, setSort] = useState<{ name: string; desc: boolean } | null>(initialSort);
   const [limit, setLimit] = useState(PAGE);
   const rows = useMemo(() => {
@@ -116,6 +118,15 @@ export function TablePanel({ panel, data, timeZone }: PanelProps): ReactElement 
             </tr>
           ))}
         </tbody>
+        {footer && (
+          <tfoot>
+            <tr>
+              {columns.map((c, i) => (
+                <FooterCell key={c.at} column={c} rows={rows} calc={footer} first={i === 0} />
+              ))}
+            </tr>
+          </tfoot>
+        )}
       </table>
       {skipped.length > 0 && (
         <p
@@ -136,6 +147,33 @@ export function TablePanel({ panel, data, timeZone }: PanelProps): ReactElement 
       )}
     </div>
   );
+}
+
+/** The footer's reducer: `options.footer` ({show, reducer}) of current Grafana tables, or null. */
+function footerCalc(panel: PanelProps['panel']): string | null {
+  const f = panel.options?.['footer'];
+  if (typeof f !== 'object' || f === null) return null;
+  const o = f as Record<string, unknown>;
+  if (o['show'] !== true) return null;
+  const r = Array.isArray(o['reducer']) ? (o['reducer'] as unknown[])[0] : undefined;
+  return typeof r === 'string' ? r : 'sum';
+}
+
+function FooterCell(props: {
+  column: Column;
+  rows: TableCell[][];
+  calc: string;
+  first: boolean;
+}): ReactElement {
+  const { column, rows, calc, first } = props;
+  if (column.col.kind !== 'value') return <th>{first ? reducerName(calc) : ''}</th>;
+  const vs = Float64Array.from(rows, (r) => {
+    const v = r[column.at];
+    return typeof v === 'number' ? v : NaN;
+  });
+  const v = reduce(vs, new Float64Array(vs.length), calc);
+  const d = getDisplayValue(v, { ...column.config, noValue: '' });
+  return <th className="kp-cell-num">{`${d.prefix ?? ''}${d.text}${d.suffix ?? ''}`}</th>;
 }
 
 function Cell({

@@ -328,13 +328,19 @@ function buildPlot(
   const th = thresholdsStyle(defaults);
   const steps = defaults.thresholds?.steps ?? [];
   const drawThresholds = (u: uPlot, what: 'line' | 'area'): void => {
-    if (steps.length === 0 || defaults.thresholds?.mode === 'percentage') return;
+    if (steps.length === 0) return;
+    // Percentage steps are shares of the left axis' visible range.
+    const smin = u.scales['y']?.min ?? 0;
+    const smax = u.scales['y']?.max ?? 100;
+    const pct = defaults.thresholds?.mode === 'percentage';
+    const at = (v: number): number => (pct ? smin + ((smax - smin) * v) / 100 : v);
     const ctx = u.ctx;
     const { left: x0, width, top, height } = u.bbox;
     ctx.save();
     steps.forEach((s, k) => {
-      const from = s.value ?? -Infinity;
-      const to = steps[k + 1]?.value ?? Infinity;
+      const from = s.value === null ? -Infinity : at(s.value);
+      const next = steps[k + 1]?.value;
+      const to = next === undefined || next === null ? Infinity : at(next);
       const color = resolveColor(s.color);
       const yFrom = Number.isFinite(from) ? u.valToPos(from, 'y', true) : top + height;
       const yTo = Number.isFinite(to) ? u.valToPos(to, 'y', true) : top;

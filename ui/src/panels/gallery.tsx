@@ -168,6 +168,7 @@ export function galleryPanels(to: number): { panel: PanelModel; series: SeriesDa
           { refId: 'A', instant: true, format: 'table' },
           { refId: 'B', instant: true, format: 'table' },
         ],
+        options: { footer: { show: true, reducer: ['sum'] } },
         fieldConfig: {
           defaults: {},
           overrides: [
