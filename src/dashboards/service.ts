@@ -13,7 +13,7 @@ import {
 import { FolderStore, GENERAL_FOLDER } from './folders.js';
 import { exportGrafanaDashboard } from './grafana/export.js';
 import { migrateGrafanaDashboard } from './grafana/migrate.js';
-import { asBool, asNumber, asString, isObject, stableStringify, type JsonObject } from './json.js';
+import { asBool, asNumber, asString, isObject, type JsonObject } from './json.js';
 import type {
   Dashboard,
   DashboardMeta,
@@ -34,6 +34,7 @@ import {
 } from './records.js';
 import { newUid } from './uid.js';
 import { UID_RE, validateDashboard } from './validate.js';
+import { info, requestBody, sameContent, saveFields, versionMismatch } from './requests.js';
 
 /** A dashboard with its facts, as the API serves it. */
 export interface DashboardWithMeta {
@@ -403,61 +404,6 @@ export class DashboardService {
     if (!rec) throw new DashboardNotFoundError(`cannot find dashboard ${uid}: no such dashboard`);
     return rec;
   }
-}
-
-function versionMismatch(uid: string, expected: number, actual: number): DashboardConflictError {
-  return new DashboardConflictError(
-    `cannot save dashboard ${uid}: it was changed meanwhile (you edited version ${expected}, the stored version is ${actual}); reload it and apply your changes again`,
-    'version-mismatch',
-  );
-}
-
-function requestBody(body: unknown): JsonObject {
-  if (!isObject(body))
-    throw new DashboardValidationError('body', 'must be a JSON object like {"dashboard": {…}}');
-  if (!('dashboard' in body)) throw new DashboardValidationError('dashboard', 'is missing');
-  return body;
-}
-
-function saveFields(b: JsonObject): { folder?: string; message?: string } {
-  const folder = b['folder'] ?? b['folderUid'];
-  if (folder !== undefined && folder !== null && typeof folder !== 'string')
-    throw new DashboardValidationError('folder', 'must be a folder uid string');
-  const message = b['message'];
-  if (message !== undefined && typeof message !== 'string')
-    throw new DashboardValidationError('message', 'must be a string');
-  return {
-    ...(typeof folder === 'string' ? { folder } : {}),
-    ...(typeof message === 'string' ? { message } : {}),
-  };
-}
-
-function info(v: StoredVersion): VersionInfo {
-  return {
-    version: v.version,
-    createdAt: v.createdAt,
-    message: v.message,
-    source: v.source,
-    author: v.author,
-    ...(v.restoredFrom === undefined ? {} : { restoredFrom: v.restoredFrom }),
-  };
-}
-
-/**
- * Whether two dashboards are equal apart from `version`, `id` and key order, once both are in
- * the migrated form (a stored dashboard saved through the API may lack defaults a file gains).
- */
-function sameContent(a: Dashboard, b: Dashboard): boolean {
-  const norm = (d: Dashboard): string => {
-    let m: JsonObject = d;
-    try {
-      m = migrateGrafanaDashboard(d).dashboard;
-    } catch {
-      // compare as is
-    }
-    return stableStringify({ ...m, version: 0, id: null });
-  };
-  return norm(a) === norm(b);
 }
 
 /** Folders re-exported for the service's users. */
