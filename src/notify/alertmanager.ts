@@ -12,6 +12,7 @@ import { buildIntegrations } from './receivers/integrations.js';
 import { Silences } from './silence/silences.js';
 import { NotificationTemplates } from './template/templates.js';
 import { systemClock, type Clock, type TimerHandle } from './util/clock.js';
+import type { SnapshotStore } from './util/snapshot.js';
 
 /** Options of the embedded Alertmanager. */
 export interface AlertmanagerOptions {
@@ -35,6 +36,14 @@ export interface AlertmanagerOptions {
   readonly integrations?: (built: Map<string, Integration[]>) => Map<string, Integration[]>;
   /** Reports problems that do not stop the pipeline (failed sends, unsupported integrations). */
   readonly warn?: (msg: string) => void;
+  /**
+   * High availability: silences and the notification log live in this shared store instead of
+   * the data directory, and silences are re-read from it every `sharedSyncMs` (default 5 s).
+   */
+  readonly shared?: SnapshotStore;
+  readonly sharedSyncMs?: number;
+  /** High availability: whether this server sends notifications now (only the leader does). */
+  readonly isLeader?: () => boolean;
 }
 
 const DEFAULT_RETENTION_MS = 120 * 3_600_000;
@@ -62,6 +71,9 @@ export class Alertmanager {
   private maintenance: TimerHandle | undefined;
   private started = false;
   private readonly startedAtMs: number;
+  /** Whether this server was sending at its last flush (high availability). */
+  private sending = false;
+  private sync: TimerHandle | undefined;
 
   constructor(
     config: AlertmanagerConfig,
@@ -74,11 +86,13 @@ export class Alertmanager {
       clock: this.clock,
       retentionMs,
       ...(dir === undefined ? {} : { file: path.join(dir, 'silences.json') }),
+      ...(options.shared === undefined ? {} : { store: options.shared }),
     });
     this.nflog = new NotificationLog({
       clock: this.clock,
       retentionMs,
       ...(dir === undefined ? {} : { file: path.join(dir, 'nflog.json') }),
+      ...(options.shared === undefined ? {} : { store: options.shared }),
     });
     this.history = new AlertHistory({
       clock: this.clock,
@@ -130,6 +144,7 @@ export class Alertmanager {
     this.started = true;
     await this.startDispatcher();
     this.scheduleMaintenance();
+    if (this.options.shared) this.scheduleSync();
   }
 
   /** Applies a new configuration: rebuilds routes, receivers and groups (alerts are kept). */
@@ -153,6 +168,7 @@ export class Alertmanager {
   async stop(): Promise<void> {
     this.started = false;
     this.maintenance?.cancel();
+    this.sync?.cancel();
     this.dispatcher?.stop();
     this.dispatcher = undefined;
     await this.silences.flush();
@@ -204,13 +220,41 @@ export class Alertmanager {
         );
       },
     });
+    const isLeader = this.options.isLeader;
     this.dispatcher = new Dispatcher({
       route: this.route,
       store: this.store,
       clock: this.clock,
-      flush,
+      flush: isLeader
+        ? async (ctx, alerts) => {
+            if (!isLeader()) {
+              this.sending = false;
+              return false;
+            }
+            if (!this.sending) {
+              // Taking over: learn what the previous leader sent and silenced first.
+              await this.nflog.reload();
+              await this.silences.reload();
+              this.sending = true;
+            }
+            return flush(ctx, alerts);
+          }
+        : flush,
     });
     this.dispatcher.start();
+  }
+
+  private scheduleSync(): void {
+    this.sync = this.clock.setTimer(() => {
+      void this.silences
+        .reload()
+        .catch((e: unknown) =>
+          this.options.warn?.(`cannot read shared silences: ${(e as Error).message}`),
+        )
+        .finally(() => {
+          if (this.started) this.scheduleSync();
+        });
+    }, this.options.sharedSyncMs ?? 5000);
   }
 
   private scheduleMaintenance(): void {

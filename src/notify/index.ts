@@ -75,3 +75,4 @@ export {
   type GettableSilence,
   type VersionInfo,
 } from './api/v2.js';
+export type { SnapshotStore } from './util/snapshot.js';

@@ -55,6 +55,11 @@ export interface RuleManagerDeps {
   readonly logger?: Logger | undefined;
   /** Clock in ms; default Date.now. */
   readonly now?: (() => number) | undefined;
+  /**
+   * Whether this server evaluates rules right now (high availability: only the leader does).
+   * Absent: always. A skipped evaluation restores `for` state when evaluation resumes.
+   */
+  readonly shouldEvaluate?: (() => boolean) | undefined;
 }
 
 interface Running {
@@ -225,6 +230,10 @@ export class RuleManager {
   }
 
   private async runOnce(r: Running, ts: number): Promise<void> {
+    if (this.deps.shouldEvaluate && !this.deps.shouldEvaluate()) {
+      r.restorePending = this.opts.restoreForState;
+      return;
+    }
     try {
       await r.group.evaluate(ts, r.abort.signal);
       if (r.restorePending) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Clock } from '../util/clock.js';
+import type { SnapshotStore } from '../util/snapshot.js';
 
 /** What was last sent for one group to one integration. */
 export interface NflogEntry {
@@ -19,7 +20,12 @@ export interface NflogOptions {
   readonly file?: string;
   /** How long entries are kept, in ms (Alertmanager's `--data.retention`, 120h). */
   readonly retentionMs: number;
+  /** A shared store instead of the file (several servers, high availability). */
+  readonly store?: SnapshotStore;
 }
+
+/** The snapshot name of the notification log in a shared store. */
+const SNAPSHOT = 'nflog';
 
 /**
  * The notification log: what each integration last received for each group, so that repeats
@@ -39,6 +45,11 @@ export class NotificationLog {
 
   /** Loads the snapshot file, when there is one. */
   async load(): Promise<void> {
+    if (this.options.store) {
+      const shared = await this.options.store.read(SNAPSHOT);
+      if (shared !== undefined) this.parse(shared, 'the shared store');
+      return;
+    }
     if (this.options.file === undefined) return;
     let text: string;
     try {
@@ -52,9 +63,22 @@ export class NotificationLog {
         },
       );
     }
+    this.parse(text, this.options.file);
+  }
+
+  /** Replaces the entries with the shared store's (a server taking over sending). */
+  async reload(): Promise<void> {
+    if (!this.options.store) return;
+    await this.writing.catch(() => undefined);
+    const shared = await this.options.store.read(SNAPSHOT);
+    this.entries.clear();
+    if (shared !== undefined) this.parse(shared, 'the shared store');
+  }
+
+  private parse(text: string, where: string): void {
     const raw: unknown = JSON.parse(text);
     if (typeof raw !== 'object' || raw === null) {
-      throw new Error(`cannot load notification log from ${this.options.file}: not a JSON object`);
+      throw new Error(`cannot load notification log from ${where}: not a JSON object`);
     }
     for (const [k, v] of Object.entries(raw as Record<string, NflogEntry>)) this.entries.set(k, v);
   }
@@ -96,6 +120,12 @@ export class NotificationLog {
   }
 
   private persist(): Promise<void> {
+    const store = this.options.store;
+    if (store) {
+      const shared = JSON.stringify(Object.fromEntries(this.entries));
+      this.writing = this.writing.catch(() => undefined).then(() => store.write(SNAPSHOT, shared));
+      return this.writing;
+    }
     const file = this.options.file;
     if (file === undefined) return Promise.resolve();
     const data = JSON.stringify(Object.fromEntries(this.entries));

@@ -9,6 +9,7 @@ import {
   type TimeIntervalSpec,
 } from '../config/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import type { SnapshotStore } from '../util/snapshot.js';
 import type { Clock } from '../util/clock.js';
 
 /** A silence matcher in the API's shape. */
@@ -86,7 +87,12 @@ export interface SilencesOptions {
   readonly file?: string;
   /** How long expired silences are kept, in ms (Alertmanager's `--data.retention`, 120h). */
   readonly retentionMs: number;
+  /** A shared store instead of the file (several servers, high availability). */
+  readonly store?: SnapshotStore;
 }
+
+/** The snapshot name of the silences in a shared store. */
+const SNAPSHOT = 'silences';
 
 /** The state of a silence at `nowMs`. */
 export function silenceState(s: Silence, nowMs: number): SilenceState {
@@ -162,6 +168,10 @@ export class Silences {
 
   /** Loads the snapshot file, when there is one. */
   async load(): Promise<void> {
+    if (this.options.store) {
+      await this.reload();
+      return;
+    }
     if (this.options.file === undefined) return;
     let text: string;
     try {
@@ -172,9 +182,25 @@ export class Silences {
         cause: e,
       });
     }
+    this.replaceWith(text, this.options.file);
+  }
+
+  /**
+   * Replaces the silences with the shared store's, so that silences created on another server
+   * apply here too (called periodically and when this server takes over sending).
+   */
+  async reload(): Promise<void> {
+    if (!this.options.store) return;
+    await this.writing.catch(() => undefined);
+    const text = await this.options.store.read(SNAPSHOT);
+    if (text !== undefined) this.replaceWith(text, 'the shared store');
+  }
+
+  private replaceWith(text: string, where: string): void {
     const raw: unknown = JSON.parse(text);
     if (!Array.isArray(raw))
-      throw new Error(`cannot load silences from ${this.options.file}: not a JSON array`);
+      throw new Error(`cannot load silences from ${where}: not a JSON array`);
+    this.byId.clear();
     for (const item of raw as Silence[]) {
       this.byId.set(item.id, {
         s: item,
@@ -277,6 +303,12 @@ export class Silences {
   }
 
   private persist(): Promise<void> {
+    const store = this.options.store;
+    if (store) {
+      const shared = JSON.stringify([...this.byId.values()].map((e) => e.s));
+      this.writing = this.writing.catch(() => undefined).then(() => store.write(SNAPSHOT, shared));
+      return this.writing;
+    }
     const file = this.options.file;
     if (file === undefined) return Promise.resolve();
     const data = JSON.stringify([...this.byId.values()].map((e) => e.s));

@@ -1,0 +1,10 @@
+/**
+ * Where the Alertmanager keeps its silences and notification log when they are shared by several
+ * servers (high availability): named snapshots in a store every server reads and writes.
+ */
+export interface SnapshotStore {
+  /** The snapshot's text, or undefined when there is none yet. */
+  read(name: string): Promise<string | undefined>;
+  /** Replaces the snapshot. */
+  write(name: string, data: string): Promise<void>;
+}
