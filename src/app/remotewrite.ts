@@ -85,6 +85,8 @@ export class RemoteWriteSet {
         userAgent: this.userAgent,
         // Batches reach the file before the scrape counts as done; fsync once a second.
         fsyncIntervalMs: 1000,
+        minShards: rw.queueConfig.minShards,
+        maxShards: rw.queueConfig.maxShards,
       });
       q.start();
       this.queues.set(name, q);

@@ -150,6 +150,38 @@ describe('RemoteWriteQueue', () => {
     await q.stop();
   });
 
+  it('sends a backlog over parallel shards, each series in order, retrying only failed shards', async () => {
+    received.length = 0;
+    const dir = mkdtempSync(path.join(tmpdir(), 'kansoku-rwq-'));
+    const q = new RemoteWriteQueue(
+      options(dir, { maxSamplesPerSend: 50, minShards: 1, maxShards: 4 }),
+    );
+    const a = q.appender();
+    for (let s = 0; s < 20; s++) {
+      const l = Labels.fromRecord({ __name__: 'shard_test', s: String(s) });
+      for (let i = 0; i < 40; i++) a.append(0, l, 1000 + i, i);
+    }
+    await a.commit(); // 800 samples pending before the sender starts: 4 shards
+    script.push(503); // one shard request fails once and is retried alone
+    q.start();
+    await until(() => q.stats().pendingSamples === 0);
+    await q.stop();
+    assert.equal(received.length, 800);
+    assert.equal(q.stats().sentSamples, 800);
+    assert.ok(q.stats().retries >= 1);
+    const bySeries = new Map<string, number[]>();
+    for (const r of received) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), r.t]);
+    assert.equal(bySeries.size, 20);
+    for (const [series, ts] of bySeries) {
+      assert.deepEqual(
+        ts,
+        [...ts].sort((x, y) => x - y),
+        `${series} in order`,
+      );
+      assert.equal(new Set(ts).size, 40, `${series} once each`);
+    }
+  });
+
   it('cuts a torn tail and keeps what was whole', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kansoku-rwq-'));
     script.push(...Array<number>(1000).fill(503));

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Labels, LabelsBuilder, relabel, type RelabelRule } from '../../model/index.js';
+import {
+  Labels,
+  LabelsBuilder,
+  hashStrings,
+  relabel,
+  type RelabelRule,
+} from '../../model/index.js';
 import { WriteRequestDecoder, WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
 import type { Appendable, Appender, SeriesRef } from '../../storage/index.js';
 import type { Logger } from '../../util/index.js';
@@ -65,6 +71,14 @@ export interface RemoteWriteOptions {
    * written before `commit()` resolves and survive a crash of the process either way.
    */
   readonly fsyncIntervalMs?: number;
+  /**
+   * Parallel requests when a backlog builds up (`queue_config` `min_shards`/`max_shards`; default
+   * 1/1). With a backlog of more than two full requests per shard, a batch of up to
+   * `shards x max_samples_per_send` samples is split by series into that many requests sent at
+   * once; each series stays in one of them, so its samples still arrive in order.
+   */
+  readonly minShards?: number;
+  readonly maxShards?: number;
 }
 
 /** Defaults like Prometheus' `queue_config`, with a 1 GiB disk budget. */
@@ -129,6 +143,7 @@ export class RemoteWriteQueue implements Appendable {
   private readonly oauth2: OAuth2TokenSource | undefined;
   private readonly v2: V2Transcoder | undefined;
   private readonly encoder = new WriteRequestEncoder();
+  private readonly shardDecoder = new WriteRequestDecoder();
 
   constructor(readonly opts: RemoteWriteOptions) {
     this.transport = new HttpTransport(opts.url, opts.tls, opts.proxyUrl ?? '');
@@ -302,7 +317,8 @@ export class RemoteWriteQueue implements Appendable {
     // `batch_send_deadline` has passed since the last send.
     let lastSend = 0;
     while (!this.stopped) {
-      const batch = this.q.peek(this.opts.maxSamplesPerSend);
+      const shards = this.shardCount();
+      const batch = this.q.peek(this.opts.maxSamplesPerSend * shards);
       if (!batch) {
         this.oldestAppend = 0;
         await this.sleep(this.opts.batchSendDeadlineMs);
@@ -311,6 +327,13 @@ export class RemoteWriteQueue implements Appendable {
       const waited = Date.now() - lastSend;
       if (!batch.more && waited < this.opts.batchSendDeadlineMs) {
         await this.sleep(this.opts.batchSendDeadlineMs - waited);
+        continue;
+      }
+      if (shards > 1 && batch.samples > this.opts.maxSamplesPerSend) {
+        if (!(await this.sendSharded(Buffer.concat(batch.payloads), shards))) break;
+        lastSend = Date.now();
+        this.q.ack(batch.next, batch.samples);
+        this.oldestAppend = this.q.pending().samples > 0 ? lastSend : 0;
         continue;
       }
       const outcome = await this.deliver(Buffer.concat(batch.payloads), batch.samples);
@@ -349,6 +372,75 @@ export class RemoteWriteQueue implements Appendable {
         }
       }
     }
+  }
+
+  /** Shards for the current backlog: one per two full requests pending, within min…max. */
+  private shardCount(): number {
+    const min = Math.max(1, this.opts.minShards ?? 1);
+    const max = Math.max(min, this.opts.maxShards ?? 1);
+    if (max === 1) return 1;
+    const want = Math.ceil(this.q.pending().samples / (2 * this.opts.maxSamplesPerSend));
+    return Math.min(max, Math.max(min, want));
+  }
+
+  /**
+   * Splits a batch by series hash into `shards` requests and sends them in parallel, retrying
+   * only the ones that failed (with backoff) until every one is acknowledged or dropped.
+   * Returns false when stopped before that (the batch stays queued and is sent again).
+   */
+  private async sendSharded(message: Buffer, shards: number): Promise<boolean> {
+    const rows = this.shardDecoder.decode(message);
+    const encoders = Array.from({ length: shards }, () => new WriteRequestEncoder(16 * 1024));
+    const counts = new Array<number>(shards).fill(0);
+    for (let i = 0; i < rows.seriesCount; i++) {
+      const labels = rows.seriesLabels(i);
+      const from = rows.sampleOffsets[i] ?? 0;
+      const to = rows.sampleOffsets[i + 1] ?? 0;
+      const shard = hashStrings(labels) % shards;
+      encoders[shard]?.addSeries(labels, rows.timestamps, rows.values, from, to);
+      counts[shard] = (counts[shard] ?? 0) + (to - from);
+    }
+    let todo = encoders
+      .map((e, i) => ({ body: Buffer.from(e.writer.finish()), samples: counts[i] ?? 0 }))
+      .filter((p) => p.samples > 0);
+    let backoff = this.opts.minBackoffMs;
+    while (todo.length > 0) {
+      if (this.isStopped()) return false;
+      const outcomes = await Promise.all(todo.map((p) => this.deliver(p.body, p.samples)));
+      const again: typeof todo = [];
+      let wait = 0;
+      outcomes.forEach((o, i) => {
+        const part = todo[i];
+        if (!part) return;
+        if (o.kind === 'ok') this.counters.sent += part.samples;
+        else if (o.kind === 'drop') {
+          this.counters.failed += part.samples;
+          this.counters.lastError = o.error;
+          this.opts.logger.error('remote write rejected a batch; dropping it', {
+            url: this.opts.url,
+            err: o.error,
+            samples: part.samples,
+          });
+        } else {
+          this.counters.retries++;
+          this.counters.lastError = o.error;
+          wait = Math.max(wait, o.retryAfterMs ?? backoff);
+          again.push(part);
+        }
+      });
+      todo = again;
+      if (todo.length > 0) {
+        this.opts.logger.warn('remote write failed; retrying', {
+          url: this.opts.url,
+          err: this.counters.lastError,
+          retry_in_ms: wait,
+          requests: todo.length,
+        });
+        await this.sleep(wait * (0.8 + Math.random() * 0.4));
+        backoff = Math.min(this.opts.maxBackoffMs, backoff * 2);
+      }
+    }
+    return true;
   }
 
   /** Sends a batch in the configured protocol, falling back to 1.0 for a 1.0-only receiver. */
