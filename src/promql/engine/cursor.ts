@@ -47,10 +47,19 @@ export class ArrayCursor implements WindowCursor {
   }
 }
 
+/**
+ * Buffers a caller lends to the window cursors it walks one after another, so each series does
+ * not allocate its own. A cursor leaves grown buffers here; only one cursor may use it at a time.
+ */
+export interface CursorScratch {
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
 /** A window cursor that streams a storage iterator into a sliding buffer. */
 export class IteratorCursor implements WindowCursor {
-  ts = new Float64Array(32);
-  vs = new Float64Array(32);
+  ts: Float64Array;
+  vs: Float64Array;
   lo = 0;
   hi = 0;
   private vt: ValueType = 'none';
@@ -59,7 +68,11 @@ export class IteratorCursor implements WindowCursor {
   constructor(
     private readonly it: SampleIterator,
     private readonly counter: SampleCounter,
-  ) {}
+    private readonly scratch?: CursorScratch,
+  ) {
+    this.ts = scratch ? scratch.ts : new Float64Array(32);
+    this.vs = scratch ? scratch.vs : new Float64Array(32);
+  }
 
   advance(start: number, end: number): void {
     const it = this.it;
@@ -96,6 +109,10 @@ export class IteratorCursor implements WindowCursor {
         vs.set(this.vs.subarray(this.lo, this.hi));
         this.ts = ts;
         this.vs = vs;
+        if (this.scratch) {
+          this.scratch.ts = ts;
+          this.scratch.vs = vs;
+        }
       }
       this.lo = 0;
       this.hi = live;

@@ -10,11 +10,18 @@ import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../pars
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import { QueryContext, mergeSameLabels } from './context.js';
-import { ArrayCursor, IteratorCursor, LookbackCursor, type WindowCursor } from './cursor.js';
+import {
+  ArrayCursor,
+  IteratorCursor,
+  LookbackCursor,
+  type CursorScratch,
+  type WindowCursor,
+} from './cursor.js';
 import { QueryExecutionError, TooManySamplesError } from './errors.js';
 import { evalCall } from './functions.js';
 import {
   newStepSeries,
+  StepSlab,
   type EvalValue,
   type RangeSeries,
   type StepSeries,
@@ -25,8 +32,11 @@ import {
 export interface RangeSourceSeries {
   labels: Labels;
   dropName: boolean;
-  /** A fresh cursor positioned before the first window. */
-  cursor(): WindowCursor;
+  /**
+   * A fresh cursor positioned before the first window. With `scratch` it may use those buffers
+   * instead of its own; the caller then walks one such cursor at a time.
+   */
+  cursor(scratch?: CursorScratch): WindowCursor;
 }
 
 /** A range source: series plus how each step's window is placed. */
@@ -167,9 +177,10 @@ export class Evaluator {
     const selected = await this.selectInstant(e, 0);
     const delayed = this.ctx.opts.delayedNameRemoval;
     const out: StepSeries[] = [];
+    const slab = new StepSlab(this.nSteps, selected.length);
     for (const series of selected) {
       const labels = timestamps ? this.nameDropped(series.labels) : series.labels;
-      const s = newStepSeries(labels, this.nSteps, timestamps && delayed);
+      const s = slab.take(labels, timestamps && delayed);
       const cur = new LookbackCursor(series.iterator(), this.ctx);
       let any = false;
       for (let i = 0; i < this.nSteps; i++) {
@@ -180,6 +191,7 @@ export class Evaluator {
       }
       cur.check();
       if (any) {
+        slab.keep();
         out.push(s);
         // Counted per series so a huge result fails before it is all allocated.
         this.ctx.hold(countPoints([s]));
@@ -263,7 +275,7 @@ export class Evaluator {
     const series: RangeSourceSeries[] = selected.map((s) => ({
       labels: s.labels,
       dropName: false,
-      cursor: () => new IteratorCursor(s.iterator(), this.ctx),
+      cursor: (scratch) => new IteratorCursor(s.iterator(), this.ctx, scratch),
     }));
     return { series, rangeMs: e.range, offsetMs: vs.offset, at, selector: vs };
   }

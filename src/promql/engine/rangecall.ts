@@ -7,7 +7,14 @@ import { ANCHORED_SAFE, SMOOTHED_SAFE, extendedKernel } from './extended.js';
 import { KEEPS_NAME, RANGE_KERNELS, RangeFunctionError, type WindowCtx } from './rangefns.js';
 import { mergeSameLabels } from './context.js';
 import { absentLabels } from './labelfns.js';
-import { countPoints, newStepSeries, type StepSeries, type VectorValue } from './value.js';
+import type { CursorScratch } from './cursor.js';
+import {
+  countPoints,
+  newStepSeries,
+  StepSlab,
+  type StepSeries,
+  type VectorValue,
+} from './value.js';
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
@@ -53,15 +60,16 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
   };
   const absent = name === 'absent_over_time';
   const covered = absent ? new Uint8Array(n) : undefined;
+  const scratch: CursorScratch = { ts: new Float64Array(64), vs: new Float64Array(64) };
+  const slab = new StepSlab(n, src.series.length);
   for (const s of src.series) {
     const drop = !keepName || s.dropName;
-    const o = newStepSeries(
+    const o = slab.take(
       drop ? ev.nameDropped(s.labels) : s.labels,
-      n,
       drop && ev.ctx.opts.delayedNameRemoval,
     );
     let any = false;
-    const cur = s.cursor();
+    const cur = s.cursor(scratch);
     for (let i = 0; i < n; i++) {
       const t = ev.time(i);
       const end = (src.at ?? t) - src.offsetMs;
@@ -94,6 +102,7 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
     cur.check();
     ev.ctx.check();
     if (!any) continue;
+    slab.keep();
     out.push(o);
     // Counted per series so a huge result fails before it is all allocated.
     ev.ctx.hold(countPoints([o]));

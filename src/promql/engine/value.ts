@@ -40,6 +40,48 @@ export function newStepSeries(labels: Labels, n: number, dropName: boolean): Ste
   return { labels, vs: new Float64Array(n), has: new Uint8Array(n), dropName };
 }
 
+/**
+ * Hands out step series whose arrays are views into shared slabs, so a vector of many series
+ * costs a few allocations instead of two per series. `take` returns a clean series; unless
+ * `keep` is called before the next `take`, the same slot (still clean if nothing was marked
+ * present) is handed out again.
+ */
+export class StepSlab {
+  private vs = new Float64Array(0);
+  private has = new Uint8Array(0);
+  private used = 0;
+  private slots = 0;
+  private pending = false;
+
+  constructor(
+    private readonly n: number,
+    private readonly expected: number,
+    private readonly maxSlots = 256,
+  ) {}
+
+  /** A series with all points absent (and zero values). */
+  take(labels: Labels, dropName: boolean): StepSeries {
+    if (!this.pending) {
+      if (this.used === this.slots) {
+        this.slots = Math.max(1, Math.min(this.maxSlots, this.expected));
+        this.vs = new Float64Array(this.slots * this.n);
+        this.has = new Uint8Array(this.slots * this.n);
+        this.used = 0;
+      }
+      this.pending = true;
+    }
+    const a = this.used * this.n;
+    const b = a + this.n;
+    return { labels, vs: this.vs.subarray(a, b), has: this.has.subarray(a, b), dropName };
+  }
+
+  /** Keeps the last series taken; the next `take` uses a new slot. */
+  keep(): void {
+    this.pending = false;
+    this.used++;
+  }
+}
+
 /** The number of points a vector holds (for the sample limit). */
 export function countPoints(series: readonly StepSeries[]): number {
   let n = 0;
