@@ -22,6 +22,7 @@ import {
 import { readBody } from '../body.js';
 import { HttpError } from '../errors.js';
 import type { Router } from '../router.js';
+import { ALLOW_ALL, pushCredentials, type PushAuthorizer } from './credentials.js';
 import type { IngestCounters } from './metrics.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -35,6 +36,8 @@ export interface OTLPDeps {
   /** The flag holding `maxBodyBytes`, named in errors. */
   readonly maxBodySetting: string;
   readonly counters: IngestCounters;
+  /** Who may write (default: everyone); see `credentials.ts`. */
+  readonly authorize?: PushAuthorizer;
   /** Translation settings; `now` is set per request. */
   readonly options?: Partial<OTLPIngestOptions>;
 }
@@ -56,6 +59,10 @@ export function addOTLPRoute(router: Router, deps: OTLPDeps): void {
         `cannot ingest OTLP request: unsupported Content-Type ${JSON.stringify(ct)} (use application/x-protobuf or application/json)`,
       );
     }
+    (deps.authorize ?? ALLOW_ALL)(
+      pushCredentials(ctx.req.headers, ctx.url.searchParams),
+      ctx.url.pathname,
+    );
     let body = await readBody(ctx.req, deps.maxBodyBytes, deps.maxBodySetting);
     const ce = (ctx.req.headers['content-encoding'] ?? '').toLowerCase();
     if (ce === 'gzip') {

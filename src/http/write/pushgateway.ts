@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { handlePush, type PushStore } from '../../ingest/index.js';
 import { StorageUnavailableError } from '../../model/index.js';
 import { readBody } from '../body.js';
+import { ALLOW_ALL, pushCredentials, type PushAuthorizer } from './credentials.js';
 import { HttpError } from '../errors.js';
 import { sendSuccess } from '../respond.js';
 import type { Router } from '../router.js';
@@ -22,6 +23,8 @@ export interface PushgatewayDeps {
   readonly maxBodyBytes: number;
   /** The flag holding `maxBodyBytes`, named in errors. */
   readonly maxBodySetting: string;
+  /** Who may write (default: everyone); see `credentials.ts`. */
+  readonly authorize?: PushAuthorizer;
 }
 
 /** Adds the Pushgateway routes. */
@@ -30,6 +33,11 @@ export function addPushgatewayRoutes(router: Router, deps: PushgatewayDeps): voi
     const store = deps.store();
     if (!store)
       throw new StorageUnavailableError('cannot accept push: storage is not ready yet', false);
+    // Deletions need the same right as pushes.
+    (deps.authorize ?? ALLOW_ALL)(
+      pushCredentials(ctx.req.headers, ctx.url.searchParams),
+      ctx.url.pathname,
+    );
     let body = '';
     if (ctx.req.method !== 'DELETE') {
       let raw = await readBody(ctx.req, deps.maxBodyBytes, deps.maxBodySetting);

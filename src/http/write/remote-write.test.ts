@@ -217,6 +217,13 @@ describe('POST /api/v1/write', () => {
     );
   });
 
+  it('reads credentials through the push hook: Bearer accepted, an unknown scheme 401', async () => {
+    const b = body([{ labels: ['__name__', 'rw_auth'], samples: [[1, 1]] }]);
+    const ok = await post(b, { Authorization: 'Bearer t0ken' });
+    assert.equal(ok.status, 204);
+    await expectError(await post(b, { Authorization: 'Negotiate x' }), 401, /Authorization scheme/);
+  });
+
   it('answers 405 to GET and 503 while storage is not ready', async () => {
     const res = await fetch(`${base}/api/v1/write`);
     assert.equal(res.status, 405);

@@ -32,6 +32,7 @@ import { readBody } from '../body.js';
 import { HttpError } from '../errors.js';
 import { sendEmpty } from '../respond.js';
 import type { RequestContext } from '../router.js';
+import { ALLOW_ALL, pushCredentials, type PushAuthorizer } from './credentials.js';
 import type { RejectReason, RemoteWriteMetrics } from './metrics.js';
 import { SeriesCache, type CachedSeries } from './series-cache.js';
 import { InvalidSeriesError, validatedLabels } from './validate.js';
@@ -56,6 +57,8 @@ export interface RemoteWriteOptions {
   readonly seriesCacheSize: number;
   /** Decoder limits (labels per series, label lengths). */
   readonly decode: Partial<DecodeOptions>;
+  /** Who may write (default: everyone); the credentials hook shared by every push path. */
+  readonly authorize?: PushAuthorizer;
 }
 
 /** Default options: 64 MiB bodies, 262,144 cached series. */
@@ -104,6 +107,10 @@ export class RemoteWriteHandler {
 
   /** Handles one request (a router `Handler`). */
   readonly handle = async (ctx: RequestContext): Promise<void> => {
+    (this.opts.authorize ?? ALLOW_ALL)(
+      pushCredentials(ctx.req.headers, ctx.url.searchParams),
+      ctx.url.pathname,
+    );
     const v2 = checkHeaders(ctx);
     const body = await readBody(ctx.req, this.opts.maxBodyBytes, this.opts.maxBodySetting);
     let decoded: Buffer;
