@@ -36,6 +36,7 @@ import {
   AlertForwarder,
   Alertmanager,
   InvalidAlertsError,
+  type AlertmanagerOptions,
   defaultForwarderOptions,
   loadAlertmanagerConfigFile,
   parseAlertmanagerConfig,
@@ -57,6 +58,7 @@ import {
   type RuleManagerOptions,
 } from '../rules/index.js';
 import { ScrapeManager } from '../scrape/index.js';
+import { HighAvailability } from './ha.js';
 import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
@@ -89,6 +91,8 @@ export class Kansoku {
   private readonly remoteWrite: RemoteWriteSet;
   /** Dashboards, users, tokens and other documents (`<storage.tsdb.path>/meta`). */
   readonly meta: MetaStore;
+  /** The metadata store's setup and the leader election (high availability). */
+  private readonly ha: HighAvailability;
   /** Dashboards, their versions and folders, on the metadata store. */
   readonly dashboards: DashboardService;
   /** Loads and watches `--dashboards.dir` (undefined without it). */
@@ -120,13 +124,17 @@ export class Kansoku {
     );
     this.remoteWrite.registerMetrics(this.registry);
     registerRemoteStorageMetrics(this.registry, () => this.remoteStats?.());
-    this.meta = new FileMetaStore(path.join(flags.tsdbPath, 'meta'));
+    this.ha = new HighAvailability(flags, logger);
+    this.meta = this.ha.meta;
     this.dashboards = new DashboardService(this.meta);
     this.auth = flags.authEnabled
       ? new AuthService(this.meta, {
           ...defaultAuthOptions(),
-          // Finds tokens that `kansoku token create` wrote while the server runs.
-          reopen: () => new FileMetaStore(path.join(flags.tsdbPath, 'meta')),
+          // Finds tokens that `kansoku token create` wrote while the server runs (a shared
+          // PostgreSQL store is read afresh anyway).
+          ...(this.ha.shared
+            ? {}
+            : { reopen: () => new FileMetaStore(path.join(flags.tsdbPath, 'meta')) }),
         })
       : undefined;
     this.engine = new Engine({
@@ -167,6 +175,7 @@ export class Kansoku {
   async start(): Promise<void> {
     this.loadConfig();
     const { host, port } = splitHostPort(this.flags.listenAddress);
+    await this.ha.start(this.flags.listenAddress, this.registry);
     const setupToken = await this.initAuth();
     const router = buildRouter({
       logger: this.logger.child({ component: 'web' }),
@@ -287,6 +296,7 @@ export class Kansoku {
       warn: (msg: string) => {
         this.logger.warn(msg, { component: 'alertmanager' });
       },
+      ...this.haAlertmanagerOptions(),
     });
     await this.alertmanager.start();
     this.alertForwarder = new AlertForwarder({
@@ -302,6 +312,7 @@ export class Kansoku {
       query: queryFnFrom(this.engine.instantQuery.bind(this.engine), storage),
       appendable,
       logger: this.logger.child({ component: 'rules' }),
+      ...(this.ha.shared ? { shouldEvaluate: () => this.ha.isLeader() } : {}),
       notify: (alerts) => {
         this.alertForwarder?.send(
           alerts.map((a) => ({
@@ -340,6 +351,12 @@ export class Kansoku {
     await this.startProvisioning();
     this.ready = true;
     this.logger.info('server is ready to receive requests');
+  }
+
+  /** The Alertmanager's shared state and sending gate when several servers share metadata. */
+  private haAlertmanagerOptions(): Pick<AlertmanagerOptions, 'shared' | 'isLeader'> {
+    const shared = this.ha.snapshots();
+    return shared ? { shared, isLeader: () => this.ha.isLeader() } : {};
   }
 
   /**
@@ -507,7 +524,7 @@ export class Kansoku {
       await this.provisioner.stop();
       this.provisioner = undefined;
     }
-    await this.meta.close();
+    await this.ha.stop();
     if (this.storage) {
       await this.storage.close();
       this.storage = undefined;

@@ -235,6 +235,31 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     default: '30s',
     placeholder: 'DURATION',
   },
+  {
+    name: 'meta.postgres-url',
+    kind: 'string',
+    help: 'Keep dashboards, users, tokens, silences and the notification log in this PostgreSQL database (postgres://user:password@host:port/db) instead of the data directory, so that several servers share them (high availability: one of them, the leader, evaluates rules and sends notifications).',
+    placeholder: 'URL',
+  },
+  {
+    name: 'meta.postgres-url-file',
+    kind: 'string',
+    help: 'Read --meta.postgres-url from this file (keeps the password out of the process list).',
+    placeholder: 'FILE',
+  },
+  {
+    name: 'ha.lease-duration',
+    kind: 'duration',
+    help: 'With --meta.postgres-url: how long the leader lease lasts without renewal; another server takes over within this time after the leader dies.',
+    default: '15s',
+    placeholder: 'DURATION',
+  },
+  {
+    name: 'ha.instance',
+    kind: 'string',
+    help: "With --meta.postgres-url: this server's name in the leader lease (default: host name, listen address and a random part).",
+    placeholder: 'NAME',
+  },
 ];
 
 /** Typed settings of `kansoku server`, in base units (milliseconds, bytes). */
@@ -282,6 +307,14 @@ export interface ServerFlags {
   readonly dashboardsWriteBack: boolean;
   /** Full rescan interval of the dashboards directory in ms; 0 only watches. */
   readonly dashboardsRescanMs: number;
+  /** `--meta.postgres-url` (or undefined: the embedded metadata store). */
+  readonly metaPostgresUrl: string | undefined;
+  /** `--meta.postgres-url-file`. */
+  readonly metaPostgresUrlFile: string | undefined;
+  /** The leader lease's duration, ms. */
+  readonly haLeaseMs: number;
+  /** `--ha.instance`, or undefined for a generated name. */
+  readonly haInstance: string | undefined;
   /** Every flag as text (given or default), by name, for `/api/v1/status/flags`. */
   readonly asText: Readonly<Record<string, string>>;
 }
@@ -322,6 +355,7 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
   for (const s of SERVER_FLAGS) asText[s.name] = flagText(parsed, s) ?? '';
   asText['web.enable-admin-api'] = String(enableAdminApi);
   asText['auth.enabled'] = String(authEnabled);
+  if (asText['meta.postgres-url'] !== '') asText['meta.postgres-url'] = '<secret>';
   const configFile = parsed.given.get('config.file');
   const optionalText = (name: string): string | undefined => {
     const v = parsed.given.get(name);
@@ -356,6 +390,10 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     dashboardsDir: optionalText('dashboards.dir'),
     dashboardsWriteBack: parsed.given.get('dashboards.write-back') === 'true',
     dashboardsRescanMs: parseDuration(text('dashboards.rescan-interval')),
+    metaPostgresUrl: optionalText('meta.postgres-url'),
+    metaPostgresUrlFile: optionalText('meta.postgres-url-file'),
+    haLeaseMs: positiveDuration('ha.lease-duration', text('ha.lease-duration')),
+    haInstance: optionalText('ha.instance'),
     asText,
   };
 }

@@ -11,3 +11,4 @@ export { MemMetaStore } from './memory.js';
 export { metaStoreConformance, type StoreFactory } from './conformance/suite.js';
 export { PgMetaStore, type PgMetaStoreOptions } from './postgres.js';
 export { PgLease, SoleLeader, type Leadership, type PgLeaseOptions } from './lease.js';
+export { DeferredMetaStore } from './deferred.js';
