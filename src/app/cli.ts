@@ -9,14 +9,10 @@ import {
   serverFlagsFrom,
   type ParsedArgs,
 } from '../config/index.js';
-import { TOKEN_USAGE, TokenUsageError, createTokenOffline, parseTokenArgs } from '../auth/index.js';
-import { Engine } from '../promql/index.js';
-import { parseMetricSelector } from '../promql/parser/index.js';
-import { runRuleUnitTests } from '../rules/index.js';
-import { MemStorage } from '../storage/index.js';
-import { runAgent } from './agent.js';
-import { runServer } from './server.js';
 import { buildInfo } from './version.js';
+
+// Each command loads only what it runs (dynamic imports below), so the agent does not carry the
+// server's storage engine, query engine, UI and auth code in memory.
 
 /** Commands and their one-line descriptions; the first is the default. */
 const COMMANDS = [
@@ -84,6 +80,7 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   } catch (err) {
     return usageError(io, err);
   }
+  const { runServer } = await import('./server.js');
   return runServer(flags, info);
 }
 
@@ -108,6 +105,7 @@ async function agentMain(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     return usageError(io, err);
   }
+  const { runAgent } = await import('./agent.js');
   return runAgent(flags, buildInfo());
 }
 
@@ -118,6 +116,11 @@ async function testMain(args: string[], io: CliIO): Promise<number> {
     io.err('usage: kansoku test rules <test-file>...\n');
     return EXIT_USAGE;
   }
+  const [{ Engine }, { runRuleUnitTests }, { MemStorage }] = await Promise.all([
+    import('../promql/index.js'),
+    import('../rules/index.js'),
+    import('../storage/index.js'),
+  ]);
   const engine = new Engine();
   const r = await runRuleUnitTests(files, {
     engineQuery: (q, expr, t, o) => engine.instantQuery(q, expr, t, o),
@@ -129,6 +132,10 @@ async function testMain(args: string[], io: CliIO): Promise<number> {
 
 /** `kansoku token create …`: makes an API token in the data directory and prints it. */
 async function tokenMain(args: string[], io: CliIO): Promise<number> {
+  const [
+    { TOKEN_USAGE, TokenUsageError, createTokenOffline, parseTokenArgs },
+    { parseMetricSelector },
+  ] = await Promise.all([import('../auth/index.js'), import('../promql/parser/index.js')]);
   try {
     const a = parseTokenArgs(args);
     for (const m of a.matchers) parseMetricSelector(m.trim().startsWith('{') ? m : `{${m}}`);
