@@ -40,6 +40,28 @@ describe('window cursors', () => {
     assert.ok(counter.samplesLoaded < 100, `read ${counter.samplesLoaded} samples`);
   });
 
+  it('track the latest counter reset across compaction, growth and shared scratch buffers', () => {
+    // A sawtooth: the value drops every 37 samples; staleness markers in between are skipped.
+    const n = 3000;
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ts[i] = i * 10;
+      vs[i] = i % 101 === 50 ? STALE_NAN : i % 37;
+    }
+    const scratch = { ts: new Float64Array(4), vs: new Float64Array(4) };
+    for (const width of [30, 200, 700]) {
+      const c = new IteratorCursor(new ArraySampleIterator(ts, vs), { samplesLoaded: 0 }, scratch);
+      for (let t = 0; t <= n * 10; t += 40) {
+        c.advance(t - width, t);
+        let scanned = false;
+        for (let i = c.lo + 1; i < c.hi; i++) if (c.vs[i]! < c.vs[i - 1]!) scanned = true;
+        assert.equal(c.lastReset > c.lo, scanned, `width ${width} at ${t}`);
+        if (scanned) assert.ok(c.vs[c.lastReset]! < c.vs[c.lastReset - 1]!);
+      }
+    }
+  });
+
   it('window arrays in memory the same way', () => {
     const c = new ArrayCursor(Float64Array.of(0, 10, 20, 30), Float64Array.of(1, 2, 3, 4));
     c.advance(0, 20);

@@ -21,6 +21,11 @@ export interface WindowCursor {
   readonly vs: Float64Array;
   readonly lo: number;
   readonly hi: number;
+  /**
+   * Index in `vs` of the latest sample lower than the one before it (a counter reset), or
+   * below `lo` when there is none in the window; `Infinity` when the cursor does not track it.
+   */
+  readonly lastReset: number;
   /** Throws when the underlying iterator failed. */
   check(): void;
 }
@@ -29,6 +34,7 @@ export interface WindowCursor {
 export class ArrayCursor implements WindowCursor {
   lo = 0;
   hi = 0;
+  readonly lastReset = Infinity;
 
   constructor(
     readonly ts: Float64Array,
@@ -62,6 +68,7 @@ export class IteratorCursor implements WindowCursor {
   vs: Float64Array;
   lo = 0;
   hi = 0;
+  lastReset = -1;
   private vt: ValueType = 'none';
   private started = false;
 
@@ -114,9 +121,11 @@ export class IteratorCursor implements WindowCursor {
           this.scratch.vs = vs;
         }
       }
+      this.lastReset -= this.lo;
       this.lo = 0;
       this.hi = live;
     }
+    if (this.hi > 0 && v < this.vs[this.hi - 1]!) this.lastReset = this.hi;
     this.ts[this.hi] = t;
     this.vs[this.hi] = v;
     this.hi++;

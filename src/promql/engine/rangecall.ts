@@ -55,6 +55,7 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
     rangeStart: 0,
     rangeEnd: 0,
     rangeMs: src.rangeMs,
+    lastReset: Infinity,
     args: new Array<number>(scalars.length).fill(0),
     warn: (t) => (warnText = t),
   };
@@ -81,6 +82,7 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
       ctx.evalT = t;
       ctx.rangeStart = start;
       ctx.rangeEnd = end;
+      ctx.lastReset = anchored || smoothed ? Infinity : cur.lastReset;
       for (let a = 0; a < scalars.length; a++) ctx.args[a] = scalars[a]![i]!;
       let r: number | undefined;
       try {

@@ -16,6 +16,11 @@ export interface WindowCtx {
   rangeMs: number;
   /** Scalar arguments at this step, in argument order without the matrix. */
   args: number[];
+  /**
+   * Index of the latest counter reset in the window's buffers (see `WindowCursor.lastReset`):
+   * a value at or below `lo` proves the window has none. `Infinity` when unknown.
+   */
+  lastReset: number;
   /** Records a warning/info text produced while computing the window (deduplicated by caller). */
   warn: (text: string) => void;
 }
@@ -44,7 +49,9 @@ function extrapolatedRate(
   const lastT = ts[hi - 1]!;
   const first = vs[lo]!;
   let result = vs[hi - 1]! - first;
-  if (isCounter) {
+  // The cursor tracks the latest reset, so most windows skip the scan; when there is one, the
+  // scan adds in the same order as always.
+  if (isCounter && ctx.lastReset > lo) {
     for (let i = lo + 1; i < hi; i++) {
       const prev = vs[i - 1]!;
       if (vs[i]! < prev) result += prev;
