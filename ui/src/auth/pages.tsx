@@ -2,14 +2,9 @@
 import { type SyntheticEvent, type ReactElement, useEffect, useState } from 'react';
 import { navigate } from '../route.js';
 import type { Theme } from '../theme.js';
+import { nextPath } from './next.js';
 import { login, resolveShare, setup, type ShareTarget } from './session.js';
 import './auth.css';
-
-/** Where to go after signing in: a local path from `?next=`, never another site. */
-export function nextPath(search: string): string {
-  const next = new URLSearchParams(search).get('next') ?? '/';
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 /** The sign-in page. */
 export function LoginPage(props: { search: string }): ReactElement {
