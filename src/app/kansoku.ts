@@ -11,6 +11,7 @@ import {
   formatDuration,
   loadPrometheusConfigFile,
   parsePrometheusConfig,
+  isLoopbackHost,
   splitHostPort,
   type PrometheusConfig,
   type ServerFlags,
@@ -177,6 +178,11 @@ export class Kansoku {
     const { host, port } = splitHostPort(this.flags.listenAddress);
     await this.ha.start(this.flags.listenAddress, this.registry);
     const setupToken = await this.initAuth();
+    if (!this.auth && !isLoopbackHost(host))
+      this.logger.warn(
+        'authentication is off on a non-loopback address: anyone who can reach it can read, write and delete data',
+        { address: this.flags.listenAddress },
+      );
     const router = buildRouter({
       logger: this.logger.child({ component: 'web' }),
       registry: this.registry,
