@@ -4,6 +4,7 @@
  * the public share page; signing in and out works; an unauthenticated visit lands on sign-in.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,9 +17,15 @@ import {
   type KansokuProcess,
 } from '../integration/server-harness.js';
 import { PROJECT_ROOT } from '../support/paths.js';
-import { BROWSER_SKIP, launchBrowser, servesUi } from './browser.js';
+import { BROWSER_SKIP, launchBrowser, servesUi, UI_DIST } from './browser.js';
 
 const RESULTS = path.join(PROJECT_ROOT, 'test-results');
+/** The pages come from the built UI, served by Kansoku itself (same origin as the API). */
+const SKIP: string | false =
+  BROWSER_SKIP ||
+  (existsSync(path.join(UI_DIST, 'index.html'))
+    ? false
+    : 'the UI is not built (npm run build -w ui)');
 const PASSWORD = 'browser admin pw';
 const XSS_NAME = '<img src=x onerror="window.__xss=1">';
 const XSS_TITLE = '<script>window.__xss=2</script>';
@@ -59,7 +66,7 @@ async function xssFired(page: Page): Promise<unknown> {
   return page.evaluate('window.__xss');
 }
 
-describe('sign-in and stored XSS in Chromium', { skip: BROWSER_SKIP, timeout: 90_000 }, () => {
+describe('sign-in and stored XSS in Chromium', { skip: SKIP, timeout: 90_000 }, () => {
   let tmp = '';
   let k: KansokuProcess | undefined;
   let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
