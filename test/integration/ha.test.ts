@@ -143,6 +143,9 @@ describe('high availability with PostgreSQL', { skip: POSTGRES_SKIP, timeout: 12
     assert.equal(await isLeader(b), false, 'the second server follows');
     await until('the firing notification', () => got.length > 0, 15_000);
     assert.equal(got[0]?.status, 'firing');
+    // Kill while the alert fires, not in the one round trip between the receiver's answer and
+    // the notification log's write to PostgreSQL (the documented duplicate window).
+    await new Promise((r) => setTimeout(r, 1_000));
 
     await a.stop('SIGKILL');
     const killedAt = Date.now();
