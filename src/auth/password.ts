@@ -1,6 +1,6 @@
 /**
  * Password hashing with scrypt, a memory-hard KDF from `node:crypto` (see
- * docs/decisions/0007-password-kdf.md). Stored form: `scrypt$<N>$<r>$<p>$<salt>$<hash>` with
+ * docs/decisions/0008-password-kdf.md). Stored form: `scrypt$<N>$<r>$<p>$<salt>$<hash>` with
  * base64url salt and hash, so parameters can be raised later without breaking old hashes.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';

@@ -99,7 +99,7 @@ export function buildRouter(deps: HttpDeps): Router {
   addAdminRoutes(router, deps.admin);
   addApiV1Routes(router, { ...apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
-  addAuthRoutes(router, guard, deps.uiDir ?? defaultUiDir(), deps.dashboards);
+  addAuthRoutes(router, guard, deps.dashboards);
   if (deps.dashboards)
     addDashboardRoutes(router, deps.dashboards, { ...apiV1, storage }, () => guard?.principal());
   addUiRoutes(router, deps.uiDir ?? defaultUiDir());

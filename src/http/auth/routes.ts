@@ -17,8 +17,7 @@ import {
 import type { DashboardService } from '../../dashboards/index.js';
 import { Logger } from '../../util/index.js';
 import { sendSuccess } from '../respond.js';
-import type { Handler, Router } from '../router.js';
-import { UiFiles, serveUI } from '../ui/index.js';
+import type { Router } from '../router.js';
 import { actor, need, principalOf, wrap } from './common.js';
 import { clientOf, type AuthGuard } from './guard.js';
 import { jsonBody, str } from './json.js';
@@ -66,11 +65,10 @@ function whoami(auth: AuthService | undefined, p: Principal): Record<string, unk
   }
 }
 
-/** Adds the auth API and the sign-in/setup/share pages; `guard` is undefined when auth is off. */
+/** Adds the auth API; `guard` is undefined when auth is off. */
 export function addAuthRoutes(
   router: Router,
   guard: AuthGuard | undefined,
-  uiDir: string,
   dashboards?: DashboardService,
 ): void {
   const auth = guard?.auth;
@@ -168,24 +166,7 @@ export function addAuthRoutes(
   addUserRoutes(router, auth, audit);
   addTokenRoutes(router, auth, audit);
   addShareRoutes(router, auth, dashboards, audit);
-  // The UI's sign-in, setup, share and admin pages are client-side routes of the single-page app.
-  const files = new UiFiles(uiDir);
-  const page: Handler = async ({ req, res }) => {
-    const original = req.url;
-    req.url = '/';
-    try {
-      if (!(await serveUI(req, res, files))) {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end('not found\n');
-      }
-    } finally {
-      req.url = original;
-    }
-  };
-  router.get('/login', page);
-  router.get('/setup', page);
-  router.get('/public/*', page);
-  router.get('/admin', page);
+  // The sign-in, setup, share and admin pages are served by the UI routes (src/http/ui).
 }
 
 function addUserRoutes(router: Router, auth: AuthService | undefined, audit: Logger): void {
