@@ -17,9 +17,12 @@ import {
   type ServerFlags,
 } from '../config/index.js';
 import {
+  FileCertificateSource,
   HttpMetrics,
   HttpServer,
+  RedirectServer,
   buildRouter,
+  registerTlsMetrics,
   defaultHttpServerOptions,
   defaultRemoteWriteOptions,
   NO_TARGETS,
@@ -84,6 +87,10 @@ export class Kansoku {
   private pipeline: IngestPipeline | undefined;
   private pushStore: PushStore | undefined;
   private http: HttpServer | undefined;
+  /** The certificate of the HTTPS listener (with `--web.tls-*`). */
+  private tlsSource: FileCertificateSource | undefined;
+  /** The plain-HTTP redirect listener (with `--web.redirect-http`). */
+  private redirect: RedirectServer | undefined;
   private scrape: ScrapeManager | undefined;
   private rules: RuleManager | undefined;
   private alertmanager: Alertmanager | undefined;
@@ -230,17 +237,24 @@ export class Kansoku {
       },
     });
     const webLogger = this.logger.child({ component: 'web' });
-    this.http = new HttpServer(
-      defaultHttpServerOptions(router, webLogger, new HttpMetrics(this.registry)),
-    );
+    const tls = await this.openTls();
+    this.http = new HttpServer({
+      ...defaultHttpServerOptions(router, webLogger, new HttpMetrics(this.registry)),
+      ...(tls ? { tls } : {}),
+    });
     const addr = await this.http.listen(host, port);
     this.listenAddress =
       addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
-    this.logger.info('listening', { address: this.listenAddress, auth: this.auth !== undefined });
+    this.logger.info('listening', {
+      address: this.listenAddress,
+      auth: this.auth !== undefined,
+      tls: tls !== undefined,
+    });
+    await this.startRedirect(addr.port);
     if (setupToken !== undefined) {
       this.logger.warn(
         'no users yet: open this one-time link to create the first admin (or restart with --auth.admin-password-file)',
-        { url: `http://${this.listenAddress}/setup?token=${setupToken}` },
+        { url: `${this.scheme()}://${this.listenAddress}/setup?token=${setupToken}` },
       );
     }
 
@@ -285,7 +299,7 @@ export class Kansoku {
     });
     if (this.config) this.scrape.applyConfig(this.config);
     else {
-      this.configText = selfScrapeYaml(this.listenAddress, this.selfToken);
+      this.configText = selfScrapeYaml(this.listenAddress, this.selfToken, this.scheme());
       this.scrape.applyConfig(parsePrometheusConfig(this.configText));
       // Scrape once right away so that a fresh start has data to query at once.
       this.scrape.scrapeAllNow().catch((err: unknown) => {
@@ -297,7 +311,7 @@ export class Kansoku {
     await mkdir(amDir, { recursive: true });
     this.alertmanager = new Alertmanager(this.loadAlertmanagerConfig(), {
       dataDir: amDir,
-      externalURL: `http://${this.listenAddress}`,
+      externalURL: `${this.scheme()}://${this.listenAddress}`,
       configDir: amFile === undefined ? process.cwd() : path.dirname(path.resolve(amFile)),
       warn: (msg: string) => {
         this.logger.warn(msg, { component: 'alertmanager' });
@@ -450,7 +464,7 @@ export class Kansoku {
     const g = this.config?.global;
     return {
       ...defaultRuleManagerOptions(),
-      externalURL: `http://${this.listenAddress}`,
+      externalURL: `${this.scheme()}://${this.listenAddress}`,
       ...(g === undefined
         ? {}
         : {
@@ -496,9 +510,46 @@ export class Kansoku {
     this.logger.info('configuration reloaded');
   }
 
+  /** `https` with `--web.tls-*`, else `http`. */
+  private scheme(): 'http' | 'https' {
+    return this.flags.tls ? 'https' : 'http';
+  }
+
+  /**
+   * With `--web.tls-*`: reads the certificate (failing the start when it is unusable), watches
+   * it for changes and exposes its expiry. A certificate source from ACME plugs in here.
+   */
+  private async openTls(): Promise<{ source: FileCertificateSource; hsts: boolean } | undefined> {
+    const files = this.flags.tls;
+    if (!files) return undefined;
+    this.tlsSource = await FileCertificateSource.open({
+      ...files,
+      logger: this.logger.child({ component: 'tls' }),
+    });
+    registerTlsMetrics(this.registry, this.tlsSource);
+    return { source: this.tlsSource, hsts: this.flags.hsts };
+  }
+
+  /** With `--web.redirect-http`: the plain-HTTP listener that redirects to HTTPS. */
+  private async startRedirect(httpsPort: number): Promise<void> {
+    const address = this.flags.redirectHttpAddress;
+    if (address === undefined) return;
+    const { host, port } = splitHostPort(address, 'web.redirect-http');
+    this.redirect = new RedirectServer(httpsPort);
+    const addr = await this.redirect.listen(host, port);
+    this.logger.info('redirecting plain HTTP to HTTPS', {
+      address:
+        addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`,
+    });
+  }
+
   /** Stops everything top-down: HTTP (draining in-flight requests), loops, then storage. */
   async stop(): Promise<void> {
     this.ready = false;
+    await this.redirect?.close();
+    this.redirect = undefined;
+    this.tlsSource?.close();
+    this.tlsSource = undefined;
     if (this.http) {
       const drained = await this.http.close(SHUTDOWN_GRACE_MS);
       if (!drained)
@@ -558,12 +609,20 @@ const SELF_SCRAPE_INTERVAL = '15s';
  * The configuration used without `--config.file`: Kansoku scrapes its own `/metrics` as
  * `job="kansoku"`, so a fresh start has data to query.
  */
-function selfScrapeYaml(listenAddress: string, token: string | undefined): string {
+function selfScrapeYaml(
+  listenAddress: string,
+  token: string | undefined,
+  scheme: 'http' | 'https',
+): string {
   return [
     'global:',
     `  scrape_interval: ${SELF_SCRAPE_INTERVAL}`,
     'scrape_configs:',
     '  - job_name: kansoku',
+    // Over HTTPS the listener's own certificate names a host, not the loopback address scraped.
+    ...(scheme === 'https'
+      ? ['    scheme: https', '    tls_config:', '      insecure_skip_verify: true']
+      : []),
     ...(token === undefined
       ? []
       : ['    authorization:', `      credentials: ${JSON.stringify(token)}`]),

@@ -55,6 +55,29 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     placeholder: 'FILE',
   },
   {
+    name: 'web.tls-cert-file',
+    kind: 'string',
+    help: 'PEM certificate (the leaf first, then intermediates) to serve HTTPS on --web.listen-address; reloaded when the file changes. Needs --web.tls-key-file.',
+    placeholder: 'FILE',
+  },
+  {
+    name: 'web.tls-key-file',
+    kind: 'string',
+    help: 'PEM private key of --web.tls-cert-file; reloaded when the file changes.',
+    placeholder: 'FILE',
+  },
+  {
+    name: 'web.redirect-http',
+    kind: 'string',
+    help: 'With TLS: also listen with plain HTTP on this address (host:port) and redirect every request to HTTPS (308), answering /-/healthy directly.',
+    placeholder: 'ADDRESS',
+  },
+  {
+    name: 'web.hsts',
+    kind: 'bool',
+    help: 'With TLS: send Strict-Transport-Security: max-age=31536000 on every response. Defaults to on when TLS is on.',
+  },
+  {
     name: 'web.remote-write.max-body-size',
     kind: 'bytes',
     help: 'Largest remote-write request body accepted, both compressed and decompressed.',
@@ -274,6 +297,12 @@ export interface ServerFlags {
   readonly authEnabled: boolean;
   /** File with the first admin's password, or undefined to print a setup link. */
   readonly authAdminPasswordFile: string | undefined;
+  /** `--web.tls-cert-file` and `--web.tls-key-file`, or undefined to serve plain HTTP. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** `--web.redirect-http` (with TLS), or undefined. */
+  readonly redirectHttpAddress: string | undefined;
+  /** Whether HTTPS responses carry Strict-Transport-Security (false without TLS). */
+  readonly hsts: boolean;
   readonly remoteWriteMaxBytes: number;
   /** Label limits of the push paths (line protocol, imports); 0 means no limit. */
   readonly ingestMaxLabelNames: number;
@@ -368,6 +397,7 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     enableAdminApi,
     authEnabled,
     authAdminPasswordFile: optionalText('auth.admin-password-file'),
+    ...tlsSettings(optionalText, parsed.given.get('web.hsts')),
     remoteWriteMaxBytes: positiveBytes(
       'web.remote-write.max-body-size',
       text('web.remote-write.max-body-size'),
@@ -395,6 +425,38 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     haLeaseMs: positiveDuration('ha.lease-duration', text('ha.lease-duration')),
     haInstance: optionalText('ha.instance'),
     asText,
+  };
+}
+
+/** The TLS settings from `--web.tls-*`, `--web.redirect-http` and `--web.hsts`. */
+function tlsSettings(
+  optionalText: (name: string) => string | undefined,
+  hstsText: string | undefined,
+): Pick<ServerFlags, 'tls' | 'redirectHttpAddress' | 'hsts'> {
+  const certFile = optionalText('web.tls-cert-file');
+  const keyFile = optionalText('web.tls-key-file');
+  const redirect = optionalText('web.redirect-http');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    const missing = certFile === undefined ? '--web.tls-cert-file' : '--web.tls-key-file';
+    throw new FlagError(
+      `cannot serve HTTPS: ${missing} is missing (give both --web.tls-cert-file and --web.tls-key-file)`,
+      missing,
+    );
+  }
+  const tls = certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
+  if (redirect !== undefined) {
+    if (tls === undefined) {
+      throw new FlagError(
+        'cannot redirect to HTTPS: --web.redirect-http needs --web.tls-cert-file and --web.tls-key-file',
+        '--web.redirect-http',
+      );
+    }
+    splitHostPort(redirect, 'web.redirect-http');
+  }
+  return {
+    tls,
+    redirectHttpAddress: redirect,
+    hsts: tls !== undefined && hstsText !== 'false',
   };
 }
 
@@ -452,13 +514,13 @@ export interface HostPort {
  * Splits `host:port`, `[v6]:port` or `:port` into its parts. Throws `FlagError` for a missing or
  * invalid port.
  */
-export function splitHostPort(addr: string): HostPort {
+export function splitHostPort(addr: string, flag = 'web.listen-address'): HostPort {
   const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(addr);
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) {
     throw new FlagError(
-      `invalid value ${JSON.stringify(addr)} for flag '--web.listen-address': expected host:port, for example 127.0.0.1:9777`,
-      '--web.listen-address',
+      `invalid value ${JSON.stringify(addr)} for flag '--${flag}': expected host:port, for example 127.0.0.1:9777`,
+      `--${flag}`,
     );
   }
   return { host: m[1] ?? m[2] ?? '', port };

@@ -43,7 +43,20 @@ export {
   type RouteMatch,
 } from './router.js';
 export { buildRouter, type HttpDeps } from './routes.js';
-export { HttpServer, defaultHttpServerOptions, type HttpServerOptions } from './server.js';
+export {
+  HttpServer,
+  defaultHttpServerOptions,
+  type HttpServerOptions,
+  type HttpServerTls,
+} from './server.js';
+export {
+  CertificateError,
+  FileCertificateSource,
+  RedirectServer,
+  registerTlsMetrics,
+  type CertificatePair,
+  type CertificateSource,
+} from './tls/index.js';
 export { IngestCounters, RemoteWriteMetrics } from './write/metrics.js';
 export { addPushRoutes, type PushDeps } from './write/push.js';
 export { addPushgatewayRoutes, type PushgatewayDeps } from './write/pushgateway.js';

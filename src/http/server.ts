@@ -3,12 +3,25 @@
  * request metrics and a graceful close that lets in-flight requests finish.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../util/index.js';
 import { HttpError } from './errors.js';
 import type { HttpMetrics } from './metrics.js';
 import { sendError } from './respond.js';
 import type { RequestContext, Route, Router } from './router.js';
+import type { CertificateSource } from './tls/index.js';
+
+/** HTTPS settings of `HttpServer`. */
+export interface HttpServerTls {
+  /** Supplies the certificate; a change is swapped in without dropping connections. */
+  readonly source: CertificateSource;
+  /** Whether responses carry `Strict-Transport-Security`. */
+  readonly hsts: boolean;
+}
+
+/** The HSTS header value: one year, this host only. */
+const HSTS_VALUE = 'max-age=31536000';
 
 /** Options of `HttpServer`. */
 export interface HttpServerOptions {
@@ -19,6 +32,8 @@ export interface HttpServerOptions {
   readonly keepAliveTimeoutMs: number;
   /** Upper bound for receiving a whole request (headers and body), in ms. */
   readonly requestTimeoutMs: number;
+  /** Serve HTTPS with this certificate source instead of plain HTTP. */
+  readonly tls?: HttpServerTls;
 }
 
 /** Returns default server options for the given router, logger and metrics. */
@@ -40,14 +55,37 @@ export class HttpServer {
   private closing = false;
   private drained: (() => void) | undefined;
 
+  private unsubscribe: (() => void) | undefined;
+
   constructor(private readonly opts: HttpServerOptions) {
-    this.server = createServer(
-      { keepAlive: true, requestTimeout: opts.requestTimeoutMs },
-      (req, res) => {
-        void this.handle(req, res);
-      },
-    );
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      void this.handle(req, res);
+    };
+    const common = { keepAlive: true, requestTimeout: opts.requestTimeoutMs };
+    const tls = opts.tls;
+    if (tls) {
+      const { cert, key } = tls.source.current();
+      const https = createHttpsServer({ ...common, cert, key }, onRequest);
+      // New handshakes use the new pair; open connections keep theirs.
+      this.unsubscribe = tls.source.onChange((pair) => {
+        try {
+          https.setSecureContext({ cert: pair.cert, key: pair.key });
+        } catch (err) {
+          opts.logger.error('cannot use reloaded TLS certificate; keeping the current one', {
+            err,
+          });
+        }
+      });
+      this.server = https;
+    } else {
+      this.server = createServer(common, onRequest);
+    }
     this.server.keepAliveTimeout = opts.keepAliveTimeoutMs;
+  }
+
+  /** Whether the server speaks HTTPS. */
+  get isTls(): boolean {
+    return this.opts.tls !== undefined;
   }
 
   /** Starts listening; resolves with the bound address (useful with port 0). */
@@ -81,6 +119,7 @@ export class HttpServer {
    */
   async close(graceMs: number): Promise<boolean> {
     this.closing = true;
+    this.unsubscribe?.();
     const closed = new Promise<void>((resolve) =>
       this.server.close(() => {
         resolve();
@@ -116,6 +155,7 @@ export class HttpServer {
       this.opts.metrics.observe(handler, res.statusCode, (performance.now() - start) / 1000);
     });
     if (this.closing) res.setHeader('Connection', 'close');
+    if (this.opts.tls?.hsts === true) res.setHeader('Strict-Transport-Security', HSTS_VALUE);
     try {
       const url = parseUrl(req.url ?? '/');
       const m = this.opts.router.match(req.method ?? 'GET', url.pathname);
