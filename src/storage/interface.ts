@@ -31,6 +31,16 @@ export interface SampleIterator {
   atF(): number;
   /** The error that stopped iteration, if any. */
   err(): Error | undefined;
+  /**
+   * Optional batch read. Precondition: the iterator is positioned on a sample (the last
+   * `next`/`seek` returned a type other than `'none'`). Copies that sample and the following ones
+   * while their timestamp is <= `maxT`, into `ts`/`vs` from index `off`, at most `max` samples,
+   * and leaves the iterator on the first sample it did not copy. Values are copied bit for bit
+   * (staleness markers included). Returns the number copied `n` when the iterator is still
+   * positioned on a sample, or `-n - 1` when it got exhausted (then check `err()`).
+   * Backends without it are read one sample at a time.
+   */
+  readBatch?(maxT: number, ts: Float64Array, vs: Float64Array, off: number, max: number): number;
 }
 
 /** One series: its labels and a way to iterate its samples. */

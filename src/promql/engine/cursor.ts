@@ -91,6 +91,10 @@ export class IteratorCursor implements WindowCursor {
       // Skip samples between non-overlapping windows without reading them.
       this.vt = it.seek(start + 1);
     }
+    if (it.readBatch !== undefined) {
+      this.readBatches(it, end);
+      return;
+    }
     let n = 0;
     while (this.vt !== 'none') {
       const t = it.atT();
@@ -103,28 +107,66 @@ export class IteratorCursor implements WindowCursor {
     this.counter.samplesLoaded += n;
   }
 
-  private push(t: number, v: number): void {
-    if (this.hi === this.ts.length) {
-      const live = this.hi - this.lo;
-      if (this.lo > 0 && live <= this.ts.length >> 1) {
-        this.ts.copyWithin(0, this.lo, this.hi);
-        this.vs.copyWithin(0, this.lo, this.hi);
-      } else {
-        const ts = new Float64Array(this.ts.length * 2);
-        const vs = new Float64Array(this.ts.length * 2);
-        ts.set(this.ts.subarray(this.lo, this.hi));
-        vs.set(this.vs.subarray(this.lo, this.hi));
-        this.ts = ts;
-        this.vs = vs;
-        if (this.scratch) {
-          this.scratch.ts = ts;
-          this.scratch.vs = vs;
+  /**
+   * Decodes samples up to `end` straight into the free tail of the buffers, then drops
+   * staleness markers and notes counter resets in place.
+   */
+  private readBatches(it: SampleIterator, end: number): void {
+    let loaded = 0;
+    while (this.vt !== 'none') {
+      if (this.hi === this.ts.length) this.makeRoom();
+      const ts = this.ts;
+      const vs = this.vs;
+      const from = this.hi;
+      const room = ts.length - from;
+      const r = it.readBatch!(end, ts, vs, from, room);
+      const got = r < 0 ? -r - 1 : r;
+      loaded += got;
+      let w = from;
+      let reset = this.lastReset;
+      for (let i = from; i < from + got; i++) {
+        const v = vs[i]!;
+        if (v !== v && isStaleNaN(v)) continue;
+        if (w > 0 && v < vs[w - 1]!) reset = w;
+        if (w !== i) {
+          ts[w] = ts[i]!;
+          vs[w] = vs[i]!;
         }
+        w++;
       }
-      this.lastReset -= this.lo;
-      this.lo = 0;
-      this.hi = live;
+      this.lastReset = reset;
+      this.hi = w;
+      if (r < 0) this.vt = 'none';
+      else if (got < room) break;
     }
+    this.counter.samplesLoaded += loaded;
+  }
+
+  /** Frees room at the end of the buffers by moving the window down or growing them. */
+  private makeRoom(): void {
+    const live = this.hi - this.lo;
+    if (this.lo > 0 && live <= this.ts.length >> 1) {
+      this.ts.copyWithin(0, this.lo, this.hi);
+      this.vs.copyWithin(0, this.lo, this.hi);
+    } else {
+      const ts = new Float64Array(this.ts.length * 2);
+      const vs = new Float64Array(this.ts.length * 2);
+      ts.set(this.ts.subarray(this.lo, this.hi));
+      vs.set(this.vs.subarray(this.lo, this.hi));
+      this.ts = ts;
+      this.vs = vs;
+      if (this.scratch) {
+        this.scratch.ts = ts;
+        this.scratch.vs = vs;
+      }
+    }
+    this.lastReset -= this.lo;
+    this.lo = 0;
+    this.hi = live;
+  }
+
+  private push(t: number, v: number): void {
+    if (this.hi === this.ts.length) this.makeRoom();
     if (this.hi > 0 && v < this.vs[this.hi - 1]!) this.lastReset = this.hi;
     this.ts[this.hi] = t;
     this.vs[this.hi] = v;
@@ -136,6 +178,11 @@ export class IteratorCursor implements WindowCursor {
     if (err) throw new QueryExecutionError(`cannot read samples: ${err.message}`, { cause: err });
   }
 }
+
+/** Scratch the lookback cursors decode batches into; they only keep the last sample of each. */
+const LOOKBACK_BATCH = 64;
+const LOOKBACK_TS = new Float64Array(LOOKBACK_BATCH);
+const LOOKBACK_VS = new Float64Array(LOOKBACK_BATCH);
 
 /**
  * The latest sample at or before a reference time within the lookback delta, for instant
@@ -165,13 +212,27 @@ export class LookbackCursor {
       this.t = Number.NEGATIVE_INFINITY;
     }
     let n = 0;
-    while (this.vt !== 'none') {
-      const t = it.atT();
-      if (t > ref) break;
-      this.t = t;
-      this.v = it.atF();
-      n++;
-      this.vt = it.next();
+    if (it.readBatch !== undefined) {
+      while (this.vt !== 'none') {
+        const r = it.readBatch(ref, LOOKBACK_TS, LOOKBACK_VS, 0, LOOKBACK_BATCH);
+        const got = r < 0 ? -r - 1 : r;
+        if (got > 0) {
+          this.t = LOOKBACK_TS[got - 1]!;
+          this.v = LOOKBACK_VS[got - 1]!;
+          n += got;
+        }
+        if (r < 0) this.vt = 'none';
+        else if (got < LOOKBACK_BATCH) break;
+      }
+    } else {
+      while (this.vt !== 'none') {
+        const t = it.atT();
+        if (t > ref) break;
+        this.t = t;
+        this.v = it.atF();
+        n++;
+        this.vt = it.next();
+      }
     }
     this.counter.samplesLoaded += n;
     const v = this.v;

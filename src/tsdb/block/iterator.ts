@@ -111,6 +111,47 @@ export class BlockSeriesIterator implements SampleIterator {
     return this.accept();
   }
 
+  /**
+   * Decodes many samples at once, across chunks; see `SampleIterator.readBatch`. Samples are
+   * read one by one when deletion intervals apply.
+   */
+  readBatch(maxT: number, ts: Float64Array, vs: Float64Array, off: number, max: number): number {
+    if (!this.valid) return -1;
+    const lim = maxT < this.maxt ? maxT : this.maxt;
+    const ci = this.ci;
+    let n = 0;
+    if (this.deleted.length > 0 || ci.readBatch === undefined) {
+      while (n < max && this.t <= lim) {
+        ts[off + n] = this.t;
+        vs[off + n] = this.v;
+        n++;
+        if (this.next() === 'none') return -n - 1;
+      }
+      return n;
+    }
+    for (;;) {
+      const r = ci.readBatch(lim, ts, vs, off + n, max - n);
+      if (r >= 0) {
+        n += r;
+        break;
+      }
+      n += -r - 1;
+      if (this.chunkFailed() || !this.advance()) {
+        this.stop();
+        return -n - 1;
+      }
+      if (n >= max || ci.atT() > lim) break;
+    }
+    const t = ci.atT();
+    if (t > this.maxt) {
+      this.stop();
+      return -n - 1;
+    }
+    this.t = t;
+    this.v = ci.atF();
+    return n;
+  }
+
   atT(): number {
     return this.t;
   }

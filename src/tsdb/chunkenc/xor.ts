@@ -364,6 +364,19 @@ export class XorIterator implements ChunkIterator {
     return this.error;
   }
 
+  /** Decodes many samples at once; see `SampleIterator.readBatch`. */
+  readBatch(maxT: number, ts: Float64Array, vs: Float64Array, off: number, max: number): number {
+    if (this.done || this.i === 0) return -1;
+    let n = 0;
+    while (n < max && this.t <= maxT) {
+      ts[off + n] = this.t;
+      vs[off + n] = this.v;
+      n++;
+      if (this.next() === 'none') return -n - 1;
+    }
+    return n;
+  }
+
   private readDelta(): number {
     const r = this.r;
     let x: number;

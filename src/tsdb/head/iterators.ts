@@ -64,6 +64,23 @@ export class ChunkSeqIterator implements SampleIterator {
     return true;
   }
 
+  /** Decodes many samples at once, across chunks; see `SampleIterator.readBatch`. */
+  readBatch(maxT: number, ts: Float64Array, vs: Float64Array, off: number, max: number): number {
+    if (this.done || !this.on) return -1;
+    let n = 0;
+    for (;;) {
+      const r = this.it.readBatch(maxT, ts, vs, off + n, max - n);
+      if (r >= 0) return n + r;
+      n += -r - 1;
+      this.on = false;
+      do {
+        if (!this.advanceChunk()) return -n - 1;
+      } while (this.it.next() === 'none');
+      this.on = true;
+      if (n >= max || this.it.atT() > maxT) return n;
+    }
+  }
+
   atT(): number {
     return this.it.atT();
   }
@@ -186,6 +203,36 @@ export class BoundedIterator implements SampleIterator {
     if (this.done) return 'none';
     if (this.it.seek(t < this.mint ? this.mint : t) === 'none') return this.end();
     return this.settle();
+  }
+
+  /**
+   * Decodes many samples at once; see `SampleIterator.readBatch`. Batches go straight through to
+   * the inner iterator when no deletion interval applies; otherwise samples are read one by one.
+   */
+  readBatch(maxT: number, ts: Float64Array, vs: Float64Array, off: number, max: number): number {
+    if (this.done) return -1;
+    const it = this.it;
+    const lim = maxT < this.maxt ? maxT : this.maxt;
+    if (it.readBatch === undefined || (this.deleted !== undefined && this.deleted.length > 0)) {
+      let n = 0;
+      while (n < max && it.atT() <= lim) {
+        ts[off + n] = it.atT();
+        vs[off + n] = it.atF();
+        n++;
+        if (this.next() === 'none') return -n - 1;
+      }
+      return n;
+    }
+    const r = it.readBatch(lim, ts, vs, off, max);
+    if (r < 0) {
+      this.end();
+      return r;
+    }
+    if (it.atT() > this.maxt) {
+      this.end();
+      return -r - 1;
+    }
+    return r;
   }
 
   /** Moves forward past samples before mint or deleted; stops after maxt. */
