@@ -78,9 +78,15 @@ interface Answer {
   reused: boolean;
 }
 
-function get(url: string, ca: string, agent: Agent): Promise<Answer> {
+function get(
+  url: string,
+  ca: string,
+  agent: Agent,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca, agent }, (res) => {
+    const { method = 'GET', headers = {}, body: payload } = opts;
+    const req = httpsRequest(url, { ca, agent, method, headers }, (res) => {
       const sock = res.socket;
       const serial = sock instanceof TLSSocket ? sock.getPeerCertificate().serialNumber : '';
       let body = '';
@@ -97,7 +103,7 @@ function get(url: string, ca: string, agent: Agent): Promise<Answer> {
       });
     });
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
 }
 
@@ -159,10 +165,13 @@ describe('TLS end to end', { skip: OPENSSL ? false : 'openssl CLI not installed'
     ca = read('ca.pem');
     await writeFile(path.join(tmp, 'server.pem'), read('one.pem') + ca);
     await writeFile(path.join(tmp, 'server.key'), read('one.key'));
+    await writeFile(path.join(tmp, 'admin-password'), 'correct horse battery\n');
     k = await startKansoku(path.join(tmp, 'data'), [
       `--web.tls-cert-file=${path.join(tmp, 'server.pem')}`,
       `--web.tls-key-file=${path.join(tmp, 'server.key')}`,
       '--web.redirect-http=127.0.0.1:0',
+      '--auth.enabled',
+      `--auth.admin-password-file=${path.join(tmp, 'admin-password')}`,
     ]);
     base = k.base.replace('http://', 'https://');
     await waitUntil('the redirect listener', () =>
@@ -184,7 +193,23 @@ describe('TLS end to end', { skip: OPENSSL ? false : 'openssl CLI not installed'
       assert.equal(first.serial, '1001');
       assert.equal(first.headers['strict-transport-security'], 'max-age=31536000');
 
-      const metrics = await get(`${base}/metrics`, ca, new Agent({ keepAlive: false }));
+      // Over TLS the session cookie is Secure.
+      const login = await get(`${base}/api/kansoku/session/login`, ca, kept, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'correct horse battery' }),
+      });
+      assert.equal(login.status, 200, login.body);
+      const setCookie = login.headers['set-cookie'] ?? [];
+      const session = [setCookie].flat().find((c) => /HttpOnly/i.test(c));
+      assert.ok(session, `a session cookie in ${JSON.stringify(setCookie)}`);
+      assert.match(session, /; Secure/);
+      const cookie = session.split(';')[0] ?? '';
+
+      const metrics = await get(`${base}/metrics`, ca, new Agent({ keepAlive: false }), {
+        headers: { Cookie: cookie },
+      });
+      assert.equal(metrics.status, 200);
       const expiry = /^kansoku_tls_certificate_expiry_timestamp_seconds (\S+)$/m.exec(metrics.body);
       assert.ok(expiry, 'expiry metric is exposed');
       const expected = Date.parse(
