@@ -222,6 +222,17 @@ describe('TLS end to end', { skip: OPENSSL ? false : 'openssl CLI not installed'
       );
       assert.equal(Number(expiry[1]) * 1000, expected);
 
+      // The self-scrape reaches /metrics over HTTPS.
+      await waitUntil('the self-scrape over HTTPS', async () => {
+        const q = await get(
+          `${base}/api/v1/query?query=${encodeURIComponent('up{job="kansoku"}')}`,
+          ca,
+          new Agent({ keepAlive: false }),
+          { headers: { Cookie: cookie } },
+        );
+        return q.status === 200 && /"value":\[[^\]]*,"1"\]/.test(q.body);
+      });
+
       // Replace the pair: key first, then the certificate (a mismatch in between is tolerated).
       await replace(path.join(tmp, 'server.key'), read('two.key'));
       await replace(path.join(tmp, 'server.pem'), read('two.pem') + ca);
