@@ -81,6 +81,8 @@ export class FileCertificateSource implements CertificateSource {
   private stamp: string;
   private loading: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The last error of reading the files' status, so that a missing file is logged once. */
+  private statError = '';
 
   private constructor(
     private readonly opts: FileCertificateSourceOptions,
@@ -121,7 +123,11 @@ export class FileCertificateSource implements CertificateSource {
 
   /** Re-reads the files now if they changed since the last load; resolves when done. */
   checkNow(): Promise<void> {
-    this.loading = this.loading.then(() => this.reloadIfChanged());
+    this.loading = this.loading
+      .then(() => this.reloadIfChanged())
+      .catch((err: unknown) => {
+        this.opts.logger.error('cannot reload TLS certificate; keeping the current one', { err });
+      });
     return this.loading;
   }
 
@@ -162,8 +168,15 @@ export class FileCertificateSource implements CertificateSource {
     let stamp: string;
     try {
       stamp = await stampOf(this.opts.certFile, this.opts.keyFile);
+      this.statError = '';
     } catch (err) {
-      this.opts.logger.error('cannot reload TLS certificate; keeping the current one', { err });
+      const text = errText(err);
+      if (text !== this.statError) {
+        this.statError = text;
+        this.opts.logger.error('cannot reload TLS certificate; keeping the current one', {
+          err: text,
+        });
+      }
       return;
     }
     if (stamp === this.stamp) return;
