@@ -7,5 +7,5 @@ export {
   type CertificateSource,
   type FileCertificateSourceOptions,
 } from './source.js';
-export { RedirectServer, httpsLocation } from './redirect.js';
+export { RedirectServer, httpsLocation, type Http01Responder } from './redirect.js';
 export { registerTlsMetrics } from './metrics.js';

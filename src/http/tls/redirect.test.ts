@@ -64,4 +64,19 @@ describe('RedirectServer', () => {
       await srv.close();
     }
   });
+
+  it('answers known ACME HTTP-01 tokens and redirects the rest', async () => {
+    const srv = new RedirectServer(443, (token) => (token === 'abc' ? 'abc.thumb' : undefined));
+    const addr = await srv.listen('127.0.0.1', 0);
+    try {
+      const ok = await get(addr.port, '/.well-known/acme-challenge/abc', 'kansoku.example');
+      assert.equal(ok.status, 200);
+      assert.equal(ok.body, 'abc.thumb');
+      const other = await get(addr.port, '/.well-known/acme-challenge/zzz', 'kansoku.example');
+      assert.equal(other.status, 308);
+      assert.equal(other.location, 'https://kansoku.example/.well-known/acme-challenge/zzz');
+    } finally {
+      await srv.close();
+    }
+  });
 });

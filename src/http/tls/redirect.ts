@@ -2,16 +2,32 @@
  * The plain-HTTP listener of `--web.redirect-http`: answers every request with a permanent
  * redirect (308, which keeps the method and body) to the same host and path over HTTPS. Health
  * checks on `/-/healthy` are answered directly so that load balancers probing plain HTTP work.
+ * An ACME client answers HTTP-01 challenges here through `Http01Responder`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/**
+ * Answers ACME HTTP-01 challenges: the key authorization for a token, or undefined when the
+ * token is unknown.
+ */
+export type Http01Responder = (token: string) => string | undefined;
+
+/** Path prefix of ACME HTTP-01 challenges. */
+const HTTP01_PREFIX = '/.well-known/acme-challenge/';
 
 /** Serves redirects to HTTPS. Start with `listen()`, stop with `close()`. */
 export class RedirectServer {
   private readonly server: Server;
 
-  /** `httpsPort` is the port of the HTTPS listener (443 is left out of the Location). */
-  constructor(private readonly httpsPort: number) {
+  /**
+   * `httpsPort` is the port of the HTTPS listener (443 is left out of the Location); `http01`
+   * answers ACME challenges, when given.
+   */
+  constructor(
+    private readonly httpsPort: number,
+    private readonly http01?: Http01Responder,
+  ) {
     this.server = createServer({ keepAlive: true }, (req, res) => {
       this.handle(req, res);
     });
@@ -53,6 +69,14 @@ export class RedirectServer {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(req.method === 'HEAD' ? undefined : 'Kansoku is Healthy.\n');
       return;
+    }
+    if (this.http01 && target.startsWith(HTTP01_PREFIX) && req.method === 'GET') {
+      const answer = this.http01(target.slice(HTTP01_PREFIX.length));
+      if (answer !== undefined) {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        res.end(answer);
+        return;
+      }
     }
     const location = httpsLocation(req.headers.host, target, this.httpsPort);
     if (location === undefined) {
