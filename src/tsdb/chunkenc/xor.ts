@@ -282,6 +282,8 @@ export class XorIterator implements ChunkIterator {
   private tRef = 0;
   private vHi = 0;
   private vLo = 0;
+  /** Whether `vHi`/`vLo` lag behind `v` (set by integer deltas, split only when a xor needs them). */
+  private bitsStale = false;
   private vScale = NO_SCALE;
   private vM = 0;
   private lead = 0;
@@ -294,6 +296,7 @@ export class XorIterator implements ChunkIterator {
     this.lead = 0;
     this.trail = 0;
     this.intBits = 0;
+    this.bitsStale = false;
     this.done = false;
     if (data.length < XOR_HEADER_BYTES || data[0] !== XOR_ENCODING_ID) {
       this.total = 0;
@@ -437,6 +440,12 @@ export class XorIterator implements ChunkIterator {
     const sig = 64 - this.lead - this.trail;
     const xh = sig > 32 ? r.readBits(sig - 32) : 0;
     const xl = r.readBits(sig > 32 ? 32 : sig);
+    if (this.bitsStale) {
+      splitFloat(this.v);
+      this.vHi = halves.hi;
+      this.vLo = halves.lo;
+      this.bitsStale = false;
+    }
     shl64(xh, xl, this.trail);
     this.vHi = (this.vHi ^ halves.hi) >>> 0;
     this.vLo = (this.vLo ^ halves.lo) >>> 0;
@@ -461,8 +470,6 @@ export class XorIterator implements ChunkIterator {
     const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
     this.vM += d;
     this.v = this.vM / POW10[this.vScale]!;
-    splitFloat(this.v);
-    this.vHi = halves.hi;
-    this.vLo = halves.lo;
+    this.bitsStale = true;
   }
 }
