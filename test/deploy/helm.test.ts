@@ -5,8 +5,12 @@ import { parse } from 'yaml';
 import { loadChart, renderChart, type RenderOptions } from './helm.js';
 import { parseObjects, validateObject, type KubeObject } from './k8s.js';
 import { projectRoot } from './root.js';
+import { unknownFieldErrors, type Located } from './strict.js';
 
-const chart = loadChart(path.join(projectRoot(), 'deploy', 'helm', 'kansoku'));
+const root = projectRoot();
+const chart = loadChart(path.join(root, 'deploy', 'helm', 'kansoku'));
+/** Every object rendered by the tests below, checked for unknown fields at the end at once. */
+const rendered: Located[] = [];
 
 /** Renders the chart, parses every output and validates each object against its schema. */
 async function renderValid(opts: RenderOptions = {}): Promise<KubeObject[]> {
@@ -15,6 +19,7 @@ async function renderValid(opts: RenderOptions = {}): Promise<KubeObject[]> {
     for (const o of parseObjects(text, file)) {
       await validateObject(o, file);
       objs.push(o);
+      rendered.push({ obj: o, where: `${file} (${opts.releaseName ?? 'kansoku'})` });
     }
   }
   return objs;
@@ -142,6 +147,11 @@ describe('Helm chart', () => {
     assert.equal(byKind(objs, 'Secret'), undefined);
     const vol = sts(objs).spec.template.spec.volumes.find((v) => v.name === 'auth');
     assert.equal(vol?.secret?.secretName, 'my-admin');
+  });
+
+  it('no rendered object has a field its kind does not define (strict field validation)', () => {
+    assert.ok(rendered.length >= 15, `only ${rendered.length} objects rendered`);
+    assert.deepEqual(unknownFieldErrors(rendered, root), []);
   });
 
   it('refuses an enabled Ingress without a host', () => {

@@ -5,8 +5,10 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { parseObjects, validateObject, type KubeObject } from './k8s.js';
 import { projectRoot } from './root.js';
+import { unknownFieldErrors } from './strict.js';
 
-const dir = path.join(projectRoot(), 'deploy', 'kubernetes');
+const root = projectRoot();
+const dir = path.join(root, 'deploy', 'kubernetes');
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
   .sort();
@@ -37,6 +39,16 @@ describe('Kubernetes manifests', () => {
     const spec = sts['spec'] as Record<string, unknown>;
     spec['replicas'] = 'one';
     await assert.rejects(validateObject(sts as unknown as KubeObject, 'mutated'), /replicas/);
+  });
+
+  it('no object has a field its kind does not define (strict field validation)', () => {
+    const items = files.flatMap((f) => load(f).map((obj) => ({ obj, where: f })));
+    assert.deepEqual(unknownFieldErrors(items, root), []);
+    const sts = structuredClone(find('StatefulSet')) as Record<string, unknown>;
+    (sts['spec'] as Record<string, unknown>)['replica'] = 1;
+    const errs = unknownFieldErrors([{ obj: sts as unknown as KubeObject, where: 'typo' }], root);
+    assert.equal(errs.length, 1);
+    assert.match(errs[0] ?? '', /typo: StatefulSet\/kansoku: .*'"?replica"?' does not exist/);
   });
 
   it('kustomization lists existing files', () => {
