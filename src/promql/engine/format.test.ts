@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Labels } from '../../model/index.js';
 import { formatPromFloat, resultToPromJSON } from './format.js';
+import type { QueryValue } from './types.js';
 import { formatOpenMetricsFloat, goF, goG } from './gofmt.js';
 
 describe('formatPromFloat', () => {
@@ -78,5 +79,42 @@ describe('Go float formatting', () => {
     assert.equal(formatOpenMetricsFloat(0.25), '0.25');
     assert.equal(formatOpenMetricsFloat(2), '2.0');
     assert.equal(formatOpenMetricsFloat(1e6), '1e+06');
+  });
+});
+
+describe('resultToPromJSON open text', () => {
+  it('writes the same JSON as the data object, labels escaped and reused', () => {
+    const odd = Labels.fromSortedFlat(['__name__', 'up', 'a"b', 'x\\y\n', 'job', 'ünï ☃ \u0001']);
+    const vs = new Float64Array([1, -0, NaN, Infinity, -Infinity, 1e-7, 123.456, 1e21]);
+    const ts = new Float64Array(vs.length);
+    for (let i = 0; i < ts.length; i++) ts[i] = 1_700_000_000_000 + i * 15_001;
+    const values: QueryValue[] = [
+      { type: 'scalar', t: 1_700_000_000_123, v: -0 },
+      { type: 'scalar', t: 0, v: NaN },
+      { type: 'string', t: 5, v: 'a "quoted"\nline' },
+      { type: 'vector', series: [] },
+      {
+        type: 'vector',
+        series: [
+          { labels: odd, t: 1_700_000_000_001, v: 2.5 },
+          { labels: Labels.EMPTY, t: 1_700_000_000_001, v: -Infinity },
+          { labels: odd, t: 1, v: 1e-300 },
+        ],
+      },
+      { type: 'matrix', series: [] },
+      {
+        type: 'matrix',
+        series: [
+          { labels: odd, ts, vs },
+          { labels: Labels.EMPTY, ts: new Float64Array(0), vs: new Float64Array(0) },
+          { labels: Labels.fromSortedFlat(['a', '1']), ts: ts.subarray(2), vs: vs.subarray(2) },
+        ],
+      },
+    ];
+    for (const v of values) {
+      const text = resultToPromJSON(v, 'open-text') + '}';
+      assert.equal(text, JSON.stringify(resultToPromJSON(v)));
+      assert.equal(resultToPromJSON(v, 'open-text') + '}', text);
+    }
   });
 });

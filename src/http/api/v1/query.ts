@@ -3,7 +3,6 @@ import { QueryError, resultToPromJSON, type QueryResult } from '../../../promql/
 import { ParseError } from '../../../promql/parser/index.js';
 import { formParams } from '../../form.js';
 import { BadParamError, parseDurationParam, parseTimeParam } from '../../params.js';
-import { sendSuccess } from '../../respond.js';
 import type { RequestContext, Router } from '../../router.js';
 import { needStorage, type ApiV1Deps } from './deps.js';
 
@@ -102,11 +101,11 @@ function sendResult(ctx: RequestContext, p: URLSearchParams, r: QueryResult): vo
         : { type: 'matrix', series: value.series.slice(0, limit) };
     warnings.push('results truncated due to limit');
   }
-  const data = resultToPromJSON(value) as Record<string, unknown>;
+  let text = '{"status":"success","data":' + resultToPromJSON(value, 'open-text');
   const stats = p.get('stats');
   if (stats !== null && stats !== '') {
     const secs = r.stats.evalMs / 1000;
-    data['stats'] = {
+    const statsObj = {
       timings: {
         evalTotalTime: secs,
         resultSortTime: 0,
@@ -121,8 +120,18 @@ function sendResult(ctx: RequestContext, p: URLSearchParams, r: QueryResult): vo
         peakSamples: r.stats.samplesLoaded,
       },
     };
+    text += ',"stats":' + JSON.stringify(statsObj);
   }
-  sendSuccess(ctx.res, data, warnings, r.infos);
+  text += '}';
+  if (warnings.length > 0) text += ',"warnings":' + JSON.stringify(warnings);
+  if (r.infos.length > 0) text += ',"infos":' + JSON.stringify(r.infos);
+  text += '}';
+  // The same envelope as `sendSuccess`, written as text so no object per sample is built.
+  ctx.res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  ctx.res.end(text);
 }
 
 /** `limit`: most series returned, 0 (or absent) for all. */
