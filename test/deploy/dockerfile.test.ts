@@ -109,6 +109,18 @@ describe('Dockerfile', () => {
     for (const p of ['**/node_modules', 'dist', 'ui/dist', 'data', '.git']) {
       assert.ok(ignore.includes(p), `.dockerignore lacks ${p}`);
     }
-    assert.ok(existsSync(path.join(root, 'package-lock.json')));
+    // …but nothing the build stage needs.
+    for (const p of [
+      'src',
+      'ui',
+      'ui/src',
+      'bin',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+    ]) {
+      assert.ok(!ignore.includes(p), `.dockerignore must not drop ${p}`);
+      assert.ok(existsSync(path.join(root, p)), `${p} is missing`);
+    }
   });
 });
