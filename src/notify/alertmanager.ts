@@ -180,7 +180,8 @@ export class Alertmanager {
   async maintain(): Promise<void> {
     this.store.gc();
     await this.silences.gc();
-    await this.nflog.gc();
+    // With a shared log only the sending server prunes it: a follower's copy may be stale.
+    if (this.options.isLeader === undefined || this.options.isLeader()) await this.nflog.gc();
     await this.history.gc();
   }
 
