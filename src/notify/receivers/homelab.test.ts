@@ -1,96 +1,28 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Labels } from '../../model/index.js';
-import type { Alert } from '../alerts/alert.js';
 import { parseAlertmanagerConfig } from '../config/index.js';
-import type { GroupContext } from '../dispatch/group.js';
-import { buildRouteTree } from '../dispatch/route.js';
-import type { Integration } from '../pipeline/pipeline.js';
-import { NotificationTemplates } from '../template/templates.js';
-import { buildIntegrations } from './integrations.js';
+import { piAlert, RecordingSink, sendOne, type SinkRequest } from './testkit.js';
 
-interface Req {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
+type Req = SinkRequest;
 
-let server: Server;
-let base = '';
-const got: Req[] = [];
-
-before(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        text: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const sink = new RecordingSink();
+before(() => sink.start());
+after(() => {
+  sink.close();
 });
-after(() => server.close());
 
-const NOW = Date.parse('2024-03-04T10:00:00Z');
-
-function alert(resolved: boolean): Alert {
-  return {
-    labels: Labels.fromRecord({ alertname: 'Down', instance: 'pi', severity: 'critical' }),
-    annotations: { summary: 'pi is down' },
-    startsAtMs: NOW - 60_000,
-    endsAtMs: resolved ? NOW - 1 : NOW + 60_000,
-    generatorURL: 'http://kansoku/graph',
-    updatedAtMs: NOW,
-    timeout: false,
-  };
-}
-
-function integrations(): { list: Integration[]; ctx: GroupContext } {
-  const cfg = parseAlertmanagerConfig(`
-route: {receiver: all, group_by: [alertname]}
-receivers:
-  - name: all
-    ntfy_configs: [{url: '${base}/', topic: homelab, token: tk}]
-    gotify_configs: [{url: '${base}/gotify/', token: gk}]
-    matrix_configs: [{homeserver_url: '${base}', room_id: '!room:example.org', access_token: mx}]
+function receivers(): string {
+  return `    ntfy_configs: [{url: '${sink.base}/', topic: homelab, token: tk}]
+    gotify_configs: [{url: '${sink.base}/gotify/', token: gk}]
+    matrix_configs: [{homeserver_url: '${sink.base}', room_id: '!room:example.org', access_token: mx}]
     pushover_configs: [{user_key: uk, token: pt}]
-`);
-  const built = buildIntegrations(cfg, {
-    templates: new NotificationTemplates(),
-    externalURL: 'http://kansoku:9090',
-    pushoverURL: `${base}/1/messages.json`,
-  });
-  const ctx: GroupContext = {
-    groupKey: '{}:{alertname="Down"}',
-    route: buildRouteTree(cfg),
-    receiver: 'all',
-    groupLabels: Labels.fromRecord({ alertname: 'Down' }),
-    nowMs: NOW,
-    signal: new AbortController().signal,
-  };
-  return { list: built.integrations.get('all') ?? [], ctx };
+`;
 }
 
-async function send(kind: string, resolved = false): Promise<Req> {
-  got.length = 0;
-  const { list, ctx } = integrations();
-  const i = list.find((x) => x.kind === kind);
-  assert.ok(i, kind);
-  await i.send(ctx, [alert(resolved)]);
-  const [r] = got;
-  assert.ok(r);
-  return r;
+function send(kind: string, resolved = false): Promise<Req> {
+  return sendOne(sink, receivers(), kind, piAlert(resolved), {
+    pushoverURL: `${sink.base}/1/messages.json`,
+  });
 }
 
 describe('home-lab integrations', () => {

@@ -1,100 +1,29 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Labels } from '../../model/index.js';
-import type { Alert } from '../alerts/alert.js';
-import { parseAlertmanagerConfig } from '../config/index.js';
-import type { GroupContext } from '../dispatch/group.js';
-import { buildRouteTree } from '../dispatch/route.js';
-import type { Integration } from '../pipeline/pipeline.js';
-import { NotificationTemplates } from '../template/templates.js';
-import { buildIntegrations } from './integrations.js';
+import { piAlert, RecordingSink, sendOne, type SinkRequest } from './testkit.js';
 
-interface Req {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
+type Req = SinkRequest;
 
-let server: Server;
-let base = '';
-const got: Req[] = [];
-
-before(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        text: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const sink = new RecordingSink();
+before(() => sink.start());
+after(() => {
+  sink.close();
 });
-after(() => server.close());
 
-const NOW = Date.parse('2024-03-04T10:00:00Z');
-
-function alert(resolved: boolean): Alert {
-  return {
-    labels: Labels.fromRecord({ alertname: 'Down', instance: 'pi', severity: 'critical' }),
-    annotations: { summary: 'pi is down' },
-    startsAtMs: NOW - 60_000,
-    endsAtMs: resolved ? NOW - 1 : NOW + 60_000,
-    generatorURL: 'http://kansoku/graph',
-    updatedAtMs: NOW,
-    timeout: false,
-  };
-}
-
-function integrations(): { list: Integration[]; ctx: GroupContext } {
-  const cfg = parseAlertmanagerConfig(`
-route: {receiver: all, group_by: [alertname]}
-receivers:
-  - name: all
-    mattermost_configs: [{webhook_url: '${base}/mm', channel: town-square, username: kansoku}]
-    rocketchat_configs: [{api_url: '${base}/rc/', channel: '#ops', token: t1, token_id: u1, send_resolved: true}]
+function receivers(): string {
+  return `    mattermost_configs: [{webhook_url: '${sink.base}/mm', channel: town-square, username: kansoku}]
+    rocketchat_configs: [{api_url: '${sink.base}/rc/', channel: '#ops', token: t1, token_id: u1, send_resolved: true}]
     webex_configs:
       - room_id: room-1
-        api_url: '${base}/webex'
+        api_url: '${sink.base}/webex'
         http_config: {authorization: {credentials: wx}}
-    victorops_configs: [{api_url: '${base}/vo/', api_key: key1, routing_key: team-a, custom_fields: {team: '{{ .CommonLabels.severity }}'}}]
-    incidentio_configs: [{url: '${base}/io', alert_source_token: src1}]
-`);
-  const built = buildIntegrations(cfg, {
-    templates: new NotificationTemplates(),
-    externalURL: 'http://kansoku:9090',
-  });
-  const ctx: GroupContext = {
-    groupKey: '{}:{alertname="Down"}',
-    route: buildRouteTree(cfg),
-    receiver: 'all',
-    groupLabels: Labels.fromRecord({ alertname: 'Down' }),
-    nowMs: NOW,
-    signal: new AbortController().signal,
-  };
-  assert.deepEqual(built.unsupported, []);
-  return { list: built.integrations.get('all') ?? [], ctx };
+    victorops_configs: [{api_url: '${sink.base}/vo/', api_key: key1, routing_key: team-a, custom_fields: {team: '{{ .CommonLabels.severity }}'}}]
+    incidentio_configs: [{url: '${sink.base}/io', alert_source_token: src1}]
+`;
 }
 
-async function send(kind: string, resolved = false): Promise<Req> {
-  got.length = 0;
-  const { list, ctx } = integrations();
-  const i = list.find((x) => x.kind === kind);
-  assert.ok(i, kind);
-  await i.send(ctx, [alert(resolved)]);
-  const [r] = got;
-  assert.ok(r);
-  return r;
+function send(kind: string, resolved = false): Promise<Req> {
+  return sendOne(sink, receivers(), kind, piAlert(resolved));
 }
 
 const json = (r: Req): Record<string, unknown> => JSON.parse(r.text) as Record<string, unknown>;
