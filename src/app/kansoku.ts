@@ -18,6 +18,7 @@ import {
 } from '../config/index.js';
 import {
   FileCertificateSource,
+  HttpError,
   HttpMetrics,
   HttpServer,
   RedirectServer,
@@ -62,11 +63,18 @@ import {
   type RuleManagerOptions,
 } from '../rules/index.js';
 import { ScrapeManager } from '../scrape/index.js';
+import {
+  BackupBusyError,
+  BackupService,
+  removeDataDirLock,
+  writeDataDirLock,
+} from './backup/index.js';
 import { HighAvailability } from './ha.js';
 import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import type { BuildInfo } from './version.js';
+import { registerTsdbMetrics, writeSelfMonitoringRules } from './selfmon.js';
 import { openStorage, registerRemoteStorageMetrics, type OpenStorage } from './storage.js';
 
 /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
@@ -81,6 +89,7 @@ export class Kansoku {
   private storage: Storage | undefined;
   private admin: TsdbAdmin | undefined;
   private headStats: (() => HeadStats) | undefined;
+  private tsdbGauges: OpenStorage['tsdbGauges'];
   /** Push-down of queries to a remote engine (`--storage.remote.mode=pushdown`). */
   private forwarder: OpenStorage['forwarder'];
   private remoteStats: OpenStorage['remoteStats'];
@@ -107,6 +116,8 @@ export class Kansoku {
   private provisioner: DashboardProvisioner | undefined;
   /** Users, sessions, tokens and share links; undefined when authentication is off. */
   readonly auth: AuthService | undefined;
+  /** Online backups (created on first use). */
+  private backup: BackupService | undefined;
   /** The in-memory token the self-scrape sends when authentication is on. */
   private selfToken: string | undefined;
   private ready = false;
@@ -132,6 +143,7 @@ export class Kansoku {
     );
     this.remoteWrite.registerMetrics(this.registry);
     registerRemoteStorageMetrics(this.registry, () => this.remoteStats?.());
+    registerTsdbMetrics(this.registry, () => this.tsdbGauges?.(), flags.tsdbPath);
     this.ha = new HighAvailability(flags, logger);
     this.meta = this.ha.meta;
     this.dashboards = new DashboardService(this.meta);
@@ -204,6 +216,10 @@ export class Kansoku {
         enabled: this.flags.enableAdminApi,
         admin: () => (this.ready ? this.admin : undefined),
       },
+      backup: {
+        enabled: this.flags.enableAdminApi || this.auth !== undefined,
+        prepare: (have) => this.prepareBackup(have),
+      },
       remoteWrite: { ...defaultRemoteWriteOptions(), maxBodyBytes: this.flags.remoteWriteMaxBytes },
       apiV1: {
         engine: this.engine,
@@ -251,6 +267,8 @@ export class Kansoku {
       tls: tls !== undefined,
     });
     await this.startRedirect(addr.port);
+    await mkdir(this.flags.tsdbPath, { recursive: true });
+    writeDataDirLock(this.flags.tsdbPath, this.listenAddress);
     if (setupToken !== undefined) {
       this.logger.warn(
         'no users yet: open this one-time link to create the first admin (or restart with --auth.admin-password-file)',
@@ -271,6 +289,7 @@ export class Kansoku {
     this.headStats = opened.headStats;
     this.forwarder = opened.forwarder;
     this.remoteStats = opened.remoteStats;
+    this.tsdbGauges = opened.tsdbGauges;
     this.pipeline = new IngestPipeline(appendable, {
       ...defaultIngestOptions(),
       limits: {
@@ -366,7 +385,7 @@ export class Kansoku {
           );
       },
     });
-    await this.rules.update(this.config?.ruleFiles ?? []);
+    await this.rules.update(this.ruleFiles());
     this.rules.start();
     await this.startProvisioning();
     this.ready = true;
@@ -402,6 +421,37 @@ export class Kansoku {
       file,
       scrape_configs: this.config.scrapeConfigs.length,
     });
+  }
+
+  /**
+   * Prepares an online backup (`POST /api/kansoku/admin/backup`): a TSDB snapshot with the head,
+   * then a copy of the metadata and Alertmanager state; see `BackupService`.
+   */
+  private async prepareBackup(
+    have: ReadonlyMap<string, string>,
+  ): ReturnType<BackupService['prepare']> {
+    const admin = this.ready ? this.admin : undefined;
+    if (!admin)
+      throw new HttpError(503, 'unavailable', 'cannot take backup: storage is not ready yet');
+    this.backup ??= new BackupService({
+      dataDir: this.flags.tsdbPath,
+      snapshot: async () =>
+        path.join(this.flags.tsdbPath, 'snapshots', await admin.snapshot(false)),
+      flushState: async () => {
+        await this.alertmanager?.silences.flush();
+        await this.alertmanager?.nflog.flush();
+        await this.alertmanager?.history.flush();
+      },
+      metadata: this.ha.shared ? 'external' : 'included',
+      kansokuVersion: this.build.version,
+      logger: this.logger.child({ component: 'backup' }),
+    });
+    try {
+      return await this.backup.prepare(have);
+    } catch (err) {
+      if (err instanceof BackupBusyError) throw new HttpError(409, 'unavailable', err.message);
+      throw err;
+    }
   }
 
   /** The built-in Alertmanager's configuration: the file, or one receiver that sends nothing. */
@@ -459,6 +509,18 @@ export class Kansoku {
     }
   }
 
+  /** The configuration's rule files, after the built-in self-monitoring rules (unless off). */
+  private ruleFiles(): string[] {
+    const files = [...(this.config?.ruleFiles ?? [])];
+    if (!this.flags.rulesBuiltin) return files;
+    try {
+      files.unshift(writeSelfMonitoringRules(this.flags.tsdbPath));
+    } catch (err) {
+      this.logger.warn('cannot write the built-in self-monitoring rules', { err });
+    }
+    return files;
+  }
+
   /** Rule manager settings from the configuration's `global` section. */
   private ruleOptions(): RuleManagerOptions {
     const g = this.config?.global;
@@ -496,7 +558,7 @@ export class Kansoku {
       this.applyForwarding();
     }
     try {
-      await this.rules?.update(this.config?.ruleFiles ?? [], this.ruleOptions());
+      await this.rules?.update(this.ruleFiles(), this.ruleOptions());
     } catch (err) {
       this.logger.error('cannot reload rule files', { err });
       return;
@@ -587,6 +649,7 @@ export class Kansoku {
       this.storage = undefined;
       this.logger.info('storage closed');
     }
+    removeDataDirLock(this.flags.tsdbPath);
     this.registry.clear();
   }
 }

@@ -26,7 +26,7 @@ import { parseDuration, type ServerFlags } from '../config/index.js';
 import type { HeadStats, TsdbAdmin } from '../http/index.js';
 import { Labels } from '../model/index.js';
 import type { Storage } from '../storage/index.js';
-import { openDB, type DB } from '../tsdb/index.js';
+import { openDB, type DB, type TsdbGauges } from '../tsdb/index.js';
 import type { Logger } from '../util/index.js';
 
 /** An open storage with what the HTTP layer needs beside the storage interface. */
@@ -36,6 +36,8 @@ export interface OpenStorage {
   readonly headStats: () => HeadStats;
   /** Push-down of whole queries (remote mode `pushdown` only). */
   readonly forwarder?: QueryForwarder;
+  /** Cheap figures of the embedded database (local and fanout backends). */
+  readonly tsdbGauges?: () => TsdbGauges;
   /** Counters of the remote backend's write queue (remote and fanout backends). */
   readonly remoteStats?: () => RemoteWriteStats;
 }
@@ -152,7 +154,12 @@ async function openLocal(flags: ServerFlags, logger: Logger): Promise<OpenStorag
     fsync: flags.walFsync,
     logger,
   });
-  return { storage: db, admin: dbAdmin(db, flags.tsdbPath), headStats: () => headStats(db) };
+  return {
+    storage: db,
+    admin: dbAdmin(db, flags.tsdbPath),
+    headStats: () => headStats(db),
+    tsdbGauges: () => db.gauges(),
+  };
 }
 
 /** The `storage:` section of a storage settings file (all optional). */

@@ -55,6 +55,20 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     placeholder: 'FILE',
   },
   {
+    name: 'auth.token-rate-limit',
+    kind: 'string',
+    help: 'Requests per second each API token, signed-in user or share link may make (anonymous requests: each client address other than loopback); more get 429 with Retry-After. 0 means no limit.',
+    default: '100',
+    placeholder: 'RATE',
+  },
+  {
+    name: 'auth.token-rate-burst',
+    kind: 'int',
+    help: 'Requests above --auth.token-rate-limit a client may make at once before being limited.',
+    default: '200',
+    placeholder: 'N',
+  },
+  {
     name: 'web.tls-cert-file',
     kind: 'string',
     help: 'PEM certificate (the leaf first, then intermediates) to serve HTTPS on --web.listen-address; reloaded when the file changes. Needs --web.tls-key-file.',
@@ -76,6 +90,49 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     name: 'web.hsts',
     kind: 'bool',
     help: 'With TLS: send Strict-Transport-Security: max-age=31536000 on every response. Defaults to on when TLS is on.',
+  },
+  {
+    name: 'web.acme.domain',
+    kind: 'string',
+    help: 'Serve HTTPS with a certificate obtained over ACME for these domain names (comma-separated, the first is the common name); kept in <storage.tsdb.path>/acme and renewed when a third of its lifetime remains. Excludes --web.tls-cert-file.',
+    placeholder: 'NAMES',
+  },
+  {
+    name: 'web.acme.email',
+    kind: 'string',
+    help: "Contact address of the ACME account (the CA's expiry and policy mail).",
+    placeholder: 'ADDRESS',
+  },
+  {
+    name: 'web.acme.directory-url',
+    kind: 'string',
+    help: "The ACME CA's directory URL (https).",
+    default: 'https://acme-v02.api.letsencrypt.org/directory',
+    placeholder: 'URL',
+  },
+  {
+    name: 'web.acme.challenge',
+    kind: 'enum',
+    help: 'How the CA checks control of the domains: http-01 = on the plain-HTTP listener of --web.redirect-http (port 80 for the CA), tls-alpn-01 = on the HTTPS listener (port 443 for the CA).',
+    default: 'http-01',
+    choices: ['http-01', 'tls-alpn-01'],
+    placeholder: 'TYPE',
+  },
+  {
+    name: 'web.acme.ca-file',
+    kind: 'string',
+    help: "Extra PEM CA certificates to trust for the ACME directory's TLS (a private or test CA).",
+    placeholder: 'FILE',
+  },
+  {
+    name: 'web.acme.accept-tos',
+    kind: 'bool',
+    help: "Agree to the ACME CA's terms of service (required with --web.acme.domain).",
+  },
+  {
+    name: 'rules.builtin',
+    kind: 'bool',
+    help: 'Load the built-in self-monitoring alert rules (disk budget, WAL, rejected ingestion, remote write, certificates, targets down). On by default; --no-rules.builtin turns them off.',
   },
   {
     name: 'web.remote-write.max-body-size',
@@ -104,6 +161,34 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     help: 'Longest label value accepted from line protocol and imports, in characters; 0 means no limit.',
     default: '4096',
     placeholder: 'N',
+  },
+  {
+    name: 'storage.max-series',
+    kind: 'int',
+    help: 'Most active series in the head; samples of new series beyond it are refused (existing series keep taking samples). 0 means no limit.',
+    default: '300000',
+    placeholder: 'N',
+  },
+  {
+    name: 'storage.max-series-per-metric',
+    kind: 'int',
+    help: 'Most active series with one metric name; 0 means no limit.',
+    default: '100000',
+    placeholder: 'N',
+  },
+  {
+    name: 'storage.max-new-series-per-hour',
+    kind: 'int',
+    help: 'Most series created in any sliding hour (series churn); 0 means no limit.',
+    default: '300000',
+    placeholder: 'N',
+  },
+  {
+    name: 'storage.memory-budget',
+    kind: 'string',
+    help: 'Memory (resident set) the process should stay within: auto (60% of the cgroup memory limit or of the RAM), a size such as 512MB, or 0 for no budget. Near it writes and expensive queries get 503 with Retry-After and caches are dropped.',
+    default: 'auto',
+    placeholder: 'SIZE',
   },
   {
     name: 'storage.tsdb.path',
@@ -241,6 +326,13 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     placeholder: 'N',
   },
   {
+    name: 'query.max-queue-wait',
+    kind: 'duration',
+    help: 'Longest a query waits for a free slot when --query.max-concurrency queries run; then it gets 503 with Retry-After.',
+    default: '5s',
+    placeholder: 'DURATION',
+  },
+  {
     name: 'dashboards.dir',
     kind: 'string',
     help: 'Directory of dashboards as code: its *.json files (Grafana dashboard JSON, subdirectories are folders) are loaded at start and whenever they change, and shown as provisioned.',
@@ -285,6 +377,19 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   },
 ];
 
+/** The ACME challenge type (`--web.acme.challenge`). */
+export type AcmeChallengeSetting = 'http-01' | 'tls-alpn-01';
+
+/** The settings of `--web.acme.*`. */
+export interface AcmeSettings {
+  /** Lower-case domain names, the common name first. */
+  readonly domains: readonly string[];
+  readonly email: string | undefined;
+  readonly directoryUrl: string;
+  readonly challenge: AcmeChallengeSetting;
+  readonly caFile: string | undefined;
+}
+
 /** Typed settings of `kansoku server`, in base units (milliseconds, bytes). */
 export interface ServerFlags {
   /** Path of the configuration file, or undefined to run with no configuration. */
@@ -303,11 +408,26 @@ export interface ServerFlags {
   readonly redirectHttpAddress: string | undefined;
   /** Whether HTTPS responses carry Strict-Transport-Security (false without TLS). */
   readonly hsts: boolean;
+  /** `--web.acme.*`: certificates over ACME, or undefined (excludes `tls`). */
+  readonly acme: AcmeSettings | undefined;
+  /** Whether the built-in self-monitoring rules are loaded. */
+  readonly rulesBuiltin: boolean;
   readonly remoteWriteMaxBytes: number;
   /** Label limits of the push paths (line protocol, imports); 0 means no limit. */
   readonly ingestMaxLabelNames: number;
   readonly ingestMaxLabelNameLength: number;
   readonly ingestMaxLabelValueLength: number;
+  /** Series limits (`--storage.max-series*`, `--storage.max-new-series-per-hour`); 0 = none. */
+  readonly storageMaxSeries: number;
+  readonly storageMaxSeriesPerMetric: number;
+  readonly storageMaxNewSeriesPerHour: number;
+  /** `--storage.memory-budget` in bytes: 'auto' (derive from the machine), or 0 for none. */
+  readonly memoryBudget: number | 'auto';
+  /** `--auth.token-rate-limit` (requests/s, 0 = none) and `--auth.token-rate-burst`. */
+  readonly tokenRateLimit: number;
+  readonly tokenRateBurst: number;
+  /** `--query.max-queue-wait` in ms. */
+  readonly queryMaxQueueWaitMs: number;
   readonly tsdbPath: string;
   /** Retention by time in ms; 0 means no time limit. */
   readonly retentionTimeMs: number;
@@ -397,7 +517,8 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     enableAdminApi,
     authEnabled,
     authAdminPasswordFile: optionalText('auth.admin-password-file'),
-    ...tlsSettings(optionalText, parsed.given.get('web.hsts')),
+    ...tlsSettings(optionalText, parsed.given.get('web.hsts'), acmeSettings(optionalText, text)),
+    rulesBuiltin: parsed.given.get('rules.builtin') !== 'false',
     remoteWriteMaxBytes: positiveBytes(
       'web.remote-write.max-body-size',
       text('web.remote-write.max-body-size'),
@@ -405,6 +526,13 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     ingestMaxLabelNames: nonNegative('ingest.max-label-names'),
     ingestMaxLabelNameLength: nonNegative('ingest.max-label-name-length'),
     ingestMaxLabelValueLength: nonNegative('ingest.max-label-value-length'),
+    storageMaxSeries: nonNegative('storage.max-series'),
+    storageMaxSeriesPerMetric: nonNegative('storage.max-series-per-metric'),
+    storageMaxNewSeriesPerHour: nonNegative('storage.max-new-series-per-hour'),
+    memoryBudget: memoryBudgetSetting(text('storage.memory-budget')),
+    tokenRateLimit: nonNegativeNumber('auth.token-rate-limit', text('auth.token-rate-limit')),
+    tokenRateBurst: positive('auth.token-rate-burst'),
+    queryMaxQueueWaitMs: parseDuration(text('query.max-queue-wait')),
     tsdbPath: text('storage.tsdb.path'),
     retentionTimeMs: parseDuration(text('storage.tsdb.retention.time')),
     retentionSizeBytes: parseBytes(text('storage.tsdb.retention.size')),
@@ -432,7 +560,8 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
 function tlsSettings(
   optionalText: (name: string) => string | undefined,
   hstsText: string | undefined,
-): Pick<ServerFlags, 'tls' | 'redirectHttpAddress' | 'hsts'> {
+  acme: AcmeSettings | undefined,
+): Pick<ServerFlags, 'tls' | 'redirectHttpAddress' | 'hsts' | 'acme'> {
   const certFile = optionalText('web.tls-cert-file');
   const keyFile = optionalText('web.tls-key-file');
   const redirect = optionalText('web.redirect-http');
@@ -444,8 +573,20 @@ function tlsSettings(
     );
   }
   const tls = certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
+  if (acme !== undefined && tls !== undefined) {
+    throw new FlagError(
+      'cannot serve HTTPS: --web.acme.domain and --web.tls-cert-file exclude each other (choose one source of certificates)',
+      '--web.acme.domain',
+    );
+  }
+  if (acme?.challenge === 'http-01' && redirect === undefined) {
+    throw new FlagError(
+      'cannot answer ACME http-01 challenges: give --web.redirect-http (the CA connects to port 80) or use --web.acme.challenge=tls-alpn-01',
+      '--web.redirect-http',
+    );
+  }
   if (redirect !== undefined) {
-    if (tls === undefined) {
+    if (tls === undefined && acme === undefined) {
       throw new FlagError(
         'cannot redirect to HTTPS: --web.redirect-http needs --web.tls-cert-file and --web.tls-key-file',
         '--web.redirect-http',
@@ -455,8 +596,64 @@ function tlsSettings(
   }
   return {
     tls,
+    acme,
     redirectHttpAddress: redirect,
-    hsts: tls !== undefined && hstsText !== 'false',
+    hsts: (tls !== undefined || acme !== undefined) && hstsText !== 'false',
+  };
+}
+
+/** The ACME settings from `--web.acme.*`, or undefined without `--web.acme.domain`. */
+function acmeSettings(
+  optionalText: (name: string) => string | undefined,
+  text: (name: string) => string,
+): AcmeSettings | undefined {
+  const domainText = optionalText('web.acme.domain');
+  if (domainText === undefined) {
+    for (const name of ['web.acme.email', 'web.acme.ca-file']) {
+      if (optionalText(name) !== undefined)
+        throw new FlagError(`cannot use --${name}: it needs --web.acme.domain`, `--${name}`);
+    }
+    return undefined;
+  }
+  const domains = [...new Set(domainText.split(',').map((d) => d.trim().toLowerCase()))].filter(
+    (d) => d !== '',
+  );
+  for (const d of domains) {
+    if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(d)) {
+      throw new FlagError(
+        `invalid value ${JSON.stringify(d)} for flag '--web.acme.domain': expected a fully qualified domain name such as monitor.example.com (no wildcards or IP addresses)`,
+        '--web.acme.domain',
+      );
+    }
+  }
+  if (domains.length === 0) {
+    throw new FlagError("invalid value for flag '--web.acme.domain': no domain name", '--web.acme.domain');
+  }
+  if (optionalText('web.acme.accept-tos') !== 'true') {
+    throw new FlagError(
+      "cannot request certificates over ACME: give --web.acme.accept-tos to agree to the CA's terms of service",
+      '--web.acme.accept-tos',
+    );
+  }
+  const directoryUrl = text('web.acme.directory-url');
+  let url: URL | undefined;
+  try {
+    url = new URL(directoryUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    throw new FlagError(
+      `invalid value ${JSON.stringify(directoryUrl)} for flag '--web.acme.directory-url': expected an https URL`,
+      '--web.acme.directory-url',
+    );
+  }
+  return {
+    domains,
+    email: optionalText('web.acme.email'),
+    directoryUrl,
+    challenge: text('web.acme.challenge') as AcmeChallengeSetting,
+    caFile: optionalText('web.acme.ca-file'),
   };
 }
 
@@ -480,6 +677,30 @@ function storageGiven(parsed: ParsedArgs): Record<string, string> {
     if (v !== undefined && v !== '') out[name] = String(parseDuration(v));
   }
   return out;
+}
+
+/** `--storage.memory-budget`: `auto` or a size (0 = no budget). */
+function memoryBudgetSetting(value: string): number | 'auto' {
+  if (value === 'auto' || value === '') return 'auto';
+  try {
+    return parseBytes(value);
+  } catch (err) {
+    throw new FlagError(
+      `invalid value ${JSON.stringify(value)} for flag '--storage.memory-budget': ${err instanceof Error ? err.message : String(err)} (use auto, a size such as 512MB, or 0)`,
+      '--storage.memory-budget',
+    );
+  }
+}
+
+function nonNegativeNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new FlagError(
+      `invalid value ${JSON.stringify(value)} for flag '--${name}': must be a number of at least 0`,
+      `--${name}`,
+    );
+  }
+  return n;
 }
 
 function positiveBytes(name: string, value: string): number {

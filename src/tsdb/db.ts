@@ -18,7 +18,7 @@ import {
 import type { Block } from './block/index.js';
 import { BlockSet } from './blockset.js';
 import { Compactor, type HeadCompactionMode } from './compactor.js';
-import { Head, HeadQuerier } from './head/index.js';
+import { Head, HeadAppender, HeadQuerier } from './head/index.js';
 import { cleanHeadTombstones } from './headsource.js';
 import { defaultDBOptions, type DBOptions } from './options.js';
 import { takeSnapshot } from './snapshot.js';
@@ -26,8 +26,18 @@ import { computeStats, type TsdbStats } from './stats.js';
 import { Wal, walFsFromEnv, type WalFs } from './wal/index.js';
 import { WalCommitLog, replayWal } from './walbridge.js';
 
+/** What `Storage.changesSince` answers. */
+type HistoryChanges = ReturnType<NonNullable<Storage['changesSince']>>;
+
 /** How often maintenance checks retention and stray out-of-order data (ms). */
 const MAINTENANCE_INTERVAL_MS = 60_000;
+
+/**
+ * Writes with a sample this far (ms) behind the wall clock at commit count as late for
+ * `changesSince`: a minute covers scrape jitter and slow commits, so ordinary ingestion never
+ * counts; result caches keep at least this much of the recent past uncached.
+ */
+const LATE_WRITE_MARGIN_MS = 60_000;
 
 /** Replaceable parts of a database, for tests. */
 export interface DBDeps {
@@ -46,7 +56,11 @@ export async function openDB(
   const logger = o.logger;
   const blocks = new BlockSet(dir, logger);
   await blocks.load();
-  const head = new Head({ chunkRangeMs: o.blockRangeMs, maxSampleAgeMs: o.retentionMs });
+  const head = new Head({
+    chunkRangeMs: o.blockRangeMs,
+    maxSampleAgeMs: o.retentionMs,
+    ...(o.admitSeries ? { admitSeries: o.admitSeries } : {}),
+  });
   let persistedEnd = -Infinity;
   for (const b of blocks.list()) persistedEnd = Math.max(persistedEnd, b.meta.maxTime);
   head.minValidT = persistedEnd;
@@ -98,6 +112,26 @@ async function loadColdCache(head: Head, blocks: readonly Block[]): Promise<void
   }
 }
 
+/** Figures of the database that are cheap to read, for self-metrics. */
+export interface TsdbGauges {
+  /** Series in the head. */
+  readonly headSeries: number;
+  /** Smallest and largest head timestamps (ms), undefined when the head is empty. */
+  readonly headMinTime: number | undefined;
+  readonly headMaxTime: number | undefined;
+  /** Bytes of the write-ahead log on disk. */
+  readonly walBytes: number;
+  /** Bytes of all persisted blocks. */
+  readonly blockBytes: number;
+  /** Persisted blocks loaded. */
+  readonly blocks: number;
+  /** `--storage.tsdb.retention.size` in bytes (0 = none) and the retention time (ms). */
+  readonly retentionBytes: number;
+  readonly retentionMs: number;
+  /** Background compactions that failed since start. */
+  readonly compactionsFailed: number;
+}
+
 /** The embedded TSDB. See the module comment; create it with `openDB`. */
 export class DB implements Storage, Deleter {
   private readonly commitLog: WalCommitLog;
@@ -108,6 +142,9 @@ export class DB implements Storage, Deleter {
   private lastAuto = 0;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** Late writes, deletions and retention drops, for `changesSince`. */
+  private readonly history = new HistoryLog();
+  private compactionsFailed = 0;
 
   /** @internal Use `openDB`. */
   constructor(
@@ -131,7 +168,17 @@ export class DB implements Storage, Deleter {
   /** Starts a batch of writes; `commit()` resolves once the batch is in the WAL (per fsync). */
   appender(): Appender {
     this.assertOpen('create appender');
-    return new DBAppender(this, this.head.appender());
+    const inner = this.head.appender();
+    if (inner instanceof HeadAppender)
+      inner.afterApply = (minT) => {
+        if (minT < Date.now() - LATE_WRITE_MARGIN_MS) this.history.record(minT);
+      };
+    return new DBAppender(this, inner);
+  }
+
+  /** Late or backfilled writes, deletions and retention drops since `generation`. */
+  changesSince(generation: number): HistoryChanges {
+    return this.history.since(generation, LATE_WRITE_MARGIN_MS);
   }
 
   /** Opens a querier over head and blocks for [mint, maxt]. */
@@ -167,10 +214,12 @@ export class DB implements Storage, Deleter {
     return this.serialize(async () => {
       if (matchers.length === 0) return;
       const refs = this.head.deleteSeries(mint, maxt, matchers);
+      this.history.record(mint);
       await this.commitLog.logTombstones(refs, mint, maxt);
       for (const b of this.blocks.list()) {
         if (b.meta.minTime <= maxt && b.meta.maxTime > mint) await b.delete(mint, maxt, matchers);
       }
+      this.history.record(mint);
     });
   }
 
@@ -180,6 +229,7 @@ export class DB implements Storage, Deleter {
     return this.serialize(async () => {
       cleanHeadTombstones(this.head);
       await this.compactor.rewriteDeleted();
+      this.history.record(-Infinity);
     });
   }
 
@@ -202,6 +252,21 @@ export class DB implements Storage, Deleter {
   compact(flushHead = false): Promise<void> {
     this.assertOpen('compact');
     return this.serialize(() => this.maintain(flushHead ? 'flush' : 'force'));
+  }
+
+  /** Cheap figures for self-metrics (no walk over the series). */
+  gauges(): TsdbGauges {
+    return {
+      headSeries: this.head.numSeries,
+      headMinTime: this.head.minTime(),
+      headMaxTime: this.head.maxTime(),
+      walBytes: this.wal.sizeBytes(),
+      blockBytes: this.blocks.sizeBytes(),
+      blocks: this.blocks.list().length,
+      retentionBytes: this.opts.retentionBytes,
+      retentionMs: this.opts.retentionMs,
+      compactionsFailed: this.compactionsFailed,
+    };
   }
 
   /** Statistics for the TSDB status page. */
@@ -243,6 +308,7 @@ export class DB implements Storage, Deleter {
       this.lastAuto = Date.now();
       if (this.closed) return;
       this.serialize(() => this.maintain('auto')).catch((err: unknown) => {
+        this.compactionsFailed++;
         this.opts.logger.error('background compaction failed', { err });
       });
     });
@@ -251,7 +317,7 @@ export class DB implements Storage, Deleter {
   private async maintain(mode: HeadCompactionMode): Promise<void> {
     await this.compactor.compactHead(mode);
     await this.compactor.mergeBlocks();
-    await this.compactor.applyRetention();
+    if ((await this.compactor.applyRetention()) > 0) this.history.record(-Infinity);
   }
 
   private serialize(fn: () => Promise<void>): Promise<void> {
@@ -315,5 +381,36 @@ class DBQuerier implements Querier {
       this.released = true;
       this.release();
     }
+  }
+}
+
+/**
+ * Generations of history changes: each `record` is one generation with the smallest timestamp it
+ * changed. Bounded: beyond `MAX` entries the two oldest merge (keeping the newer generation and
+ * the smaller timestamp), which can only over-report.
+ */
+class HistoryLog {
+  private static readonly MAX = 64;
+  private gen = 0;
+  private readonly gens: number[] = [];
+  private readonly mins: number[] = [];
+
+  record(minT: number): void {
+    this.gen++;
+    this.gens.push(this.gen);
+    this.mins.push(minT);
+    if (this.gens.length > HistoryLog.MAX) {
+      this.mins[1] = Math.min(this.mins[0]!, this.mins[1]!);
+      this.gens.shift();
+      this.mins.shift();
+    }
+  }
+
+  since(generation: number, marginMs: number): HistoryChanges {
+    // A generation from the future (another database instance) means "anything".
+    let minT = generation > this.gen || generation < 0 ? -Infinity : Infinity;
+    for (let i = this.gens.length - 1; i >= 0 && this.gens[i]! > generation; i--)
+      minT = Math.min(minT, this.mins[i]!);
+    return { generation: this.gen, minT, marginMs };
   }
 }
