@@ -24,3 +24,13 @@ export {
   type QueryValue,
   type VectorSample,
 } from './engine/types.js';
+export {
+  QueryResultCache,
+  defaultQueryCacheOptions,
+  type CacheOutcome,
+  type CachedAnswer,
+  type CachedRangeRequest,
+  type ChangeFeed,
+  type QueryCacheOptions,
+  type QueryCacheStats,
+} from './cache/index.js';

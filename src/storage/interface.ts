@@ -152,10 +152,34 @@ export interface Appendable {
   appender(): Appender;
 }
 
+/**
+ * Changes to stored history since a generation (see `Storage.changesSince`). `minT` is the
+ * smallest timestamp (ms) whose data may have changed after the given generation: `Infinity`
+ * when nothing did, `-Infinity` when anything may have.
+ */
+export interface HistoryChanges {
+  /** The current generation; pass it to the next call. */
+  readonly generation: number;
+  /** Smallest timestamp (ms) that may read differently than before the given generation. */
+  readonly minT: number;
+  /**
+   * Writes with timestamps at least this much (ms) behind the wall clock at their commit count
+   * as changes; newer ones never do. Readers must not rely on data newer than `now - marginMs`.
+   */
+  readonly marginMs: number;
+}
+
 /** A full storage backend: readable, writable, and closable. */
 export interface Storage extends Queryable, Appendable {
   /** The earliest timestamp held, or `undefined` when empty. */
   startTime(): number | undefined;
+  /**
+   * Optional: changes to history since `generation` (0 for "since open"): late or backfilled
+   * writes (older than `marginMs` behind the wall clock when committed), deletions and data
+   * dropped by retention. Result caches use it to invalidate; backends without it are not cached.
+   * Cheap and synchronous; the answer may over-report (an earlier `minT`) but never under-report.
+   */
+  changesSince?(generation: number): HistoryChanges;
   /** Flushes and releases everything; the storage must not be used afterwards. */
   close(): Promise<void>;
 }

@@ -44,6 +44,11 @@ export class HeadAppender implements Appender {
   private n = 0;
   private done = false;
   private readonly id: number;
+  /**
+   * Called once the samples of a commit are visible to readers, with their smallest timestamp
+   * (ms); the database uses it to report late writes (`Storage.changesSince`).
+   */
+  afterApply: ((minT: number) => void) | undefined;
 
   constructor(private readonly head: Head) {
     this.id = head.nextAppenderId();
@@ -56,7 +61,7 @@ export class HeadAppender implements Appender {
     }
     const head = this.head;
     let s = ref !== 0 ? head.seriesByRef(ref) : undefined;
-    if (s === undefined || s.dead) s = head.getOrCreate(labels)[0];
+    if (s === undefined || s.dead) s = head.getOrCreate(labels, 0, true)[0];
     const maxAge = head.opts.maxSampleAgeMs;
     if (maxAge > 0) {
       const newest = head.maxTime();
@@ -140,8 +145,14 @@ export class HeadAppender implements Appender {
 
   private apply(): void {
     const { series, ts, vs, head } = this;
-    for (let i = 0; i < this.n; i++) head.applySample(series[i]!, ts[i]!, vs[i]!);
+    let minT = Infinity;
+    for (let i = 0; i < this.n; i++) {
+      const t = ts[i]!;
+      head.applySample(series[i]!, t, vs[i]!);
+      if (t < minT) minT = t;
+    }
     this.release();
+    if (minT !== Infinity) this.afterApply?.(minT);
   }
 
   rollback(): Promise<void> {

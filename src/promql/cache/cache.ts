@@ -1,0 +1,278 @@
+/**
+ * The result cache of range queries. For each (principal scope, lookback delta, step, step
+ * alignment, normalised query) it keeps the per-series values of a run of steps. A request reuses
+ * the cached steps it covers, has the engine evaluate only the missing head and tail, and merges
+ * them; the answer equals a fresh evaluation (see docs/query-cache.md for why).
+ *
+ * Only steps older than `now - timestampOffsetMs` are kept, since recent data is still arriving.
+ * Late or backfilled writes, deletions and retention drops are learned from the storage's
+ * `changesSince`; every cached step at or after the oldest changed timestamp is dropped.
+ */
+import type { Storage } from '../../storage/index.js';
+import type { QueryResult } from '../engine/types.js';
+import { parseExpr } from '../parser/index.js';
+import { normalisedQuery, uncacheableReason } from './cacheable.js';
+import { CachedRange, StepGrid, stepsBefore } from './steps.js';
+
+/** The storage capability the cache needs: its history-change feed. */
+export type ChangeFeed = Required<Pick<Storage, 'changesSince'>>;
+
+/** Settings of the cache. */
+export interface QueryCacheOptions {
+  /** Most bytes of cached data (an estimate); 0 disables the cache (`--query.cache-max-size`). */
+  maxBytes: number;
+  /** Steps newer than `now - timestampOffsetMs` are never cached (`--query.cache-timestamp-offset`). */
+  timestampOffsetMs: number;
+  /** Whether queries are parsed with experimental syntax (as the engine does). */
+  experimentalSyntax: boolean;
+  /** The wall clock in ms (tests replace it). */
+  now: () => number;
+}
+
+/** Defaults sized for a 1 GB machine: 64 MiB, 5 minutes (as VictoriaMetrics). */
+export function defaultQueryCacheOptions(): QueryCacheOptions {
+  return {
+    maxBytes: 64 * 1024 * 1024,
+    timestampOffsetMs: 5 * 60_000,
+    experimentalSyntax: false,
+    now: Date.now,
+  };
+}
+
+/** How a request was served: all steps cached, some, none, or not cacheable at all. */
+export type CacheOutcome = 'hit' | 'partial' | 'miss' | 'bypass';
+
+/** One range request. Times in ms; `scope` separates principals with different read views. */
+export interface CachedRangeRequest {
+  readonly query: string;
+  readonly start: number;
+  readonly end: number;
+  readonly step: number;
+  /** The lookback delta the engine will use for this request (ms). */
+  readonly lookbackDeltaMs: number;
+  /** '' for the full view; a unique text per read restriction otherwise. */
+  readonly scope: string;
+}
+
+/** Evaluates the request's query over `[start, end]` with the request's step (the engine). */
+export type RangeEvaluator = (start: number, end: number) => Promise<QueryResult>;
+
+/** Counters and gauges of the cache (for self-metrics). */
+export interface QueryCacheStats {
+  hits: number;
+  partialHits: number;
+  misses: number;
+  bypasses: number;
+  /** Bytes dropped by the size bound, `shrink` and `clear`. */
+  evictedBytes: number;
+  /** Entries cut or dropped because history changed under them. */
+  invalidations: number;
+  /** Current estimated bytes and entries. */
+  bytes: number;
+  entries: number;
+}
+
+/** A served request: the result and how the cache served it. */
+export interface CachedAnswer {
+  readonly result: QueryResult;
+  readonly outcome: CacheOutcome;
+}
+
+/** A single entry may use at most this fraction of the budget (bigger answers are not kept). */
+const MAX_ENTRY_FRACTION = 4;
+
+/**
+ * The cache. One per server; safe to share between concurrent requests (all bookkeeping is
+ * synchronous between awaits). Call `shrink`/`clear` to give memory back under pressure.
+ */
+export class QueryResultCache {
+  private readonly opts: QueryCacheOptions;
+  /** Entries in least-recently-used first order (a Map keeps insertion order). */
+  private readonly entries = new Map<string, CachedRange>();
+  private bytes = 0;
+  private seenGen = 0;
+  private readonly counters: QueryCacheStats = {
+    hits: 0,
+    partialHits: 0,
+    misses: 0,
+    bypasses: 0,
+    evictedBytes: 0,
+    invalidations: 0,
+    bytes: 0,
+    entries: 0,
+  };
+
+  constructor(
+    private readonly feed: ChangeFeed,
+    opts?: Partial<QueryCacheOptions>,
+  ) {
+    this.opts = { ...defaultQueryCacheOptions(), ...opts };
+    this.seenGen = feed.changesSince(0).generation;
+  }
+
+  /** Whether the cache can store anything (`maxBytes` > 0). */
+  get enabled(): boolean {
+    return this.opts.maxBytes > 0;
+  }
+
+  /**
+   * Answers a range request, from cached steps where possible; `evaluate` runs the engine over
+   * a sub-range. Errors of `evaluate` propagate unchanged.
+   */
+  async rangeQuery(req: CachedRangeRequest, evaluate: RangeEvaluator): Promise<CachedAnswer> {
+    const key = this.enabled ? cacheKey(req, this.opts.experimentalSyntax) : undefined;
+    if (key === undefined) {
+      this.counters.bypasses++;
+      return { result: await evaluate(req.start, req.end), outcome: 'bypass' };
+    }
+    const t0 = performance.now();
+    const changes = this.sync();
+    const g0 = changes.generation;
+    const cutoff = this.opts.now() - Math.max(this.opts.timestampOffsetMs, changes.marginMs);
+    const { start, step } = req;
+    const n = Math.floor((req.end - start) / step) + 1;
+    const cached = this.entries.get(key);
+    const overlaps = cached !== undefined && cached.start <= req.end && cached.end >= start;
+    if (!overlaps) {
+      this.counters.misses++;
+      const r = await evaluate(start, req.end);
+      if (r.value.type === 'matrix' && r.warnings.length === 0 && r.infos.length === 0) {
+        const grid = new StepGrid(start, step, n);
+        grid.addMatrix(r.value.series);
+        this.store(key, grid, g0, cutoff);
+      }
+      return { result: r, outcome: 'miss' };
+    }
+    this.touch(key, cached);
+    const parts: Promise<QueryResult>[] = [];
+    if (start < cached.start) parts.push(evaluate(start, Math.min(req.end, cached.start - step)));
+    if (req.end > cached.end) parts.push(evaluate(Math.max(start, cached.end + step), req.end));
+    const results = await Promise.all(parts);
+    const grid = new StepGrid(start, step, n);
+    grid.addCached(cached);
+    let samples = 0;
+    let seriesLoaded = 0;
+    for (const r of results) {
+      if (r.value.type !== 'matrix' || r.warnings.length > 0 || r.infos.length > 0) {
+        // Annotations describe the whole range: only a whole evaluation reports them right.
+        this.counters.misses++;
+        return { result: await evaluate(start, req.end), outcome: 'miss' };
+      }
+      grid.addMatrix(r.value.series);
+      samples += r.stats.samplesLoaded;
+      seriesLoaded += r.stats.seriesLoaded;
+    }
+    if (results.length === 0) this.counters.hits++;
+    else {
+      this.counters.partialHits++;
+      this.store(key, grid, g0, cutoff);
+    }
+    return {
+      result: {
+        value: { type: 'matrix', series: grid.toMatrix() },
+        warnings: [],
+        infos: [],
+        stats: { samplesLoaded: samples, seriesLoaded, evalMs: performance.now() - t0 },
+      },
+      outcome: results.length === 0 ? 'hit' : 'partial',
+    };
+  }
+
+  /**
+   * Evicts least recently used entries until at most `targetBytes` remain (default: half of the
+   * current size). Returns the bytes freed. For a memory-budget watcher under pressure.
+   */
+  shrink(targetBytes = Math.floor(this.bytes / 2)): number {
+    const before = this.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= targetBytes) break;
+      this.drop(k, e);
+    }
+    const freed = before - this.bytes;
+    this.counters.evictedBytes += freed;
+    return freed;
+  }
+
+  /** Drops every entry; returns the bytes freed. */
+  clear(): number {
+    return this.shrink(0);
+  }
+
+  /** A snapshot of the counters and current size. */
+  stats(): QueryCacheStats {
+    return { ...this.counters, bytes: this.bytes, entries: this.entries.size };
+  }
+
+  /** Applies history changes since the last look to every entry; returns the feed's answer. */
+  private sync(): ReturnType<ChangeFeed['changesSince']> {
+    const ch = this.feed.changesSince(this.seenGen);
+    if (ch.generation !== this.seenGen) {
+      this.seenGen = ch.generation;
+      if (ch.minT !== Infinity) this.invalidate(ch.minT);
+    }
+    return ch;
+  }
+
+  /** Cuts every entry to the steps before `minT`. */
+  private invalidate(minT: number): void {
+    for (const [k, e] of [...this.entries]) {
+      const kept = e.before(minT);
+      if (kept === e) continue;
+      this.counters.invalidations++;
+      this.drop(k, e);
+      if (kept !== undefined) this.put(k, kept);
+    }
+  }
+
+  /**
+   * Keeps the request's steps older than `cutoff` that no history change since generation `g0`
+   * (the request's start) may have touched.
+   */
+  private store(key: string, grid: StepGrid, g0: number, cutoff: number): void {
+    const late = this.feed.changesSince(g0);
+    const limit = Math.min(cutoff, late.minT);
+    const keep = stepsBefore(grid.start, grid.step, limit, grid.n);
+    const range = grid.head(keep);
+    const old = this.entries.get(key);
+    if (old !== undefined) this.drop(key, old);
+    if (range === undefined || range.bytes > this.opts.maxBytes / MAX_ENTRY_FRACTION) return;
+    this.put(key, range);
+    if (this.bytes > this.opts.maxBytes) this.shrink(this.opts.maxBytes);
+  }
+
+  private put(key: string, e: CachedRange): void {
+    this.entries.set(key, e);
+    this.bytes += e.bytes;
+  }
+
+  private drop(key: string, e: CachedRange): void {
+    this.entries.delete(key);
+    this.bytes -= e.bytes;
+  }
+
+  /** Marks an entry as most recently used. */
+  private touch(key: string, e: CachedRange): void {
+    this.entries.delete(key);
+    this.entries.set(key, e);
+  }
+}
+
+/** The entry key, or undefined when the query cannot be cached (or does not parse). */
+function cacheKey(req: CachedRangeRequest, experimental: boolean): string | undefined {
+  let text: string;
+  try {
+    const expr = parseExpr(req.query, {
+      experimentalFunctions: experimental,
+      durationExpressions: experimental,
+      extendedRangeSelectors: experimental,
+      binopFillModifiers: experimental,
+    });
+    if (uncacheableReason(expr) !== undefined) return undefined;
+    text = normalisedQuery(expr);
+  } catch {
+    // The engine reports the parse error.
+    return undefined;
+  }
+  const phase = ((req.start % req.step) + req.step) % req.step;
+  return [req.scope, req.lookbackDeltaMs, req.step, phase, text].join('\u0000');
+}
