@@ -17,7 +17,11 @@ import {
   type ServerFlags,
 } from '../config/index.js';
 import {
+  AcmeCertificateSource,
   FileCertificateSource,
+  defaultAcmeTiming,
+  registerAcmeMetrics,
+  type CertificateSource,
   HttpError,
   HttpMetrics,
   HttpServer,
@@ -96,8 +100,10 @@ export class Kansoku {
   private pipeline: IngestPipeline | undefined;
   private pushStore: PushStore | undefined;
   private http: HttpServer | undefined;
-  /** The certificate of the HTTPS listener (with `--web.tls-*`). */
-  private tlsSource: FileCertificateSource | undefined;
+  /** The certificate of the HTTPS listener (with `--web.tls-*` or `--web.acme.*`). */
+  private tlsSource: CertificateSource | undefined;
+  /** The ACME certificate source (with `--web.acme.*`). */
+  private acme: AcmeCertificateSource | undefined;
   /** The plain-HTTP redirect listener (with `--web.redirect-http`). */
   private redirect: RedirectServer | undefined;
   private scrape: ScrapeManager | undefined;
@@ -267,6 +273,7 @@ export class Kansoku {
       tls: tls !== undefined,
     });
     await this.startRedirect(addr.port);
+    this.acme?.start();
     await mkdir(this.flags.tsdbPath, { recursive: true });
     writeDataDirLock(this.flags.tsdbPath, this.listenAddress);
     if (setupToken !== undefined) {
@@ -572,16 +579,29 @@ export class Kansoku {
     this.logger.info('configuration reloaded');
   }
 
-  /** `https` with `--web.tls-*`, else `http`. */
+  /** `https` with `--web.tls-*` or `--web.acme.*`, else `http`. */
   private scheme(): 'http' | 'https' {
-    return this.flags.tls ? 'https' : 'http';
+    return this.flags.tls || this.flags.acme ? 'https' : 'http';
   }
 
   /**
    * With `--web.tls-*`: reads the certificate (failing the start when it is unusable), watches
    * it for changes and exposes its expiry. A certificate source from ACME plugs in here.
    */
-  private async openTls(): Promise<{ source: FileCertificateSource; hsts: boolean } | undefined> {
+  private async openTls(): Promise<{ source: CertificateSource; hsts: boolean } | undefined> {
+    const acme = this.flags.acme;
+    if (acme) {
+      this.acme = await AcmeCertificateSource.open({
+        ...defaultAcmeTiming(),
+        ...acme,
+        dir: path.join(this.flags.tsdbPath, 'acme'),
+        logger: this.logger.child({ component: 'acme' }),
+        metrics: registerAcmeMetrics(this.registry),
+      });
+      this.tlsSource = this.acme;
+      registerTlsMetrics(this.registry, this.acme);
+      return { source: this.acme, hsts: this.flags.hsts };
+    }
     const files = this.flags.tls;
     if (!files) return undefined;
     this.tlsSource = await FileCertificateSource.open({
@@ -597,7 +617,7 @@ export class Kansoku {
     const address = this.flags.redirectHttpAddress;
     if (address === undefined) return;
     const { host, port } = splitHostPort(address, 'web.redirect-http');
-    this.redirect = new RedirectServer(httpsPort);
+    this.redirect = new RedirectServer(httpsPort, this.acme?.http01);
     const addr = await this.redirect.listen(host, port);
     this.logger.info('redirecting plain HTTP to HTTPS', {
       address:
@@ -612,6 +632,7 @@ export class Kansoku {
     this.redirect = undefined;
     this.tlsSource?.close();
     this.tlsSource = undefined;
+    this.acme = undefined;
     if (this.http) {
       const drained = await this.http.close(SHUTDOWN_GRACE_MS);
       if (!drained)

@@ -326,6 +326,20 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     placeholder: 'N',
   },
   {
+    name: 'query.cache-max-size',
+    kind: 'bytes',
+    help: 'Most memory (estimated) the range-query result cache may use; 0 turns the cache off.',
+    default: '64MB',
+    placeholder: 'SIZE',
+  },
+  {
+    name: 'query.cache-timestamp-offset',
+    kind: 'duration',
+    help: 'Steps of range queries newer than this before now are never cached, since their data may still arrive (at least 1m).',
+    default: '5m',
+    placeholder: 'DURATION',
+  },
+  {
     name: 'query.max-queue-wait',
     kind: 'duration',
     help: 'Longest a query waits for a free slot when --query.max-concurrency queries run; then it gets 503 with Retry-After.',
@@ -450,6 +464,10 @@ export interface ServerFlags {
   readonly queryTimeoutMs: number;
   readonly queryMaxSamples: number;
   readonly queryMaxConcurrency: number;
+  /** `--query.cache-max-size` in bytes; 0 turns the range-query result cache off. */
+  readonly queryCacheMaxBytes: number;
+  /** `--query.cache-timestamp-offset` in ms: steps newer than now minus this are not cached. */
+  readonly queryCacheTimestampOffsetMs: number;
   /** The dashboards-as-code directory, or undefined when not set. */
   readonly dashboardsDir: string | undefined;
   /** Whether API edits of provisioned dashboards are written back to their files. */
@@ -545,6 +563,8 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     queryTimeoutMs: positiveDuration('query.timeout', text('query.timeout')),
     queryMaxSamples: positive('query.max-samples'),
     queryMaxConcurrency: positive('query.max-concurrency'),
+    queryCacheMaxBytes: parseBytes(text('query.cache-max-size')),
+    queryCacheTimestampOffsetMs: parseDuration(text('query.cache-timestamp-offset')),
     dashboardsDir: optionalText('dashboards.dir'),
     dashboardsWriteBack: parsed.given.get('dashboards.write-back') === 'true',
     dashboardsRescanMs: parseDuration(text('dashboards.rescan-interval')),
@@ -588,7 +608,7 @@ function tlsSettings(
   if (redirect !== undefined) {
     if (tls === undefined && acme === undefined) {
       throw new FlagError(
-        'cannot redirect to HTTPS: --web.redirect-http needs --web.tls-cert-file and --web.tls-key-file',
+        'cannot redirect to HTTPS: --web.redirect-http needs --web.tls-cert-file and --web.tls-key-file, or --web.acme.domain',
         '--web.redirect-http',
       );
     }
@@ -619,7 +639,11 @@ function acmeSettings(
     (d) => d !== '',
   );
   for (const d of domains) {
-    if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(d)) {
+    if (
+      !/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(
+        d,
+      )
+    ) {
       throw new FlagError(
         `invalid value ${JSON.stringify(d)} for flag '--web.acme.domain': expected a fully qualified domain name such as monitor.example.com (no wildcards or IP addresses)`,
         '--web.acme.domain',
@@ -627,7 +651,10 @@ function acmeSettings(
     }
   }
   if (domains.length === 0) {
-    throw new FlagError("invalid value for flag '--web.acme.domain': no domain name", '--web.acme.domain');
+    throw new FlagError(
+      "invalid value for flag '--web.acme.domain': no domain name",
+      '--web.acme.domain',
+    );
   }
   if (optionalText('web.acme.accept-tos') !== 'true') {
     throw new FlagError(

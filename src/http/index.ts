@@ -27,6 +27,13 @@ export { formParams } from './form.js';
 export { addHealthRoutes, type ReadinessFn } from './health.js';
 export { HttpMetrics } from './metrics.js';
 export {
+  RequestLimits,
+  TokenBuckets,
+  routeClass,
+  type MemoryState,
+  type RequestLimitOptions,
+} from './limits/index.js';
+export {
   BadParamError,
   parseBoolParam,
   parseDurationParam,
@@ -50,6 +57,9 @@ export {
   type HttpServerTls,
 } from './server.js';
 export {
+  AcmeCertificateSource,
+  defaultAcmeTiming,
+  registerAcmeMetrics,
   CertificateError,
   FileCertificateSource,
   RedirectServer,

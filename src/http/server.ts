@@ -11,6 +11,7 @@ import type { HttpMetrics } from './metrics.js';
 import { sendError } from './respond.js';
 import type { RequestContext, Route, Router } from './router.js';
 import type { CertificateSource } from './tls/index.js';
+import type { Principal } from '../auth/index.js';
 
 /** HTTPS settings of `HttpServer`. */
 export interface HttpServerTls {
@@ -34,6 +35,13 @@ export interface HttpServerOptions {
   readonly requestTimeoutMs: number;
   /** Serve HTTPS with this certificate source instead of plain HTTP. */
   readonly tls?: HttpServerTls;
+  /**
+   * Checked before every handler, after the guard (rate limits, memory back-pressure): throws
+   * the `HttpError` to answer with. `principal` is undefined without a guard.
+   */
+  readonly limits?: {
+    admit(req: IncomingMessage, pattern: string, principal: Principal | undefined): void;
+  };
 }
 
 /** Returns default server options for the given router, logger and metrics. */
@@ -65,7 +73,7 @@ export class HttpServer {
     const tls = opts.tls;
     if (tls) {
       const { cert, key } = tls.source.current();
-      const https = createHttpsServer({ ...common, cert, key }, onRequest);
+      const https = createHttpsServer({ ...common, cert, key, ...tls.source.handshake }, onRequest);
       // New handshakes use the new pair; open connections keep theirs.
       this.unsubscribe = tls.source.onChange((pair) => {
         try {
@@ -187,10 +195,12 @@ export class HttpServer {
   private async dispatch(route: Route, ctx: RequestContext): Promise<void> {
     const guard = this.opts.router.guard;
     if (!guard) {
+      this.opts.limits?.admit(ctx.req, route.pattern, undefined);
       await route.handler(ctx);
       return;
     }
     const principal = await guard.authorize(ctx.req, ctx.url, route, ctx.res);
+    this.opts.limits?.admit(ctx.req, route.pattern, principal);
     await guard.run(principal, () => route.handler({ ...ctx, principal }));
   }
 
@@ -200,6 +210,10 @@ export class HttpServer {
       res.destroy();
       return;
     }
+    // Refusals that know when trying again may succeed (series limits, a full query queue).
+    const retry: unknown = (err as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retry === 'number' && retry > 0)
+      res.setHeader('Retry-After', String(Math.ceil(retry)));
     const e = sendError(res, err);
     if (e.status >= 500) {
       this.opts.logger.error('request failed', { handler, code: e.status, err: e.message });

@@ -6,6 +6,15 @@ export {
   type CertificatePair,
   type CertificateSource,
   type FileCertificateSourceOptions,
+  type TlsHandshakeHooks,
 } from './source.js';
 export { RedirectServer, httpsLocation, type Http01Responder } from './redirect.js';
 export { registerTlsMetrics } from './metrics.js';
+export {
+  AcmeCertificateSource,
+  AcmeSetupError,
+  defaultAcmeTiming,
+  registerAcmeMetrics,
+  type AcmeChallengeType,
+  type AcmeSourceOptions,
+} from './acme/index.js';

@@ -7,7 +7,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createSecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { Logger } from '../../util/index.js';
 
 /** A certificate chain and its private key, both PEM. */
@@ -27,6 +27,28 @@ export interface CertificateSource {
   onChange(fn: (pair: CertificatePair) => void): () => void;
   /** Stops watching; `current()` keeps answering the last pair. */
   close(): void;
+  /**
+   * Handshake hooks for connections that need a certificate of their own (the answers to ACME
+   * TLS-ALPN-01 challenges); absent when every connection gets `current()`.
+   */
+  readonly handshake?: TlsHandshakeHooks;
+}
+
+/**
+ * Options merged into the HTTPS server's: `ALPNCallback` picks the protocol of a connection and
+ * `SNICallback` its certificate (no context means `current()`). Node calls both with the
+ * connection's socket as `this`, the ALPN callback first.
+ */
+export interface TlsHandshakeHooks {
+  ALPNCallback(
+    this: unknown,
+    info: { servername: string; protocols: string[] },
+  ): string | undefined;
+  SNICallback(
+    this: unknown,
+    servername: string,
+    cb: (err: Error | null, ctx?: SecureContext) => void,
+  ): void;
 }
 
 /** Raised when a certificate or key cannot be used. */
