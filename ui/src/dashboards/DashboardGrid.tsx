@@ -10,7 +10,8 @@ import {
   useRef,
   useState,
 } from 'react';
-import type { PanelData, PanelModel, TimeRangeMs } from '../panels/types.js';
+import type { PanelAnnotation, PanelData, PanelModel, TimeRangeMs } from '../panels/types.js';
+import type { PanelTime } from './timeoverride.js';
 import { interpolate, type Scope } from './interpolate.js';
 import { type GridPos, gridHeight, gridRect, pixelsToGrid, placePanel, posOf } from './layout.js';
 import { PanelFrame } from './PanelFrame.js';
@@ -28,6 +29,12 @@ export interface DashboardGridProps {
   readonly scope: Scope;
   /** Per-panel scopes (repeated panels bind their variable), by panel id. */
   readonly scopes?: ReadonlyMap<number, Scope>;
+  /** Panels with their own time range (timeFrom/timeShift), by panel id. */
+  readonly panelTimes?: ReadonlyMap<number, PanelTime>;
+  /** The dashboard's time zone. */
+  readonly timeZone?: string;
+  /** Annotation events for time series panels. */
+  readonly annotations?: readonly PanelAnnotation[];
   readonly editing: boolean;
   readonly onPanels: (p: PanelModel[]) => void;
   readonly onToggleRow: (id: number) => void;
@@ -158,6 +165,7 @@ export function DashboardGrid(props: DashboardGridProps): ReactElement {
             </div>
           );
         }
+        const own = props.panelTimes?.get(id);
         return (
           <div key={id} className="db-item" style={style}>
             <PanelFrame
@@ -165,7 +173,10 @@ export function DashboardGrid(props: DashboardGridProps): ReactElement {
               data={props.data.get(id)}
               width={b.width}
               height={b.height}
-              timeRange={props.timeRange}
+              timeRange={own?.range ?? props.timeRange}
+              {...(own ? { timeInfo: own.info } : {})}
+              {...(props.timeZone === undefined ? {} : { timeZone: props.timeZone })}
+              {...(props.annotations === undefined ? {} : { annotations: props.annotations })}
               theme={props.theme}
               scope={props.scopes?.get(id) ?? props.scope}
               editing={props.editing}

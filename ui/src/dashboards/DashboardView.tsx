@@ -21,13 +21,18 @@ import { type DashboardModel, emptyDashboard } from './model.js';
 import { PanelEditor } from './PanelEditor.js';
 import { PanelFrame } from './PanelFrame.js';
 import { SettingsEditor } from './SettingsEditor.js';
-import { type RawTimeRange, resolveRange } from './timerange.js';
+import { type RawTimeRange, type ResolvedRange, resolveRange } from './timerange.js';
 import { TimePicker } from './TimePicker.js';
 import { formatUrlState, parseUrlState, type UrlState } from './urlstate.js';
 import { usePanelData } from './usePanelData.js';
 import { useVariables } from './useVariables.js';
 import { VariablesBar } from './VariablesBar.js';
 import { VersionsDialog } from './VersionsDialog.js';
+import { annotationDefs } from './annotations.js';
+import { AnnotationToggles } from './AnnotationToggles.js';
+import { ShareDialog } from './ShareDialog.js';
+import { type PanelTime, panelTime } from './timeoverride.js';
+import { useAnnotations } from './useAnnotations.js';
 
 /** Props of {@link DashboardView}. */
 export interface DashboardViewProps {
@@ -165,6 +170,24 @@ function Loaded(props: LoadedProps): ReactElement {
   const [folder, setFolder] = useState(props.meta?.folder ?? '');
   const vars = useVariables(dash.templating.list, range, url.vars);
   const [gridRef, width] = useWidth();
+  const [shareOpen, setShareOpen] = useState(false);
+  const defs = useMemo(() => annotationDefs(dash['annotations']), [dash['annotations']]);
+  const defsKey = defs.map((d) => `${d.index}:${d.enable ? 1 : 0}`).join(',');
+  const [annotationsOn, setAnnotationsOn] = useState<ReadonlySet<number>>(
+    () => new Set(defs.filter((d) => d.enable).map((d) => d.index)),
+  );
+  useEffect(() => {
+    setAnnotationsOn(new Set(defs.filter((d) => d.enable).map((d) => d.index)));
+  }, [defsKey]);
+  const notes = useAnnotations(
+    defs,
+    annotationsOn,
+    range,
+    vars.scope,
+    vars.key,
+    vars.ready && !editing,
+    tick,
+  );
 
   /** Writes URL state (push for time changes, replace for the rest). */
   const go = useCallback(
@@ -224,20 +247,33 @@ function Loaded(props: LoadedProps): ReactElement {
   const editedPanel =
     url.editPanel !== undefined ? dash.panels.find((p) => p.id === url.editPanel) : undefined;
   const boxes = layoutBoxes(laidPanels, width);
+  const panelTimes = useMemo(() => {
+    const m = new Map<number, PanelTime>();
+    for (const p of laidPanels) {
+      if (p['timeFrom'] === undefined && p['timeShift'] === undefined) continue;
+      const own = scopes.get(p.id ?? -1) ?? vars.scope;
+      m.set(p.id ?? -1, panelTime(p, range, raw.from, now, tz, own));
+    }
+    return m;
+  }, [laidPanels, range, raw.from, now, tz, scopes]);
   const visible = useMemo(() => {
     const item = (
       p: PanelModel,
       w: number,
-    ): { panel: PanelModel; width: number; scope: Scope } => ({
-      panel: p,
-      width: Math.round(w / 50) * 50 || 1000,
-      scope: scopes.get(p.id ?? -1) ?? vars.scope,
-    });
+    ): { panel: PanelModel; width: number; scope: Scope; range?: ResolvedRange } => {
+      const own = panelTimes.get(p.id ?? -1);
+      return {
+        panel: p,
+        width: Math.round(w / 50) * 50 || 1000,
+        scope: scopes.get(p.id ?? -1) ?? vars.scope,
+        ...(own?.overridden === true ? { range: own.range } : {}),
+      };
+    };
     if (viewed) return [item(viewed, width)];
     return laidPanels
       .filter((p) => p.type !== 'row')
       .map((p) => item(p, boxes.get(p.id ?? -1)?.width ?? 600));
-  }, [laidPanels, width, viewed, scopes]);
+  }, [laidPanels, width, viewed, scopes, panelTimes]);
   const data = usePanelData(
     visible,
     range,
@@ -247,9 +283,7 @@ function Loaded(props: LoadedProps): ReactElement {
   );
 
   const share = (): void => {
-    const clip = navigator.clipboard as Clipboard | undefined;
-    if (clip) void clip.writeText(window.location.href).catch(() => undefined);
-    else window.prompt('Link to this view', window.location.href);
+    setShareOpen(true);
   };
   const onZoom = (r: TimeRangeMs): void => {
     go({ from: String(Math.round(r.from)), to: String(Math.round(r.to)) });
@@ -363,6 +397,17 @@ function Loaded(props: LoadedProps): ReactElement {
         </p>
       )}
       <VariablesBar variables={dash.templating.list} state={vars.state} onChange={vars.select} />
+      <AnnotationToggles
+        defs={defs}
+        enabled={annotationsOn}
+        errors={notes.errors}
+        onToggle={(index, on) => {
+          const next = new Set(annotationsOn);
+          if (on) next.add(index);
+          else next.delete(index);
+          setAnnotationsOn(next);
+        }}
+      />
       <div ref={gridRef} className="db-canvas">
         {viewed ? (
           <div className="db-fullscreen">
@@ -379,7 +424,10 @@ function Loaded(props: LoadedProps): ReactElement {
               data={data.get(viewed.id ?? -1)}
               width={width}
               height={fullHeight}
-              timeRange={range}
+              timeRange={panelTimes.get(viewed.id ?? -1)?.range ?? range}
+              timeInfo={panelTimes.get(viewed.id ?? -1)?.info ?? ''}
+              timeZone={tz}
+              annotations={notes.events}
               theme={props.theme}
               scope={scopes.get(viewed.id ?? -1) ?? vars.scope}
               editing={false}
@@ -407,6 +455,9 @@ function Loaded(props: LoadedProps): ReactElement {
               width={width}
               data={data}
               timeRange={range}
+              panelTimes={panelTimes}
+              timeZone={tz}
+              annotations={notes.events}
               theme={props.theme}
               scope={vars.scope}
               editing={editing}
@@ -457,6 +508,21 @@ function Loaded(props: LoadedProps): ReactElement {
           }}
           onCancel={() => {
             setSettingsOpen(false);
+          }}
+        />
+      )}
+      {shareOpen && uid !== undefined && (
+        <ShareDialog
+          uid={uid}
+          dash={dash}
+          raw={raw}
+          range={range}
+          timezone={tz}
+          scope={vars.scope}
+          urlVars={url.vars}
+          viewPanel={url.viewPanel}
+          onClose={() => {
+            setShareOpen(false);
           }}
         />
       )}

@@ -1,7 +1,7 @@
 /** One panel on the dashboard: title bar with its menu, the renderer below, resize handle in edit mode. */
 import { type PointerEvent as ReactPointerEvent, type ReactElement, useMemo } from 'react';
 import { PanelView } from '../panels/index.js';
-import type { PanelData, PanelModel, TimeRangeMs } from '../panels/types.js';
+import type { PanelAnnotation, PanelData, PanelModel, TimeRangeMs } from '../panels/types.js';
 import { interpolate, type Scope } from './interpolate.js';
 
 /** Height of the panel title bar in pixels. */
@@ -17,6 +17,12 @@ export interface PanelFrameProps {
   readonly theme: 'light' | 'dark';
   readonly scope: Scope;
   readonly editing: boolean;
+  /** The dashboard's time zone (`browser`, `utc` or an IANA name). */
+  readonly timeZone?: string;
+  /** The panel's own time label (`Last 2 hours timeshift -1d`), empty for none. */
+  readonly timeInfo?: string;
+  /** Annotation events to draw on time series panels. */
+  readonly annotations?: readonly PanelAnnotation[];
   readonly onTimeRangeChange: (r: TimeRangeMs) => void;
   readonly onView: () => void;
   readonly onEdit: () => void;
@@ -58,6 +64,11 @@ export function PanelFrame(p: PanelFrameProps): ReactElement {
         <h2 className="db-panel-title" title={p.panel.description ?? title}>
           {title}
         </h2>
+        {p.timeInfo !== undefined && p.timeInfo !== '' && (
+          <span className="db-panel-timeinfo" title="This panel has its own time range">
+            ⏱ {p.timeInfo}
+          </span>
+        )}
         {data.state === 'loading' && <span className="db-spinner" aria-label="Loading" />}
         {(data.warnings?.length ?? 0) > 0 && (
           <span className="warning" title={data.warnings?.join('\n')} aria-label="Warnings">
@@ -111,6 +122,8 @@ export function PanelFrame(p: PanelFrameProps): ReactElement {
           height={bodyH}
           timeRange={p.timeRange}
           theme={p.theme}
+          {...(p.timeZone === undefined ? {} : { timeZone: p.timeZone })}
+          {...(p.annotations === undefined ? {} : { annotations: p.annotations })}
           onTimeRangeChange={p.onTimeRangeChange}
         />
       </div>

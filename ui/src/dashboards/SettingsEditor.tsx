@@ -1,4 +1,5 @@
 /** Dashboard settings: general fields, the time defaults, the variables editor and the JSON model. */
+import { ZoneSelect } from '../time/ZoneSelect.js';
 import { type ReactElement, useState } from 'react';
 import { useApi } from '../useApi.js';
 import { listFolders } from './api.js';
@@ -314,15 +315,12 @@ export function SettingsEditor(props: SettingsEditorProps): ReactElement {
         </label>
         <label>
           Time zone{' '}
-          <select
-            value={d.timezone === 'utc' ? 'utc' : 'browser'}
-            onChange={(e) => {
-              setD({ ...d, timezone: e.target.value });
+          <ZoneSelect
+            value={d.timezone ?? 'browser'}
+            onChange={(tz) => {
+              setD({ ...d, timezone: tz });
             }}
-          >
-            <option value="browser">Browser time</option>
-            <option value="utc">UTC</option>
-          </select>
+          />
         </label>
         <h3>Variables</h3>
         {vars.map((v, i) => (

@@ -1,5 +1,7 @@
 /** The dashboard's time controls: range picker (quick, relative, absolute), time zone, shift, zoom, auto refresh. */
 import { type ReactElement, useEffect, useState } from 'react';
+import { ZoneSelect } from '../time/ZoneSelect.js';
+import { zoneSuffix } from '../time/zone.js';
 import {
   describeRange,
   formatDateTime,
@@ -59,7 +61,9 @@ export function TimePicker(props: TimePickerProps): ReactElement {
     const f = parseTime(from, now, timezone);
     const t = parseTime(to, now, timezone, true);
     if (f === undefined || t === undefined) {
-      setError('Use now, now-6h, now/d or a date like 2024-01-02 15:04:05.');
+      setError(
+        'Use now, now-6h, now/d or a date like 2024-01-02 15:04:05 (read in the chosen time zone).',
+      );
       return;
     }
     if (f > t) {
@@ -98,7 +102,9 @@ export function TimePicker(props: TimePickerProps): ReactElement {
         }}
       >
         {describeRange(raw, timezone)}
-        {timezone.toLowerCase() === 'utc' ? ' UTC' : ''}
+        {zoneSuffix(timezone, props.resolved.to) !== '' && (
+          <span className="db-zone"> {zoneSuffix(timezone, props.resolved.to)}</span>
+        )}
       </button>
       <button
         type="button"
@@ -162,16 +168,7 @@ export function TimePicker(props: TimePickerProps): ReactElement {
               />
             </label>
             <label>
-              Time zone{' '}
-              <select
-                value={timezone.toLowerCase() === 'utc' ? 'utc' : 'browser'}
-                onChange={(e) => {
-                  props.onTimezone(e.target.value);
-                }}
-              >
-                <option value="browser">Browser time</option>
-                <option value="utc">UTC</option>
-              </select>
+              Time zone <ZoneSelect value={timezone} onChange={props.onTimezone} />
             </label>
             {error && <p className="error-text">{error}</p>}
             <button type="submit">Apply time range</button>

@@ -1,10 +1,13 @@
 /**
  * Grafana's time expressions: `now`, `now-6h`, `now-1d/d`, `now/w`, absolute epoch
- * milliseconds and ISO dates, resolved against a clock and a time zone (`browser` or `utc`).
- * Pure functions, no DOM.
+ * milliseconds and ISO dates, resolved against a clock and a time zone (`browser`, `utc` or an
+ * IANA name such as `Europe/Berlin`): rounding to days and dates without an offset are read on
+ * that zone's wall clock. Pure functions, no DOM.
  */
+import { formatDateTime as formatIn } from '../time/format.js';
+import { type WallTime, wallTime, weekdayIn, zonedToEpoch } from '../time/zone.js';
 
-/** A time zone as dashboards store it: `browser` (or empty), `utc`, or an IANA name (shown, treated as browser). */
+/** A time zone as dashboards store it: `browser` (or empty), `utc`, or an IANA name. */
 export type TimeZone = string;
 
 /** A raw time range as the URL and the dashboard JSON hold it. */
@@ -18,58 +21,9 @@ type Unit = 'y' | 'M' | 'w' | 'd' | 'h' | 'm' | 's';
 
 const UNITS = new Set<string>(['y', 'M', 'w', 'd', 'h', 'm', 's']);
 
-function isUtc(tz: TimeZone): boolean {
-  return tz.toLowerCase() === 'utc';
-}
-
-/** Broken-down date fields, in UTC or local time. */
-interface Fields {
-  y: number;
-  M: number;
-  d: number;
-  h: number;
-  m: number;
-  s: number;
-  ms: number;
-}
-
-function fields(t: number, utc: boolean): Fields {
-  const x = new Date(t);
-  return utc
-    ? {
-        y: x.getUTCFullYear(),
-        M: x.getUTCMonth(),
-        d: x.getUTCDate(),
-        h: x.getUTCHours(),
-        m: x.getUTCMinutes(),
-        s: x.getUTCSeconds(),
-        ms: x.getUTCMilliseconds(),
-      }
-    : {
-        y: x.getFullYear(),
-        M: x.getMonth(),
-        d: x.getDate(),
-        h: x.getHours(),
-        m: x.getMinutes(),
-        s: x.getSeconds(),
-        ms: x.getMilliseconds(),
-      };
-}
-
-function build(f: Fields, utc: boolean): number {
-  return utc
-    ? Date.UTC(f.y, f.M, f.d, f.h, f.m, f.s, f.ms)
-    : new Date(f.y, f.M, f.d, f.h, f.m, f.s, f.ms).getTime();
-}
-
-function weekday(t: number, utc: boolean): number {
-  const x = new Date(t);
-  return utc ? x.getUTCDay() : x.getDay();
-}
-
 /** Adds `n` units, calendar-aware for days and longer (in the given zone). */
-function add(t: number, n: number, unit: Unit, utc: boolean): number {
-  const f = fields(t, utc);
+function add(t: number, n: number, unit: Unit, tz: TimeZone): number {
+  const f = wallTime(t, tz);
   switch (unit) {
     case 'y':
       f.y += n;
@@ -90,33 +44,37 @@ function add(t: number, n: number, unit: Unit, utc: boolean): number {
     case 's':
       return t + n * 1000;
   }
-  return build(f, utc);
+  return zonedToEpoch(f, tz);
 }
 
 /** The start of the unit containing `t` (weeks start on Sunday, like Grafana's default locale). */
-function startOf(t: number, unit: Unit, utc: boolean): number {
-  const f = fields(t, utc);
+function startOf(t: number, unit: Unit, tz: TimeZone): number {
+  if (unit === 'h' || unit === 'm' || unit === 's') {
+    // Hours and shorter are cut on the instant's wall clock, so half-hour zones round right.
+    const f = wallTime(t, tz);
+    const cut =
+      unit === 'h' ? f.m * 60_000 + f.s * 1000 + f.ms : unit === 'm' ? f.s * 1000 + f.ms : f.ms;
+    return t - cut;
+  }
+  const f = wallTime(t, tz);
   f.ms = 0;
-  if (unit === 's') return build(f, utc);
   f.s = 0;
-  if (unit === 'm') return build(f, utc);
   f.m = 0;
-  if (unit === 'h') return build(f, utc);
   f.h = 0;
-  if (unit === 'd') return build(f, utc);
+  if (unit === 'd') return zonedToEpoch(f, tz);
   if (unit === 'w') {
-    f.d -= weekday(t, utc);
-    return build(f, utc);
+    f.d -= weekdayIn(t, tz);
+    return zonedToEpoch(f, tz);
   }
   f.d = 1;
-  if (unit === 'M') return build(f, utc);
+  if (unit === 'M') return zonedToEpoch(f, tz);
   f.M = 0;
-  return build(f, utc);
+  return zonedToEpoch(f, tz);
 }
 
 /** The last millisecond of the unit containing `t`. */
-function endOf(t: number, unit: Unit, utc: boolean): number {
-  return add(startOf(t, unit, utc), 1, unit, utc) - 1;
+function endOf(t: number, unit: Unit, tz: TimeZone): number {
+  return add(startOf(t, unit, tz), 1, unit, tz) - 1;
 }
 
 /** Whether a time expression is relative to now. */
@@ -137,7 +95,6 @@ export function parseTime(
   roundUp = false,
 ): number | undefined {
   const text = expr.trim();
-  const utc = isUtc(tz);
   if (text.startsWith('now')) {
     let t = nowMs;
     let i = 3;
@@ -147,13 +104,13 @@ export function parseTime(
         const u = text[i + 1] ?? '';
         if (!UNITS.has(u)) return undefined;
         const unit = u as Unit;
-        t = roundUp ? endOf(t, unit, utc) : startOf(t, unit, utc);
+        t = roundUp ? endOf(t, unit, tz) : startOf(t, unit, tz);
         i += 2;
       } else if (op === '+' || op === '-') {
         const m = /^(\d*)([yMwdhms])/.exec(text.slice(i + 1));
         if (!m) return undefined;
         const n = m[1] === '' ? 1 : Number(m[1]);
-        t = add(t, op === '-' ? -n : n, (m[2] ?? 's') as Unit, utc);
+        t = add(t, op === '-' ? -n : n, (m[2] ?? 's') as Unit, tz);
         i += 1 + m[0].length;
       } else if (op === ' ') {
         i++;
@@ -173,7 +130,7 @@ export function parseTime(
     const t = Date.parse(text.replace(' ', 'T'));
     return Number.isNaN(t) ? undefined : t;
   }
-  const f: Fields = {
+  const f: WallTime = {
     y: Number(m[1]),
     M: Number(m[2]) - 1,
     d: Number(m[3]),
@@ -182,7 +139,7 @@ export function parseTime(
     s: Number(m[6] ?? 0),
     ms: Number((m[7] ?? '0').padEnd(3, '0')),
   };
-  return build(f, utc);
+  return zonedToEpoch(f, tz);
 }
 
 /** A resolved time range in epoch milliseconds. */
@@ -201,14 +158,9 @@ export function resolveRange(raw: RawTimeRange, nowMs: number, tz: TimeZone): Re
   return from <= to ? { from, to } : { from: to, to: from };
 }
 
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, '0');
-}
-
 /** Formats epoch milliseconds as `YYYY-MM-DD HH:mm:ss` in the zone. */
 export function formatDateTime(t: number, tz: TimeZone): string {
-  const f = fields(t, isUtc(tz));
-  return `${f.y}-${pad(f.M + 1)}-${pad(f.d)} ${pad(f.h)}:${pad(f.m)}:${pad(f.s)}`;
+  return formatIn(t, tz);
 }
 
 /** Quick relative ranges of the time picker, as Grafana offers them. */

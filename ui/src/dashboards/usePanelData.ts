@@ -14,11 +14,12 @@ interface Entry {
 }
 
 /**
- * The data of each panel by id. A panel is queried again only when its interpolated queries,
- * its width bucket or `tick` change; a superseded query is aborted.
+ * The data of each panel by id, over the panel's own range when it has one (time overrides).
+ * A panel is queried again only when its interpolated queries, its width bucket or `tick`
+ * change; a superseded query is aborted.
  */
 export function usePanelData(
-  panels: readonly { panel: PanelModel; width: number; scope?: Scope }[],
+  panels: readonly { panel: PanelModel; width: number; scope?: Scope; range?: ResolvedRange }[],
   range: ResolvedRange,
   scope: Scope,
   enabled: boolean,
@@ -32,10 +33,10 @@ export function usePanelData(
     if (!enabled) return;
     const seen = new Set<number>();
     const updates = new Map<number, PanelData>();
-    for (const { panel, width, scope: own } of panels) {
+    for (const { panel, width, scope: own, range: ownRange } of panels) {
       const id = panel.id ?? -1;
       seen.add(id);
-      const queries = prepareQueries(panel, width, range, own ?? scope);
+      const queries = prepareQueries(panel, width, ownRange ?? range, own ?? scope);
       const key = `${tick}|${JSON.stringify(queries)}`;
       const old = entries.current.get(id);
       if (old && old.key === key) continue;

@@ -6,6 +6,8 @@ import { type ReactElement, useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import type { RangeSeries } from '../api/types.js';
 import type { Theme } from '../theme.js';
+import { formatDateTime, timeAxisLabels } from '../time/format.js';
+import { ianaZone } from '../time/zone.js';
 import { formatMetric, formatValue } from './format.js';
 
 /** Props of the graph. */
@@ -15,6 +17,8 @@ export interface GraphProps {
   readonly start: number;
   readonly end: number;
   readonly theme: Theme;
+  /** The zone of the time axis and legend: `browser` (default), `utc` or an IANA name. */
+  readonly timeZone?: string;
 }
 
 const PALETTE = [
@@ -50,13 +54,14 @@ export function alignSeries(series: readonly RangeSeries[]): uPlot.AlignedData {
 }
 
 /** The uPlot chart; re-created when the series or the theme change, resized with its box. */
-export function Graph({ series, start, end, theme }: GraphProps): ReactElement {
+export function Graph({ series, start, end, theme, timeZone }: GraphProps): ReactElement {
   const host = useRef<HTMLDivElement>(null);
   const data = useMemo(() => alignSeries(series), [series]);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    const zone = ianaZone(timeZone);
     // Capture-phase listeners run before uPlot's own, so the range function sees the intent.
     let zoomed = false;
     const onDown = (): void => {
@@ -87,9 +92,23 @@ export function Graph({ series, start, end, theme }: GraphProps): ReactElement {
           range: (_u, min, max) => (zoomed ? [min, max] : [start, end]),
         },
       },
-      axes: [axis, { ...axis, size: 60, values: (_u, vals) => vals.map((v) => formatValue(v)) }],
+      ...(zone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), zone) } : {}),
+      axes: [
+        {
+          ...axis,
+          values: (_u, splits) =>
+            timeAxisLabels(
+              splits.map((s) => s * 1000),
+              timeZone,
+            ),
+        },
+        { ...axis, size: 60, values: (_u, vals) => vals.map((v) => formatValue(v)) },
+      ],
       series: [
-        {},
+        {
+          value: (_u: uPlot, v: number | null) =>
+            v === null ? '' : formatDateTime(v * 1000, timeZone),
+        },
         ...series.map((s, i) => ({
           label: formatMetric(s.metric),
           stroke: PALETTE[i % PALETTE.length]!,
@@ -111,7 +130,7 @@ export function Graph({ series, start, end, theme }: GraphProps): ReactElement {
       el.removeEventListener('dblclick', onDouble, true);
       plot.destroy();
     };
-  }, [data, series, start, end, theme]);
+  }, [data, series, start, end, theme, timeZone]);
 
   return (
     <div

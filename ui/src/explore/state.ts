@@ -1,7 +1,9 @@
 /**
- * The Explore page's state as it travels in the URL (`?q=…&range=1h&step=15&tab=graph`), so a
- * view can be shared by copying the address.
+ * The Explore page's state as it travels in the URL (`?q=…&range=1h&step=15&tab=graph`, plus
+ * `tz=Europe/Berlin` or `tz=utc` when not browser time), so a view can be shared by copying the
+ * address.
  */
+import { normalizeZone } from '../time/zone.js';
 
 /** Which result view is shown. */
 export type Tab = 'graph' | 'table';
@@ -28,10 +30,18 @@ export interface ExploreState {
   /** Step in seconds; 0 picks one from the range. */
   readonly step: number;
   readonly tab: Tab;
+  /** The time zone of axes and tooltips: `browser`, `utc` or an IANA name. */
+  readonly tz: string;
 }
 
 /** The state for an empty page. */
-export const DEFAULT_STATE: ExploreState = { query: '', range: '1h', step: 0, tab: 'graph' };
+export const DEFAULT_STATE: ExploreState = {
+  query: '',
+  range: '1h',
+  step: 0,
+  tab: 'graph',
+  tz: 'browser',
+};
 
 /** Reads the state from a query string, falling back to defaults for missing or bad values. */
 export function parseState(search: string): ExploreState {
@@ -43,6 +53,7 @@ export function parseState(search: string): ExploreState {
     range: RANGES.some((r) => r.label === range) ? range : DEFAULT_STATE.range,
     step: Number.isFinite(step) && step > 0 ? step : 0,
     tab: p.get('tab') === 'table' ? 'table' : 'graph',
+    tz: normalizeZone(p.get('tz') ?? undefined),
   };
 }
 
@@ -53,6 +64,7 @@ export function formatState(s: ExploreState): string {
   p.set('range', s.range);
   if (s.step > 0) p.set('step', String(s.step));
   p.set('tab', s.tab);
+  if (normalizeZone(s.tz) !== 'browser') p.set('tz', normalizeZone(s.tz));
   return `?${p.toString()}`;
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../explore/state.js';
 import { navigate } from '../route.js';
 import type { Theme } from '../theme.js';
+import { ZoneSelect } from '../time/ZoneSelect.js';
 
 /** Props of the page. */
 export interface ExploreProps {
@@ -179,6 +180,15 @@ export function Explore({ search, theme }: ExploreProps): ReactElement {
           />
         </label>
         <label>
+          Time zone{' '}
+          <ZoneSelect
+            value={state.tz}
+            onChange={(tz) => {
+              update({ ...state, query: draft, tz }, true);
+            }}
+          />
+        </label>
+        <label>
           History{' '}
           <select
             value=""
@@ -195,7 +205,7 @@ export function Explore({ search, theme }: ExploreProps): ReactElement {
           </select>
         </label>
       </div>
-      <Result outcome={outcome} tab={state.tab} theme={theme} />
+      <Result outcome={outcome} tab={state.tab} theme={theme} timeZone={state.tz} />
     </section>
   );
 }
@@ -204,10 +214,12 @@ function Result({
   outcome,
   tab,
   theme,
+  timeZone,
 }: {
   outcome: Outcome;
   tab: Tab;
   theme: Theme;
+  timeZone: string;
 }): ReactElement {
   switch (outcome.kind) {
     case 'idle':
@@ -237,7 +249,13 @@ function Result({
             </p>
           ))}
           {tab === 'graph' && r.kind === 'matrix' ? (
-            <GraphOrEmpty series={r.series} start={outcome.start} end={outcome.end} theme={theme} />
+            <GraphOrEmpty
+              series={r.series}
+              start={outcome.start}
+              end={outcome.end}
+              theme={theme}
+              timeZone={timeZone}
+            />
           ) : (
             <DataTable result={r} />
           )}
@@ -252,14 +270,16 @@ function GraphOrEmpty({
   start,
   end,
   theme,
+  timeZone,
 }: {
   series: readonly RangeSeries[];
   start: number;
   end: number;
   theme: Theme;
+  timeZone: string;
 }): ReactElement {
   if (series.length === 0) return <p className="empty">Empty query result.</p>;
-  return <Graph series={series} start={start} end={end} theme={theme} />;
+  return <Graph series={series} start={start} end={end} theme={theme} timeZone={timeZone} />;
 }
 
 function resultSummary(r: QueryResult): string {

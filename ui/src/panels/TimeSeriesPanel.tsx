@@ -10,7 +10,8 @@ import { hiddenFrom, panelFields, type PanelField } from './fields.js';
 import { Legend, type LegendItem } from './Legend.js';
 import { reduce, REDUCERS } from './reducers.js';
 import { alignFields } from './timeseries.js';
-import { buildPlot, type Hover } from './uplotChart.js';
+import { AnnotationMarkers } from './AnnotationMarkers.js';
+import { buildPlot, type Hover, type PlotLayout } from './uplotChart.js';
 import type { PanelProps } from './types.js';
 import { formatDateTime, ianaZone } from './timefmt.js';
 import { formatUnitString } from './units.js';
@@ -22,12 +23,14 @@ export function TimeSeriesPanel({
   timeRange,
   theme,
   timeZone,
+  annotations,
   onTimeRangeChange,
 }: PanelProps): ReactElement {
   const fields = useMemo(() => panelFields(panel, data.series), [panel, data.series]);
   const aligned = useMemo(() => alignFields(fields), [fields]);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
   const [hover, setHover] = useState<Hover | null>(null);
+  const [layout, setLayout] = useState<PlotLayout | null>(null);
   const host = useRef<HTMLDivElement>(null);
   const onRange = useRef(onTimeRangeChange);
   useEffect(() => {
@@ -57,6 +60,8 @@ export function TimeSeriesPanel({
       to: timeRange.to / 1000,
       canZoom,
       zone: ianaZone(timeZone),
+      ...(annotations && annotations.length > 0 ? { annotations } : {}),
+      onLayout: setLayout,
       onHover: setHover,
       onSelect: (from, to) => onRange.current?.({ from: from * 1000, to: to * 1000 }),
     });
@@ -78,6 +83,7 @@ export function TimeSeriesPanel({
     canZoom,
     theme,
     timeZone,
+    annotations,
   ]);
 
   const calcKey = calcs.join(',');
@@ -139,6 +145,9 @@ export function TimeSeriesPanel({
           role="img"
           aria-label={`${panel.title ?? 'Time series'}: ${fields.length} series${canZoom ? '; drag to zoom' : ''}`}
         />
+        {layout && annotations && annotations.length > 0 && (
+          <AnnotationMarkers events={annotations} layout={layout} timeZone={timeZone} />
+        )}
         {hover && tooltipMode !== 'none' && (
           <Tooltip
             fields={fields}

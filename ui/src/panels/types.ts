@@ -130,6 +130,17 @@ export interface TimeRangeMs {
   to: number;
 }
 
+/** An annotation event shown on time series panels: a point (`time === timeEnd`) or a region (ms). */
+export interface PanelAnnotation {
+  readonly source: string;
+  readonly color: string;
+  readonly time: number;
+  readonly timeEnd: number;
+  readonly title: string;
+  readonly text: string;
+  readonly tags: readonly string[];
+}
+
 /** Props of {@link PanelView} and of every panel renderer. */
 export interface PanelProps {
   panel: PanelModel;
@@ -144,6 +155,8 @@ export interface PanelProps {
    * "browser"/undefined for the browser's zone.
    */
   timeZone?: string;
+  /** Annotation events of the dashboard, drawn by time series panels. */
+  annotations?: readonly PanelAnnotation[];
   /** Called when the user drags to zoom in a time series panel. */
   onTimeRangeChange?: (r: TimeRangeMs) => void;
 }

@@ -7,6 +7,8 @@ import uPlot from 'uplot';
 import { drawSettings, thresholdsStyle, tickLabels } from './chartopts.js';
 import { resolveColor, withAlpha } from './colors.js';
 import type { PanelField } from './fields.js';
+import type { PanelAnnotation } from './types.js';
+import { timeAxisLabels } from './timefmt.js';
 import { type AlignedSeries, stackingOf, stackSeries } from './timeseries.js';
 
 /** The cursor position over the chart. */
@@ -18,12 +20,25 @@ export interface Hover {
   y: number;
 }
 
+/** The plot area in CSS pixels and the x scale it shows (seconds). */
+export interface PlotLayout {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  min: number;
+  max: number;
+}
+
 /** What the chart reports back and how its x axis is set up. */
 export interface PlotCallbacks {
   from: number;
   to: number;
   canZoom: boolean;
   zone: string | undefined;
+  /** Annotation events drawn as lines (points) and shaded regions. */
+  annotations?: readonly PanelAnnotation[];
+  onLayout?: (l: PlotLayout) => void;
   onHover: (h: Hover | null) => void;
   onSelect: (from: number, to: number) => void;
 }
@@ -167,6 +182,46 @@ export function buildPlot(
     });
     ctx.restore();
   };
+  const drawAnnotations = (u: uPlot): void => {
+    const list = cb.annotations ?? [];
+    if (list.length === 0) return;
+    const ctx = u.ctx;
+    const { left: x0, top, width, height } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, top, width, height);
+    ctx.clip();
+    for (const a of list) {
+      const xa = u.valToPos(a.time / 1000, 'x', true);
+      const xb = u.valToPos(a.timeEnd / 1000, 'x', true);
+      const color = resolveColor(a.color);
+      if (xb - xa >= 1) {
+        ctx.fillStyle = withAlpha(color, 0.12);
+        ctx.fillRect(xa, top, xb - xa, height);
+      }
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1 * devicePixelRatio;
+      ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+      for (const x of xb - xa >= 1 ? [xa, xb] : [xa]) {
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  };
+  const layout = (u: uPlot): void => {
+    const r = uPlot.pxRatio || 1;
+    cb.onLayout?.({
+      left: u.bbox.left / r,
+      top: u.bbox.top / r,
+      width: u.bbox.width / r,
+      height: u.bbox.height / r,
+      min: u.scales['x']?.min ?? cb.from,
+      max: u.scales['x']?.max ?? cb.to,
+    });
+  };
   let zoomed = false;
   const opts: uPlot.Options = {
     width: Math.max(50, el.clientWidth),
@@ -182,7 +237,16 @@ export function buildPlot(
       y2: yScale(right),
     },
     axes: [
-      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+      {
+        stroke: fg,
+        grid: { stroke: grid, width: 1 },
+        ticks: { stroke: grid, width: 1 },
+        values: (_u, splits) =>
+          timeAxisLabels(
+            splits.map((s) => s * 1000),
+            cb.zone,
+          ),
+      },
       axisFor(left, 3, 'y'),
       ...(right ? [axisFor(right, 1, 'y2')] : []),
     ],
@@ -197,6 +261,14 @@ export function buildPlot(
       draw: [
         (u) => {
           if (th.line) drawThresholds(u, 'line');
+          drawAnnotations(u);
+        },
+      ],
+      ready: [layout],
+      setSize: [layout],
+      setScale: [
+        (u, key) => {
+          if (key === 'x') layout(u);
         },
       ],
       setCursor: [
