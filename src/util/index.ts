@@ -25,3 +25,20 @@ export {
   type TemplateSample,
 } from './gotemplate/index.js';
 export { HAS_NATIVE_CRC32, crc32, crc32Table, type Crc32Fn } from './crc32.js';
+export {
+  HttpTransport,
+  TransportError,
+  defaultTransportTLS,
+  type TransportRequest,
+  type TransportResponse,
+  type TransportTLSOptions,
+} from './http/transport.js';
+export { OAuth2Error, OAuth2TokenSource, type OAuth2Options } from './http/oauth2.js';
+export {
+  HttpClientPool,
+  bypasses,
+  defaultHttpClientSettings,
+  proxyFor,
+  type ClientRequest,
+  type HttpClientSettings,
+} from './http/client.js';

@@ -6,12 +6,14 @@ export {
   type RemoteWriteProtocol,
   type RemoteWriteStats,
 } from './queue.js';
-export { OAuth2Error, OAuth2TokenSource, type OAuth2Options } from './oauth2.js';
 export {
   HttpTransport,
+  OAuth2Error,
+  OAuth2TokenSource,
   TransportError,
   defaultTransportTLS,
+  type OAuth2Options,
   type TransportResponse,
   type TransportTLSOptions,
-} from './transport.js';
+} from '../../util/index.js';
 export { V2Transcoder, metadataOf, type MetadataLookup } from './v2.js';

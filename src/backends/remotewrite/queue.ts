@@ -9,9 +9,13 @@ import {
 import { WriteRequestDecoder, WriteRequestEncoder, encodeSnappyBody } from '../../parsers/index.js';
 import type { Appendable, Appender, SeriesRef } from '../../storage/index.js';
 import type { Logger } from '../../util/index.js';
-import { OAuth2TokenSource, type OAuth2Options } from './oauth2.js';
 import { QueueFile } from './queuefile.js';
-import { HttpTransport, type TransportTLSOptions } from './transport.js';
+import {
+  HttpTransport,
+  OAuth2TokenSource,
+  type OAuth2Options,
+  type TransportTLSOptions,
+} from '../../util/index.js';
 import { V2Transcoder, type MetadataLookup } from './v2.js';
 
 /** The protobuf message a queue sends (`protobuf_message`); 1.0 is the default. */

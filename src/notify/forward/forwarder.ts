@@ -1,12 +1,14 @@
 /**
  * Forwards alerts to external Alertmanagers (`alerting.alertmanagers` of `prometheus.yml`), as
  * Prometheus' notifier does: external labels and `alert_relabel_configs` applied, a bounded
- * queue, batches posted to every Alertmanager's `/api/v2/alerts` concurrently, no retries (the
- * rules resend firing alerts every minute anyway).
+ * queue, batches posted to every Alertmanager's `/api/v2/alerts` concurrently with the entry's
+ * TLS, proxy, redirect and OAuth2 settings, no retries (the rules resend firing alerts every
+ * minute anyway).
  */
 import { readFile } from 'node:fs/promises';
 import type { AlertmanagerConfig, PrometheusConfig } from '../../config/index.js';
 import { Labels, LabelsBuilder, relabel } from '../../model/index.js';
+import { HttpClientPool, type HttpClientSettings } from '../../util/index.js';
 import { deadline } from '../util/deadline.js';
 
 /** An alert to forward. Times in ms since the epoch; 0 means unset. */
@@ -59,6 +61,7 @@ export class AlertForwarder {
   private queue: ForwardAlert[] = [];
   private draining: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private readonly pool = new HttpClientPool();
   readonly stats: ForwarderStats = { sent: 0, errors: 0, dropped: 0 };
 
   constructor(private readonly options: ForwarderOptions = defaultForwarderOptions()) {}
@@ -114,6 +117,7 @@ export class AlertForwarder {
     this.queue = [];
     this.abort.abort();
     await this.draining;
+    this.pool.close();
   }
 
   /** Waits until the queue is empty (tests). */
@@ -148,15 +152,12 @@ export class AlertForwarder {
       s.urls.map(async (url) => {
         const d = deadline(this.abort.signal, s.cfg.timeoutMs);
         try {
-          const res = await fetch(url, {
-            method: 'POST',
-            body,
-            headers,
-            signal: d.signal,
-            redirect: s.cfg.http.followRedirects ? 'follow' : 'manual',
-          });
-          await res.body?.cancel();
-          if (!res.ok) throw new Error(`bad response status ${res.status} ${res.statusText}`);
+          const res = await this.pool.send(
+            { url, method: 'POST', body, headers, signal: d.signal },
+            clientSettings(s.cfg),
+          );
+          if (res.status < 200 || res.status > 299)
+            throw new Error(`bad response status ${res.status}`);
           this.stats.sent += payload.length;
         } catch (e) {
           this.stats.errors++;
@@ -217,6 +218,19 @@ export class AlertForwarder {
     }
     return h;
   }
+}
+
+/** The transport settings of an `alertmanagers` entry (TLS, proxy, redirects, OAuth2). */
+function clientSettings(cfg: AlertmanagerConfig): HttpClientSettings {
+  const h = cfg.http;
+  return {
+    tls: h.tlsConfig,
+    proxyUrl: h.proxyUrl,
+    noProxy: h.noProxy,
+    proxyFromEnvironment: h.proxyFromEnvironment,
+    followRedirects: h.followRedirects,
+    oauth2: h.oauth2,
+  };
 }
 
 /** `<path_prefix>/api/v2/alerts` with exactly one slash between the parts. */

@@ -1,4 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import {
+  HttpClientPool,
+  defaultTransportTLS,
+  type HttpClientSettings,
+  type OAuth2Options,
+  type TransportTLSOptions,
+} from '../../util/index.js';
 import type { HTTPClientSettings } from '../config/index.js';
 import { NotifyError } from '../pipeline/pipeline.js';
 import { deadline } from '../util/deadline.js';
@@ -89,36 +96,81 @@ export async function postNotification(o: PostOptions): Promise<string> {
   }
 }
 
+/** Connections of every receiver, one keep-alive transport per origin and settings. */
+const pool = new HttpClientPool();
+
+/** Closes the receivers' idle connections (at shutdown and between tests). */
+export function closeNotificationConnections(): void {
+  pool.close();
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** The transport part of an `<http_config>`: TLS, proxy, redirects and OAuth2. */
+export function clientSettings(cfg: HTTPClientSettings | undefined): HttpClientSettings {
+  const t = obj(cfg?.['tls_config']);
+  const tls: TransportTLSOptions =
+    t === undefined
+      ? defaultTransportTLS()
+      : {
+          ca: str(t['ca']),
+          caFile: str(t['ca_file']),
+          cert: str(t['cert']),
+          certFile: str(t['cert_file']),
+          key: str(t['key']),
+          keyFile: str(t['key_file']),
+          serverName: str(t['server_name']),
+          insecureSkipVerify: t['insecure_skip_verify'] === true,
+        };
+  const o = obj(cfg?.['oauth2']);
+  let oauth2: OAuth2Options | undefined;
+  if (o !== undefined) {
+    const params = obj(o['endpoint_params']) ?? {};
+    oauth2 = {
+      clientId: s(o['client_id']),
+      clientSecret: s(o['client_secret']),
+      clientSecretFile: s(o['client_secret_file']),
+      tokenUrl: s(o['token_url']),
+      scopes: Array.isArray(o['scopes']) ? (o['scopes'] as unknown[]).map(s) : [],
+      endpointParams: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, s(v)])),
+    };
+  }
+  return {
+    tls,
+    proxyUrl: str(cfg?.['proxy_url']),
+    noProxy: str(cfg?.['no_proxy']),
+    proxyFromEnvironment: cfg?.['proxy_from_environment'] === true,
+    followRedirects: cfg?.['follow_redirects'] !== false,
+    oauth2,
+  };
+}
+
 async function post(
   o: PostOptions,
   headers: Record<string, string>,
   signal: AbortSignal,
 ): Promise<string> {
-  let res: Response;
+  let status: number;
+  let text: string;
   try {
-    res = await fetch(o.url, {
-      method: o.method ?? 'POST',
-      body: o.body,
-      headers,
-      signal,
-      redirect: o.httpConfig?.['follow_redirects'] === false ? 'manual' : 'follow',
-    });
+    const res = await pool.send(
+      { url: o.url, method: o.method ?? 'POST', body: o.body, headers, signal },
+      clientSettings(o.httpConfig),
+    );
+    status = res.status;
+    text = res.body;
   } catch (e) {
-    if (
-      e instanceof TypeError &&
-      /Invalid URL|Failed to parse URL/i.test(
-        e.cause instanceof Error ? e.cause.message : e.message,
-      )
-    ) {
+    if (e instanceof TypeError || (e instanceof Error && e.name === 'TypeError')) {
       throw new NotifyError(`cannot send notification: invalid URL`, false, { cause: e });
     }
     throw new NotifyError(`cannot send notification: ${(e as Error).message}`, true, { cause: e });
   }
-  const text = await res.text().catch(() => '');
-  if (res.ok) return text;
-  const retryable = res.status >= 500 || res.status === 429;
+  if (status >= 200 && status < 300) return text;
+  const retryable = status >= 500 || status === 429;
   throw new NotifyError(
-    `cannot send notification: unexpected status code ${res.status}: ${text.slice(0, 1024)}`,
+    `cannot send notification: unexpected status code ${status}: ${text.slice(0, 1024)}`,
     retryable,
   );
 }

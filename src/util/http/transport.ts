@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 
-/** TLS settings of a remote-write client (Prometheus' `tls_config`). PEM text wins over files. */
+/** TLS settings of an HTTP client (Prometheus' `tls_config`). PEM text wins over files. */
 export interface TransportTLSOptions {
   readonly ca: string;
   readonly caFile: string;
@@ -31,7 +31,17 @@ export function defaultTransportTLS(): TransportTLSOptions {
   };
 }
 
-/** The answer of a POST: status, lower-cased headers and up to 4 KiB of the body. */
+/** One request: method (POST unless set), body and headers. */
+export interface TransportRequest {
+  readonly method?: 'POST' | 'PUT' | 'GET';
+  readonly body: Uint8Array | string;
+  readonly headers: Record<string, string>;
+  readonly signal: AbortSignal;
+  /** Request path and query instead of the transport's URL (same origin; for redirects). */
+  readonly url?: string;
+}
+
+/** The answer of a request: status, lower-cased headers and up to 4 KiB of the body. */
 export interface TransportResponse {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -71,12 +81,24 @@ export class HttpTransport {
   }
 
   /** POSTs `body`; resolves with the answer or rejects with a `TransportError`. */
-  async post(
+  post(
     body: Uint8Array,
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<TransportResponse> {
-    const secure = this.target.protocol === 'https:';
+    return this.send({ body, headers, signal });
+  }
+
+  /** Sends one request; resolves with the answer or rejects with a `TransportError`. */
+  async send(r: TransportRequest): Promise<TransportResponse> {
+    const { headers, signal } = r;
+    const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+    const target = r.url !== undefined ? new URL(r.url, this.target) : this.target;
+    if (target.origin !== this.target.origin)
+      throw new TransportError(
+        `BUG: request to ${target.origin} on a transport for ${this.target.origin}`,
+      );
+    const secure = target.protocol === 'https:';
     const tlsOptions = secure ? this.tlsOptions() : undefined;
     const reqHeaders: Record<string, string> = {
       ...headers,
@@ -88,16 +110,16 @@ export class HttpTransport {
       opts = {
         host: this.proxy.hostname,
         port: this.proxy.port || 80,
-        path: this.target.href,
-        headers: { ...reqHeaders, Host: this.target.host, ...this.proxyAuth() },
+        path: target.href,
+        headers: { ...reqHeaders, Host: target.host, ...this.proxyAuth() },
         agent: this.poolAgent(false, undefined),
       };
     } else if (this.proxy && secure && tlsOptions) {
       const raw = await this.tunnel(signal);
       opts = {
-        host: this.target.hostname,
-        port: this.target.port || 443,
-        path: this.target.pathname + this.target.search,
+        host: target.hostname,
+        port: target.port || 443,
+        path: target.pathname + target.search,
         headers: reqHeaders,
         agent: false,
         ...tlsOptions,
@@ -105,14 +127,19 @@ export class HttpTransport {
       };
     } else {
       opts = {
-        host: this.target.hostname,
-        port: this.target.port || (secure ? 443 : 80),
-        path: this.target.pathname + this.target.search,
+        host: target.hostname,
+        port: target.port || (secure ? 443 : 80),
+        path: target.pathname + target.search,
         headers: reqHeaders,
         agent: this.poolAgent(secure, tlsOptions),
       };
     }
-    return this.request(secure ? https : http, opts, body, signal);
+    return this.request(
+      secure ? https : http,
+      { ...opts, method: r.method ?? 'POST' },
+      body,
+      signal,
+    );
   }
 
   private request(
@@ -122,7 +149,7 @@ export class HttpTransport {
     signal: AbortSignal,
   ): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
-      const req = mod.request({ ...opts, method: 'POST', signal }, (res) => {
+      const req = mod.request({ ...opts, signal }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
@@ -141,7 +168,9 @@ export class HttpTransport {
         });
       });
       req.on('error', (e) => {
-        reject(new TransportError(e.message, { cause: e }));
+        // An abort says why (for example a deadline's "timed out after …").
+        const why = signal.aborted && signal.reason instanceof Error ? signal.reason : e;
+        reject(new TransportError(why.message, { cause: e }));
       });
       req.end(body);
     });
