@@ -59,7 +59,7 @@ import {
 } from '../dashboards/index.js';
 import { FileMetaStore, type MetaStore } from '../meta/index.js';
 import { Labels } from '../model/index.js';
-import { Engine } from '../promql/index.js';
+import { Engine, QueryResultCache, registerQueryCacheMetrics } from '../promql/index.js';
 import {
   RuleManager,
   defaultRuleManagerOptions,
@@ -94,6 +94,11 @@ export class Kansoku {
   private admin: TsdbAdmin | undefined;
   private headStats: (() => HeadStats) | undefined;
   private tsdbGauges: OpenStorage['tsdbGauges'];
+  /**
+   * The range-query result cache (undefined before the storage opens, and for storage backends
+   * without a history-change feed). A memory-budget watcher may call its `shrink`/`clear`.
+   */
+  queryCache: QueryResultCache | undefined;
   /** Push-down of queries to a remote engine (`--storage.remote.mode=pushdown`). */
   private forwarder: OpenStorage['forwarder'];
   private remoteStats: OpenStorage['remoteStats'];
@@ -150,6 +155,7 @@ export class Kansoku {
     this.remoteWrite.registerMetrics(this.registry);
     registerRemoteStorageMetrics(this.registry, () => this.remoteStats?.());
     registerTsdbMetrics(this.registry, () => this.tsdbGauges?.(), flags.tsdbPath);
+    registerQueryCacheMetrics(this.registry, () => this.queryCache);
     this.ha = new HighAvailability(flags, logger);
     this.meta = this.ha.meta;
     this.dashboards = new DashboardService(this.meta);
@@ -243,6 +249,7 @@ export class Kansoku {
         targets: () => this.scrape ?? NO_TARGETS,
         configYaml: () => this.configText,
         ruleGroups: () => this.rules?.ruleGroups() ?? [],
+        queryCache: () => (this.ready ? this.queryCache : undefined),
         queryForwarder: (endpoint, params, signal) =>
           this.forwarder
             ? this.forwarder.forward(endpoint, params, signal)
@@ -297,6 +304,17 @@ export class Kansoku {
     this.forwarder = opened.forwarder;
     this.remoteStats = opened.remoteStats;
     this.tsdbGauges = opened.tsdbGauges;
+    // Only a backend that reports late writes and deletions can be cached (the local TSDB).
+    const changesSince = opened.storage.changesSince?.bind(opened.storage);
+    if (changesSince !== undefined && this.flags.queryCacheMaxBytes > 0)
+      this.queryCache = new QueryResultCache(
+        { changesSince },
+        {
+          maxBytes: this.flags.queryCacheMaxBytes,
+          timestampOffsetMs: this.flags.queryCacheTimestampOffsetMs,
+          experimentalSyntax: this.engine.opts.enableExperimentalFunctions,
+        },
+      );
     this.pipeline = new IngestPipeline(appendable, {
       ...defaultIngestOptions(),
       limits: {

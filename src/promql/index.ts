@@ -33,4 +33,5 @@ export {
   type ChangeFeed,
   type QueryCacheOptions,
   type QueryCacheStats,
+  registerQueryCacheMetrics,
 } from './cache/index.js';

@@ -14,3 +14,4 @@ export {
   type RangeEvaluator,
 } from './cache.js';
 export { normalisedQuery, uncacheableReason, type UncacheableReason } from './cacheable.js';
+export { registerQueryCacheMetrics } from './metrics.js';

@@ -1,5 +1,5 @@
 /** What the `/api/v1` query, metadata and status endpoints need from the rest of the program. */
-import type { Engine } from '../../../promql/index.js';
+import type { Engine, QueryResultCache } from '../../../promql/index.js';
 import type { TargetsView } from './targets.js';
 import type { Group } from '../../../rules/index.js';
 import type { Storage } from '../../../storage/index.js';
@@ -63,6 +63,8 @@ export interface ApiV1Deps {
   readonly queryForwarder?: QueryForwarder;
   /** The configuration text of `/api/v1/status/config`. */
   readonly configYaml?: () => string;
+  /** The range-query result cache, once the storage is open (none: every query is evaluated). */
+  readonly queryCache?: () => QueryResultCache | undefined;
 }
 
 /** The storage, or a 503 error when it is not open yet. */

@@ -5,6 +5,7 @@ import { formParams } from '../../form.js';
 import { BadParamError, parseDurationParam, parseTimeParam } from '../../params.js';
 import type { RequestContext, Router } from '../../router.js';
 import { needStorage, type ApiV1Deps } from './deps.js';
+import { cachedRange } from './query-cache.js';
 
 /** Most points a range query may return per series, like Prometheus. */
 const MAX_POINTS_PER_SERIES = 11_000;
@@ -50,9 +51,15 @@ export function addQueryRoutes(router: Router, deps: ApiV1Deps): void {
     const opts = queryOptions(ctx, p, deps);
     try {
       if (await forwarded(deps, 'query_range', p, opts.options.signal, ctx)) return;
-      const r = await deps.engine
-        .rangeQuery(needStorage(deps), query, start, end, step, opts.options)
-        .catch(queryParamError);
+      const storage = needStorage(deps);
+      const r = await cachedRange(ctx, p, deps.queryCache?.(), {
+        query,
+        start,
+        end,
+        step,
+        lookbackDeltaMs: opts.options.lookbackDeltaMs ?? deps.engine.opts.lookbackDeltaMs,
+        evaluate: (s, e) => deps.engine.rangeQuery(storage, query, s, e, step, opts.options),
+      }).catch(queryParamError);
       sendResult(ctx, p, r);
     } finally {
       opts.done();
