@@ -19,6 +19,7 @@ import { runRemoteSection } from './remote-run.js';
 import { runAgentSection } from './agent-run.js';
 import { QUERY_USAGE, splitQueryFlags, type QueryFlags } from './query-flags.js';
 import { queryTable } from './query-report.js';
+import { benchRepeatedLoad, repeatedLoadTable, type RepeatedLoadResult } from './query-cache.js';
 import { ingestTable, microTable } from './report.js';
 import { serverSpec, type ServerKind } from './servers.js';
 import { runUiSection } from './ui-dashboard.js';
@@ -123,6 +124,7 @@ async function runQueries(
   root: string,
   lastMs: number,
   dirs: ReadonlyMap<ServerKind, string>,
+  repeated: RepeatedLoadResult[],
 ): Promise<QueryServerResult[]> {
   const out: QueryServerResult[] = [];
   for (const kind of opts.servers) {
@@ -133,7 +135,17 @@ async function runQueries(
       continue;
     }
     log(`--- queries: ${spec.title}`);
-    out.push(await benchQueries(spec, dir, { repeat: qflags.repeat, endMs: lastMs, log }));
+    // The table measures the engine: Kansoku's result cache off (VictoriaMetrics gets nocache=1).
+    const cold =
+      kind === 'kansoku'
+        ? {
+            ...spec,
+            args: (p: number, d: string) => [...spec.args(p, d), '--query.cache-max-size=0'],
+          }
+        : spec;
+    out.push(await benchQueries(cold, dir, { repeat: qflags.repeat, endMs: lastMs, log }));
+    // Repeated dashboard loads, result caches off and on (bench/query-cache.ts).
+    repeated.push(await benchRepeatedLoad(spec, dir, { endMs: lastMs, loads: qflags.repeat, log }));
     if (opts.keepData) log(`[${kind}] data kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
@@ -208,6 +220,7 @@ async function main(argv: string[]): Promise<number> {
   let micro: MicroResult[] | undefined;
   const keptDirs = qflags.query ? new Map<ServerKind, string>() : undefined;
   let query: QueryServerResult[] | undefined;
+  const repeated: RepeatedLoadResult[] = [];
   if (opts.only.includes('ingest')) ingest = await runIngest(opts, root, keptDirs);
   if (ingest !== undefined && keptDirs !== undefined) {
     query = await runQueries(
@@ -216,6 +229,7 @@ async function main(argv: string[]): Promise<number> {
       root,
       (ingest.data['lastMs'] ?? Date.now()) + 15_000,
       keptDirs,
+      repeated,
     );
   }
   const scrape = sflags.scrape ? await runScrape(opts, sflags, root) : undefined;
@@ -242,7 +256,12 @@ async function main(argv: string[]): Promise<number> {
     query:
       query === undefined
         ? undefined
-        : { repeat: qflags.repeat, ingestAdded: qflags.ingestAdded, servers: query },
+        : {
+            repeat: qflags.repeat,
+            ingestAdded: qflags.ingestAdded,
+            servers: query,
+            repeatedLoad: repeated,
+          },
     scrape,
     push,
     micro,
@@ -264,6 +283,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (query !== undefined)
     console.log(`\nqueries over the ingested data\n${queryTable(query, qflags.repeat)}`);
+  if (repeated.length > 0)
+    console.log(
+      `\nrepeated dashboard loads (all range panels at once; cold: result cache off)\n${repeatedLoadTable(repeated)}`,
+    );
   if (scrape !== undefined) {
     console.log(
       `\nscraping: ${sflags.targets} targets x ${sflags.targetSeries} series every ${sflags.intervalS} s, ${sflags.seconds} s measured per server\n`,
