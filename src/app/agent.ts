@@ -19,7 +19,7 @@ import {
   defaultHttpServerOptions,
   sendJson,
   sendText,
-} from '../http/index.js';
+} from '../http/core/index.js';
 import { HostCollector, defaultHostMetricsOptions } from '../host/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import type { SeriesMetadataV2 } from '../parsers/index.js';
