@@ -1,13 +1,16 @@
 /**
  * The range-query result cache through the HTTP API of a real `kansoku server`: repeated
  * dashboard-like queries hit and answer byte for byte what a fresh evaluation answers; a
- * backfilled sample (import API) or a deletion inside a cached range changes the next answer.
+ * backfilled sample (import API) or a deletion inside a cached range changes the next answer;
+ * a token restricted to label matchers never gets another principal's cached answer.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import path from 'node:path';
 import {
   makeTemp,
   removeTemp,
+  runCli,
   startKansoku,
   waitFor200,
   type KansokuProcess,
@@ -153,5 +156,70 @@ void describe('query result cache over HTTP', () => {
     assert.ok(hits && Number(hits[1]) >= PANELS.length, text.slice(0, 200));
     assert.match(text, /^kansoku_query_cache_size_bytes [1-9]\d*/m);
     assert.match(text, /^kansoku_query_cache_partial_hits_total [1-9]/m);
+  });
+});
+
+void describe('query result cache with read-restricted tokens', () => {
+  let tmp = '';
+  let k: KansokuProcess | undefined;
+  const tokens = { write: '', all: '', onlyA: '' };
+
+  async function range(token: string): Promise<{ body: string; cache: string | null }> {
+    const body = new URLSearchParams({
+      query: 'sum by (instance) (cache_temp)',
+      start: String(END_S - 3600),
+      end: String(END_S),
+      step: String(STEP_S),
+    });
+    const res = await fetch(`${k?.base ?? ''}/api/v1/query_range`, {
+      method: 'POST',
+      body,
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    return { body: text, cache: res.headers.get('x-kansoku-cache') };
+  }
+
+  before(async () => {
+    tmp = await makeTemp();
+    const dir = path.join(tmp, 'data');
+    const create = async (...args: string[]): Promise<string> => {
+      const r = await runCli(['token', 'create', ...args, `--storage.tsdb.path=${dir}`]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    tokens.write = await create('--scope=write');
+    tokens.all = await create('--scope=read');
+    tokens.onlyA = await create('--scope=read', '--matcher', '{instance="a"}');
+    k = await startKansoku(dir, ['--auth.enabled']);
+    assert.equal(await waitFor200(`${k.base}/-/ready`, 20_000), 200);
+    const res = await fetch(`${k.base}/api/v1/import/prometheus`, {
+      method: 'POST',
+      body: exposition(),
+      headers: { Authorization: `Bearer ${tokens.write}` },
+    });
+    assert.ok(res.status === 204 || res.status === 200, await res.text());
+  });
+  after(async () => {
+    await k?.stop();
+    await removeTemp(tmp);
+  });
+
+  void it('keeps restricted and unrestricted answers apart', async () => {
+    const all1 = await range(tokens.all);
+    assert.equal(all1.cache, 'miss');
+    assert.equal((await range(tokens.all)).cache, 'hit');
+    const a1 = await range(tokens.onlyA);
+    assert.equal(a1.cache, 'miss', 'a restricted token must not reuse the full view');
+    assert.match(a1.body, /"instance":"a"/);
+    assert.doesNotMatch(a1.body, /"instance":"[bc]"/);
+    const a2 = await range(tokens.onlyA);
+    assert.equal(a2.cache, 'hit');
+    assert.equal(a2.body, a1.body);
+    const all2 = await range(tokens.all);
+    assert.equal(all2.cache, 'hit');
+    assert.equal(all2.body, all1.body);
+    assert.match(all2.body, /"instance":"b"/);
   });
 });

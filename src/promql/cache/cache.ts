@@ -136,10 +136,17 @@ export class QueryResultCache {
     if (!overlaps) {
       this.counters.misses++;
       const r = await evaluate(start, req.end);
-      if (r.value.type === 'matrix' && r.warnings.length === 0 && r.infos.length === 0) {
-        const grid = new StepGrid(start, step, n);
-        grid.addMatrix(r.value.series);
-        this.store(key, grid, g0, cutoff);
+      const value = r.value;
+      if (value.type === 'matrix' && r.warnings.length === 0 && r.infos.length === 0) {
+        this.store(key, start, step, n, g0, cutoff, (keep) => {
+          // Only the head that will be kept is copied, and nothing when it cannot fit.
+          let bytes = 0;
+          for (const s of value.series) bytes += keep * 9 + s.labels.flat.length * 24;
+          if (bytes > this.opts.maxBytes / MAX_ENTRY_FRACTION) return undefined;
+          const grid = new StepGrid(start, step, keep);
+          grid.addMatrix(value.series);
+          return grid.head(keep);
+        });
       }
       return { result: r, outcome: 'miss' };
     }
@@ -165,7 +172,7 @@ export class QueryResultCache {
     if (results.length === 0) this.counters.hits++;
     else {
       this.counters.partialHits++;
-      this.store(key, grid, g0, cutoff);
+      this.store(key, start, step, n, g0, cutoff, (keep) => grid.head(keep));
     }
     return {
       result: {
@@ -225,14 +232,22 @@ export class QueryResultCache {
   }
 
   /**
-   * Keeps the request's steps older than `cutoff` that no history change since generation `g0`
-   * (the request's start) may have touched.
+   * Replaces the entry with the request's first steps: those older than `cutoff` that no history
+   * change since generation `g0` (the request's start) may have touched. `head(count)` builds
+   * the range of the first `count` steps.
    */
-  private store(key: string, grid: StepGrid, g0: number, cutoff: number): void {
+  private store(
+    key: string,
+    start: number,
+    step: number,
+    n: number,
+    g0: number,
+    cutoff: number,
+    head: (count: number) => CachedRange | undefined,
+  ): void {
     const late = this.feed.changesSince(g0);
-    const limit = Math.min(cutoff, late.minT);
-    const keep = stepsBefore(grid.start, grid.step, limit, grid.n);
-    const range = grid.head(keep);
+    const keep = stepsBefore(start, step, Math.min(cutoff, late.minT), n);
+    const range = keep > 0 ? head(keep) : undefined;
     const old = this.entries.get(key);
     if (old !== undefined) this.drop(key, old);
     if (range === undefined || range.bytes > this.opts.maxBytes / MAX_ENTRY_FRACTION) return;

@@ -111,13 +111,18 @@ export class StepGrid {
     return r;
   }
 
-  /** Adds the points of an engine's matrix answer (their timestamps must be steps of the grid). */
+  /**
+   * Adds the points of an engine's matrix answer. Their timestamps must be steps of the grid at
+   * or after its start; points after its last step are left out (a grid may keep only a head).
+   */
   addMatrix(series: readonly MatrixSeries[]): void {
     for (const s of series) {
-      const r = this.row(s.labels);
+      let r: StepValues | undefined;
       for (let j = 0; j < s.ts.length; j++) {
         const i = Math.round((s.ts[j]! - this.start) / this.step);
-        if (i < 0 || i >= this.n) throw new Error(`BUG: point at ${s.ts[j]} is off the step grid`);
+        if (i < 0) throw new Error(`BUG: point at ${s.ts[j]} is before the step grid`);
+        if (i >= this.n) break;
+        r ??= this.row(s.labels);
         r.vs[i] = s.vs[j]!;
         r.has[i] = 1;
       }
