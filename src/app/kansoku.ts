@@ -80,6 +80,7 @@ import type { Logger } from '../util/index.js';
 import type { BuildInfo } from './version.js';
 import { registerTsdbMetrics, writeSelfMonitoringRules } from './selfmon.js';
 import { openStorage, registerRemoteStorageMetrics, type OpenStorage } from './storage.js';
+import { ServerLimits } from './budget-limits.js';
 
 /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -133,6 +134,8 @@ export class Kansoku {
   private selfToken: string | undefined;
   private ready = false;
   private readonly engine: Engine;
+  /** Series limits, the memory budget and request admission. */
+  private readonly limits: ServerLimits;
   private readonly startTime = new Date();
   private config: PrometheusConfig | undefined;
   private configOk = true;
@@ -174,7 +177,10 @@ export class Kansoku {
       timeoutMs: flags.queryTimeoutMs,
       maxSamples: flags.queryMaxSamples,
       maxConcurrent: flags.queryMaxConcurrency,
+      maxQueueWaitMs: flags.queryMaxQueueWaitMs,
     });
+    this.limits = new ServerLimits(flags, this.registry, logger);
+    this.limits.watchEngine(this.engine, this.registry);
   }
 
   /**
@@ -269,6 +275,7 @@ export class Kansoku {
     const tls = await this.openTls();
     this.http = new HttpServer({
       ...defaultHttpServerOptions(router, webLogger, new HttpMetrics(this.registry)),
+      limits: this.limits.requests,
       ...(tls ? { tls } : {}),
     });
     const addr = await this.http.listen(host, port);
@@ -291,7 +298,9 @@ export class Kansoku {
     }
 
     const t0 = performance.now();
-    const opened = await openStorage(this.flags, this.logger.child({ component: 'tsdb' }));
+    const opened = await openStorage(this.flags, this.logger.child({ component: 'tsdb' }), {
+      admitSeries: this.limits.admitSeries,
+    });
     this.storage = opened.storage;
     this.remoteWrite.apply(
       this.config?.remoteWrite ?? [],
@@ -323,6 +332,7 @@ export class Kansoku {
         maxLabelValueLength: this.flags.ingestMaxLabelValueLength,
       },
     });
+    this.limits.start(() => this.pipeline?.dropCaches());
     this.logger.info('storage opened', {
       path: this.flags.tsdbPath,
       duration_ms: Math.round(performance.now() - t0),
@@ -646,6 +656,7 @@ export class Kansoku {
   /** Stops everything top-down: HTTP (draining in-flight requests), loops, then storage. */
   async stop(): Promise<void> {
     this.ready = false;
+    this.limits.stop();
     await this.redirect?.close();
     this.redirect = undefined;
     this.tlsSource?.close();

@@ -26,7 +26,7 @@ import { parseDuration, type ServerFlags } from '../config/index.js';
 import type { HeadStats, TsdbAdmin } from '../http/index.js';
 import { Labels } from '../model/index.js';
 import type { Storage } from '../storage/index.js';
-import { openDB, type DB, type TsdbGauges } from '../tsdb/index.js';
+import { openDB, type DB, type DBOptions, type TsdbGauges } from '../tsdb/index.js';
 import type { Logger } from '../util/index.js';
 
 /** An open storage with what the HTTP layer needs beside the storage interface. */
@@ -97,12 +97,17 @@ export class StorageConfigError extends Error {
 /**
  * Opens the storage selected by `--storage.backend`. The embedded database lives in
  * `--storage.tsdb.path` (created when missing, its write-ahead log replayed); the remote
- * backend's write queue lives in `<storage.tsdb.path>/remote-queue`.
+ * backend's write queue lives in `<storage.tsdb.path>/remote-queue`. `tsdb` adds options of the
+ * embedded database (for example the series admission of the limits).
  */
-export async function openStorage(flags: ServerFlags, logger: Logger): Promise<OpenStorage> {
+export async function openStorage(
+  flags: ServerFlags,
+  logger: Logger,
+  tsdb: Partial<DBOptions> = {},
+): Promise<OpenStorage> {
   const file = readStorageFile(flags.storageGiven['config.file']);
   const backend = flags.storageGiven['backend'] ?? file.backend ?? flags.storageBackend;
-  if (backend === 'local') return openLocal(flags, logger);
+  if (backend === 'local') return openLocal(flags, logger, tsdb);
   if (backend !== 'remote' && backend !== 'fanout')
     throw new StorageConfigError(`cannot open storage: unknown backend ${JSON.stringify(backend)}`);
   const { options, policy, boundaryMs } = await remoteSettings(flags, file, logger);
@@ -133,7 +138,7 @@ export async function openStorage(flags: ServerFlags, logger: Logger): Promise<O
       ...(forwarder ? { forwarder } : {}),
     };
   }
-  const local = await openLocal(flags, logger);
+  const local = await openLocal(flags, logger, tsdb);
   const boundary = boundaryMs > 0 ? boundaryMs : flags.retentionTimeMs;
   if (boundary <= 0)
     throw new StorageConfigError(
@@ -147,8 +152,13 @@ export async function openStorage(flags: ServerFlags, logger: Logger): Promise<O
   };
 }
 
-async function openLocal(flags: ServerFlags, logger: Logger): Promise<OpenStorage> {
+async function openLocal(
+  flags: ServerFlags,
+  logger: Logger,
+  tsdb: Partial<DBOptions>,
+): Promise<OpenStorage> {
   const db = await openDB(flags.tsdbPath, {
+    ...tsdb,
     retentionMs: flags.retentionTimeMs,
     retentionBytes: flags.retentionSizeBytes,
     fsync: flags.walFsync,

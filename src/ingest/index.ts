@@ -15,6 +15,15 @@ export {
 } from './pipeline.js';
 export { ingestLineProtocol, type InfluxWriteOptions } from './influx.js';
 export {
+  SERIES_LIMIT_NAMES,
+  SeriesLimitError,
+  SeriesLimiter,
+  defaultSeriesLimits,
+  type SeriesCounts,
+  type SeriesLimitName,
+  type SeriesLimits,
+} from './limits.js';
+export {
   CSVFormatError,
   importCSV,
   importJSONLines,

@@ -136,6 +136,19 @@ export class IngestPipeline {
     return relabel(raw, this.opts.relabel);
   }
 
+  /**
+   * Drops the series caches (label text → reference), for example when memory runs short; they
+   * refill on the next requests.
+   */
+  dropCaches(): void {
+    this.cache.clear();
+    for (const ns of this.groups.values()) ns.clear();
+    this.groups.clear();
+    this.grouped = 0;
+    this.lastNamespace = '';
+    this.lastGroups = undefined;
+  }
+
   /** Starts a batch for one request. */
   batch(): Batch {
     return new Batch(this.storage.appender(), this);

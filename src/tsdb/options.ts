@@ -1,5 +1,6 @@
 /** Options of the embedded TSDB. */
 import { Logger } from '../util/index.js';
+import type { SeriesAdmission } from './head/index.js';
 
 /** Options of `openDB`. Every field has a default (`defaultDBOptions`). */
 export interface DBOptions {
@@ -19,6 +20,8 @@ export interface DBOptions {
   fsync: 'commit' | 'never';
   /** Where the database logs. */
   logger: Logger;
+  /** Asked before a write creates a head series (series limits); undefined admits all. */
+  admitSeries?: SeriesAdmission;
 }
 
 /** Fifteen days in ms, the default retention. */

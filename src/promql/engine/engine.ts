@@ -37,7 +37,7 @@ export class Engine {
 
   constructor(opts?: Partial<EngineOptions>) {
     this.opts = { ...defaultEngineOptions(), ...opts };
-    this.gate = new ConcurrencyGate(Math.max(1, this.opts.maxConcurrent));
+    this.gate = new ConcurrencyGate(Math.max(1, this.opts.maxConcurrent), this.opts.maxQueueWaitMs);
   }
 
   /** Queries evaluating now (for self-metrics such as `prometheus_engine_queries`). */
@@ -48,6 +48,11 @@ export class Engine {
   /** Queries waiting for a slot because `maxConcurrent` are running. */
   get queuedQueries(): number {
     return this.gate.queued;
+  }
+
+  /** Queries refused since start because no slot came free within `maxQueueWaitMs`. */
+  get refusedQueries(): number {
+    return this.gate.refused;
   }
 
   /** Evaluates `expr` at one instant (ms). */

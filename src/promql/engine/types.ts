@@ -10,6 +10,11 @@ export interface EngineOptions {
   maxSamples: number;
   /** Maximum number of queries evaluated at once; more wait in a queue (`--query.max-concurrency`). */
   maxConcurrent: number;
+  /**
+   * Longest a query waits for a slot in ms before it is refused with 503 and `Retry-After`
+   * (`--query.max-queue-wait`); Infinity waits until the query's timeout.
+   */
+  maxQueueWaitMs: number;
   /** Whether experimental functions (for example `sort_by_label`, `limitk`) may be used. */
   enableExperimentalFunctions: boolean;
   /**
@@ -28,6 +33,7 @@ export function defaultEngineOptions(): EngineOptions {
     timeoutMs: 2 * 60_000,
     maxSamples: 50_000_000,
     maxConcurrent: 20,
+    maxQueueWaitMs: Infinity,
     enableExperimentalFunctions: false,
     enableDelayedNameRemoval: false,
     defaultSubqueryStepMs: 60_000,

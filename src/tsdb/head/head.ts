@@ -36,7 +36,21 @@ export interface HeadOptions {
    * already written to blocks; 0 disables. Queries never read them.
    */
   readonly coldCacheBytes: number;
+  /**
+   * Asked before an appender creates a series (never during WAL replay): an error refuses it
+   * and is thrown from `append`. Existing series are not asked. Undefined admits every series.
+   */
+  readonly admitSeries?: SeriesAdmission;
 }
+
+/**
+ * Decides whether a new series may be created; `head` gives the active series in all and per
+ * metric name. Returns the error to throw, or undefined to admit.
+ */
+export type SeriesAdmission = (
+  labels: Labels,
+  head: { readonly numSeries: number; seriesWithName(name: string): number },
+) => Error | undefined;
 
 /** Returns the default head options. */
 export function defaultHeadOptions(): HeadOptions {
@@ -157,6 +171,11 @@ export class Head {
     return this.byRef.size;
   }
 
+  /** Number of series whose metric name is `name`. */
+  seriesWithName(name: string): number {
+    return this.index.valuesOf('__name__')?.get(name)?.length ?? 0;
+  }
+
   /** Smallest timestamp in the head, or undefined when empty. */
   minTime(): number | undefined {
     return this.minT === Infinity ? undefined : this.minT;
@@ -199,14 +218,17 @@ export class Head {
 
   /**
    * Returns the series with these labels, creating it (with `ref` when given and free, as WAL
-   * replay does) when missing. Second element: whether it was created.
+   * replay does) when missing; with `admit`, `opts.admitSeries` may refuse the creation (it
+   * throws). Second element: whether it was created.
    */
-  getOrCreate(labels: Labels, ref = 0): [HeadSeries, boolean] {
+  getOrCreate(labels: Labels, ref = 0, admit = false): [HeadSeries, boolean] {
     const found = this.getByLabels(labels);
     if (found !== undefined) return [found, false];
     if (labels.size === 0) {
       throw new BadInputError('cannot append sample: the series has no labels');
     }
+    const refused = admit ? this.opts.admitSeries?.(labels, this) : undefined;
+    if (refused !== undefined) throw refused;
     let r = ref;
     if (r === 0 || this.byRef.has(r)) r = this.nextRef;
     if (r >= this.nextRef) this.nextRef = r + 1;

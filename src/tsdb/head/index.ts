@@ -6,6 +6,7 @@ export {
   defaultHeadOptions,
   type HeadCounters,
   type HeadOptions,
+  type SeriesAdmission,
 } from './head.js';
 export { BoundedIterator, ChunkSeqIterator, MergeIterator } from './iterators.js';
 export { MemIndex } from './memindex.js';
