@@ -185,6 +185,11 @@ export class MergeIterator implements SampleIterator {
 export class BoundedIterator implements SampleIterator {
   private k = 0;
   private done = false;
+  /**
+   * Set by `prime`: positioned on its first sample, which the next `next()` returns without
+   * moving (so that a probe's decoding is not repeated by the reader that gets the iterator).
+   */
+  private primed = false;
 
   constructor(
     private readonly it: SampleIterator,
@@ -193,14 +198,32 @@ export class BoundedIterator implements SampleIterator {
     private readonly deleted: readonly number[] | undefined,
   ) {}
 
+  /**
+   * Moves to the first sample and keeps it for the next `next()`; returns false when there is
+   * none. Callers use it to test for data and then hand the iterator on as if it were new.
+   */
+  prime(): boolean {
+    if (this.next() === 'none') return false;
+    this.primed = true;
+    return true;
+  }
+
   next(): ValueType {
     if (this.done) return 'none';
+    if (this.primed) {
+      this.primed = false;
+      return 'float';
+    }
     if (this.it.next() === 'none') return this.end();
     return this.settle();
   }
 
   seek(t: number): ValueType {
     if (this.done) return 'none';
+    if (this.primed) {
+      this.primed = false;
+      if (this.it.atT() >= t) return 'float';
+    }
     if (this.it.seek(t < this.mint ? this.mint : t) === 'none') return this.end();
     return this.settle();
   }
@@ -211,6 +234,7 @@ export class BoundedIterator implements SampleIterator {
    */
   readBatch(maxT: number, ts: Float64Array, vs: Float64Array, off: number, max: number): number {
     if (this.done) return -1;
+    this.primed = false;
     const it = this.it;
     const lim = maxT < this.maxt ? maxT : this.maxt;
     if (it.readBatch === undefined || (this.deleted !== undefined && this.deleted.length > 0)) {

@@ -37,7 +37,20 @@ export class HeadQuerySeries implements Series {
     private readonly deleted: readonly number[] | undefined,
   ) {}
 
+  /** An iterator already moved to its first sample by `snapshotSeries`, handed out once. */
+  primed: BoundedIterator | undefined = undefined;
+
   iterator(): SampleIterator {
+    const p = this.primed;
+    if (p !== undefined) {
+      this.primed = undefined;
+      return p;
+    }
+    return this.newIterator();
+  }
+
+  /** A new iterator over the snapshot, restricted to the range and without deleted samples. */
+  newIterator(): BoundedIterator {
     let it: SampleIterator = new ChunkSeqIterator(this.chunks, this.maxTs);
     if (this.oooChunks !== undefined || this.oooTs !== undefined) {
       const its: SampleIterator[] = [it];
@@ -64,6 +77,9 @@ export function snapshotSeries(
   if (s.maxTime() < mint || s.minTime() > maxt) return undefined;
   const chunks: Uint8Array[] = [];
   const maxTs: number[] = [];
+  // Whether a sample surely lies in the range: chunk min and max times are sample times, so an
+  // overlapping chunk whose min or max falls in the range has one. Otherwise (the range inside a
+  // chunk, or deletions) an iterator is moved to the first sample and kept for the reader.
   let certain = false;
   const tm = s.times;
   if (s.chunks !== undefined && tm !== undefined) {
@@ -78,14 +94,14 @@ export function snapshotSeries(
     for (let k = lo; k < nc && tm[k * 2]! <= maxt; k++) {
       chunks.push(s.chunks[k]!);
       maxTs.push(tm[k * 2 + 1]!);
-      if (tm[k * 2]! >= mint && tm[k * 2 + 1]! <= maxt) certain = true;
+      if (tm[k * 2]! >= mint || tm[k * 2 + 1]! <= maxt) certain = true;
     }
   }
   const e = s.enc;
   if (e !== undefined && e.numSamples > 0 && e.maxT >= mint && e.minT <= maxt) {
     chunks.push(e.view());
     maxTs.push(e.maxT);
-    if (e.minT >= mint && e.maxT <= maxt) certain = true;
+    if (e.minT >= mint || e.maxT <= maxt) certain = true;
   }
   let oooChunks: Uint8Array[] | undefined;
   let oooTs: Float64Array | undefined;
@@ -95,7 +111,7 @@ export function snapshotSeries(
     for (let k = 0; k < o.chunks.length; k++) {
       if (o.times[k * 2 + 1]! >= mint && o.times[k * 2]! <= maxt) {
         (oooChunks ??= []).push(o.chunks[k]!);
-        if (o.times[k * 2]! >= mint && o.times[k * 2 + 1]! <= maxt) certain = true;
+        if (o.times[k * 2]! >= mint || o.times[k * 2 + 1]! <= maxt) certain = true;
       }
     }
     let a = 0;
@@ -121,8 +137,9 @@ export function snapshotSeries(
     deleted,
   );
   if (!certain || deleted !== undefined) {
-    const it = qs.iterator();
-    if (it.next() === 'none' && it.err() === undefined) return undefined;
+    const it = qs.newIterator();
+    if (!it.prime()) return it.err() === undefined ? undefined : qs;
+    qs.primed = it;
   }
   return qs;
 }
