@@ -151,6 +151,19 @@ export class QueryResultCache {
       return { result: r, outcome: 'miss' };
     }
     this.touch(key, cached);
+    if (start >= cached.start && start + (n - 1) * step <= cached.end) {
+      // Wholly inside the entry: no merge needed.
+      this.counters.hits++;
+      return {
+        result: {
+          value: { type: 'matrix', series: cached.matrix(start, n) },
+          warnings: [],
+          infos: [],
+          stats: { samplesLoaded: 0, seriesLoaded: 0, evalMs: performance.now() - t0 },
+        },
+        outcome: 'hit',
+      };
+    }
     const parts: Promise<QueryResult>[] = [];
     if (start < cached.start) parts.push(evaluate(start, Math.min(req.end, cached.start - step)));
     if (req.end > cached.end) parts.push(evaluate(Math.max(start, cached.end + step), req.end));

@@ -26,7 +26,7 @@ export function labelsKey(labels: Labels): string {
 
 /**
  * Immutable per-series step values of `n` consecutive steps from `start` (ms). Every series has
- * at least one point. `bytes` estimates its memory.
+ * at least one point; series are sorted by labels. `bytes` estimates its memory.
  */
 export class CachedRange {
   readonly bytes: number;
@@ -48,6 +48,33 @@ export class CachedRange {
   /** Timestamp of the last step. */
   get end(): number {
     return this.start + (this.n - 1) * this.step;
+  }
+
+  /**
+   * The answer for the `count` steps from `from` (a step of this range; the steps must lie
+   * inside it), shaped as the engine's: series with points only, sorted by labels.
+   */
+  matrix(from: number, count: number): MatrixSeries[] {
+    const off = Math.round((from - this.start) / this.step);
+    if (off < 0 || off + count > this.n) throw new Error('BUG: steps outside the cached range');
+    const out: MatrixSeries[] = [];
+    for (const s of this.series) {
+      const has = s.has;
+      let k = 0;
+      for (let i = off; i < off + count; i++) k += has[i]!;
+      if (k === 0) continue;
+      const ts = new Float64Array(k);
+      const vs = new Float64Array(k);
+      let j = 0;
+      for (let i = 0; i < count; i++) {
+        if (has[off + i] !== 1) continue;
+        ts[j] = from + i * this.step;
+        vs[j] = s.vs[off + i]!;
+        j++;
+      }
+      out.push({ labels: s.labels, ts, vs });
+    }
+    return out;
   }
 
   /** The steps before `t` (ms), or undefined when none is left. */
@@ -85,6 +112,7 @@ function sliceSeries(
     if (!any) continue;
     out.push({ labels: s.labels, vs: s.vs.slice(from, to), has: s.has.slice(from, to) });
   }
+  out.sort((a, b) => a.labels.compare(b.labels));
   return out.length === 0 ? undefined : new CachedRange(start + from * step, step, to - from, out);
 }
 
