@@ -1,12 +1,13 @@
 /** The application shell: header with navigation and theme toggle, and the current page. */
 import type { MouseEvent, ReactElement } from 'react';
 import { AdminPage } from './auth/AdminPage.js';
-import { LoginPage, PublicPage, SetupPage } from './auth/pages.js';
+import { LoginPage, SetupPage } from './auth/pages.js';
 import { UserMenu } from './auth/UserMenu.js';
 import { AlertsPage } from './alerts/AlertsPage.js';
 import { DashboardsPage } from './dashboards/DashboardsPage.js';
 import { Explore } from './pages/Explore.js';
 import { MetricsBrowser } from './pages/MetricsBrowser.js';
+import { PublicPage } from './public/PublicPage.js';
 import { Status } from './pages/Status.js';
 import { Targets } from './pages/Targets.js';
 import { type BarePath, navigate, PAGES, pageFor, type PagePath, useLocation } from './route.js';

@@ -1,9 +1,8 @@
-/** Sign-in, first-run setup and public share-link pages. */
-import { type SyntheticEvent, type ReactElement, useEffect, useState } from 'react';
+/** Sign-in and first-run setup pages (public share links: `../public/PublicPage.tsx`). */
+import { type SyntheticEvent, type ReactElement, useState } from 'react';
 import { navigate } from '../route.js';
-import type { Theme } from '../theme.js';
 import { nextPath } from './next.js';
-import { login, resolveShare, setup, type ShareTarget } from './session.js';
+import { login, setup } from './session.js';
 import './auth.css';
 
 /** The sign-in page. */
@@ -150,102 +149,6 @@ export function SetupPage(props: { search: string }): ReactElement {
         )}
         <button type="submit">Create administrator</button>
       </form>
-    </section>
-  );
-}
-
-/** The latest value of each query of a share link. */
-interface SharedResult {
-  readonly query: string;
-  readonly rows: { labels: string; value: string }[];
-  readonly error: string;
-}
-
-async function runShared(secret: string, query: string): Promise<SharedResult> {
-  const res = await fetch(`/api/v1/query?query=${encodeURIComponent(query)}`, {
-    headers: { Authorization: `Bearer ${secret}` },
-  });
-  const body = (await res.json()) as {
-    status?: string;
-    error?: string;
-    data?: { result?: { metric?: Record<string, string>; value?: [number, string] }[] };
-  };
-  if (body.status !== 'success')
-    return { query, rows: [], error: body.error ?? `HTTP ${res.status}` };
-  const rows = (body.data?.result ?? []).map((r) => ({
-    labels: Object.entries(r.metric ?? {})
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(', '),
-    value: r.value?.[1] ?? '',
-  }));
-  return { query, rows, error: '' };
-}
-
-/** A public, read-only share link: `/public/<token>`. */
-export function PublicPage(props: {
-  pathname: string;
-  search: string;
-  theme: Theme;
-}): ReactElement {
-  const secret = decodeURIComponent(props.pathname.replace(/^\/public\/?/, ''));
-  const [target, setTarget] = useState<ShareTarget | undefined>(undefined);
-  const [results, setResults] = useState<SharedResult[]>([]);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    const state = { live: true };
-    resolveShare(secret).then(
-      async (t) => {
-        if (state.live) setTarget(t);
-        const rs = await Promise.all(
-          t.queries.filter((q) => !q.includes('$')).map((q) => runShared(secret, q)),
-        );
-        if (state.live) setResults(rs);
-      },
-      () => {
-        if (state.live) setError('This link is invalid, expired or revoked.');
-      },
-    );
-    return () => {
-      state.live = false;
-    };
-  }, [secret]);
-  if (error !== '')
-    return (
-      <section className="auth-card">
-        <h1>Shared view</h1>
-        <p className="error-text">{error}</p>
-      </section>
-    );
-  if (!target) return <p className="empty">Loading…</p>;
-  return (
-    <section className={`shared shared-${props.theme}`} aria-labelledby="shared-title">
-      <h1 id="shared-title">{target.title}</h1>
-      <p className="meta">
-        Read-only {target.kind === 'panel' ? 'panel' : 'dashboard'}
-        {Object.keys(target.variables).length > 0 &&
-          ` · ${Object.entries(target.variables)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ')}`}
-      </p>
-      {results.map((r) => (
-        <div key={r.query} className="table-wrap">
-          <h2 className="mono">{r.query}</h2>
-          {r.error !== '' ? (
-            <p className="error-text">{r.error}</p>
-          ) : (
-            <table>
-              <tbody>
-                {r.rows.map((row) => (
-                  <tr key={row.labels}>
-                    <td className="mono">{row.labels}</td>
-                    <td className="num">{row.value}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      ))}
     </section>
   );
 }

@@ -36,6 +36,8 @@ export interface DashboardGridProps {
   /** Annotation events for time series panels. */
   readonly annotations?: readonly PanelAnnotation[];
   readonly editing: boolean;
+  /** Hides the panel menus (public share pages). */
+  readonly readOnly?: boolean;
   readonly onPanels: (p: PanelModel[]) => void;
   readonly onToggleRow: (id: number) => void;
   readonly onTimeRangeChange: (r: TimeRangeMs) => void;
@@ -180,6 +182,7 @@ export function DashboardGrid(props: DashboardGridProps): ReactElement {
               theme={props.theme}
               scope={props.scopes?.get(id) ?? props.scope}
               editing={props.editing}
+              readOnly={props.readOnly === true}
               onTimeRangeChange={props.onTimeRangeChange}
               onView={() => {
                 props.onView(id);

@@ -4,7 +4,7 @@
  * mode (add/remove panels and rows, drag and resize, panel editor, settings, save, versions).
  * The time range, variables, refresh and viewed panel live in Grafana-compatible URL params.
  */
-import { type ReactElement, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
 import { navigate } from '../route.js';
 import type { Theme } from '../theme.js';
 import type { PanelModel, TimeRangeMs } from '../panels/types.js';
@@ -28,6 +28,7 @@ import { usePanelData } from './usePanelData.js';
 import { useVariables } from './useVariables.js';
 import { VariablesBar } from './VariablesBar.js';
 import { VersionsDialog } from './VersionsDialog.js';
+import { useWidth } from './useWidth.js';
 import { annotationDefs } from './annotations.js';
 import { AnnotationToggles } from './AnnotationToggles.js';
 import { ShareDialog } from './ShareDialog.js';
@@ -53,25 +54,6 @@ type Load =
 function message(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   return e instanceof Error ? e.message : String(e);
-}
-
-/** The container width, followed with a ResizeObserver. */
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => {
-      setWidth(el.clientWidth);
-    });
-    ro.observe(el);
-    return () => {
-      ro.disconnect();
-    };
-  });
-  return [ref, width];
 }
 
 /** A dashboard page. */

@@ -17,6 +17,8 @@ export interface PanelFrameProps {
   readonly theme: 'light' | 'dark';
   readonly scope: Scope;
   readonly editing: boolean;
+  /** Hides the panel menu (public share pages). */
+  readonly readOnly?: boolean;
   /** The dashboard's time zone (`browser`, `utc` or an IANA name). */
   readonly timeZone?: string;
   /** The panel's own time label (`Last 2 hours timeshift -1d`), empty for none. */
@@ -75,7 +77,7 @@ export function PanelFrame(p: PanelFrameProps): ReactElement {
             ⚠
           </span>
         )}
-        <span className="db-panel-menu">
+        <span className="db-panel-menu" hidden={p.readOnly === true}>
           <button
             type="button"
             onClick={p.onView}
