@@ -9,7 +9,7 @@
  * `changesSince`; every cached step at or after the oldest changed timestamp is dropped.
  */
 import type { Storage } from '../../storage/index.js';
-import type { QueryResult } from '../engine/types.js';
+import type { MatrixSeries, QueryResult } from '../engine/types.js';
 import { parseExpr } from '../parser/index.js';
 import { normalisedQuery, uncacheableReason } from './cacheable.js';
 import { CachedRange, StepGrid, stepsBefore } from './steps.js';
@@ -78,6 +78,36 @@ export interface CachedAnswer {
   readonly outcome: CacheOutcome;
 }
 
+/** What one request carries through the cache's steps. */
+interface RequestState {
+  readonly key: string;
+  readonly req: CachedRangeRequest;
+  readonly evaluate: RangeEvaluator;
+  /** `performance.now()` at the start. */
+  readonly t0: number;
+  /** The storage's history generation at the start. */
+  readonly g0: number;
+  /** Steps at or after this time (ms) are not kept. */
+  readonly cutoff: number;
+  /** Steps in the request. */
+  readonly n: number;
+}
+
+/** A range answer assembled by the cache, with the work actually done. */
+function answer(
+  series: MatrixSeries[],
+  samplesLoaded: number,
+  seriesLoaded: number,
+  t0: number,
+): QueryResult {
+  return {
+    value: { type: 'matrix', series },
+    warnings: [],
+    infos: [],
+    stats: { samplesLoaded, seriesLoaded, evalMs: performance.now() - t0 },
+  };
+}
+
 /** A single entry may use at most this fraction of the budget (bigger answers are not kept). */
 const MAX_ENTRY_FRACTION = 4;
 
@@ -127,75 +157,75 @@ export class QueryResultCache {
     }
     const t0 = performance.now();
     const changes = this.sync();
-    const g0 = changes.generation;
-    const cutoff = this.opts.now() - Math.max(this.opts.timestampOffsetMs, changes.marginMs);
-    const { start, step } = req;
-    const n = Math.floor((req.end - start) / step) + 1;
+    const at: RequestState = {
+      key,
+      req,
+      evaluate,
+      t0,
+      g0: changes.generation,
+      cutoff: this.opts.now() - Math.max(this.opts.timestampOffsetMs, changes.marginMs),
+      n: Math.floor((req.end - req.start) / req.step) + 1,
+    };
     const cached = this.entries.get(key);
-    const overlaps = cached !== undefined && cached.start <= req.end && cached.end >= start;
-    if (!overlaps) {
-      this.counters.misses++;
-      const r = await evaluate(start, req.end);
-      const value = r.value;
-      if (value.type === 'matrix' && r.warnings.length === 0 && r.infos.length === 0) {
-        this.store(key, start, step, n, g0, cutoff, (keep) => {
-          // Only the head that will be kept is copied, and nothing when it cannot fit.
-          let bytes = 0;
-          for (const s of value.series) bytes += keep * 9 + s.labels.flat.length * 24;
-          if (bytes > this.opts.maxBytes / MAX_ENTRY_FRACTION) return undefined;
-          const grid = new StepGrid(start, step, keep);
-          grid.addMatrix(value.series);
-          return grid.head(keep);
-        });
-      }
-      return { result: r, outcome: 'miss' };
-    }
+    if (cached === undefined || cached.start > req.end || cached.end < req.start)
+      return this.miss(at);
     this.touch(key, cached);
-    if (start >= cached.start && start + (n - 1) * step <= cached.end) {
+    if (req.start >= cached.start && req.start + (at.n - 1) * req.step <= cached.end) {
       // Wholly inside the entry: no merge needed.
       this.counters.hits++;
       return {
-        result: {
-          value: { type: 'matrix', series: cached.matrix(start, n) },
-          warnings: [],
-          infos: [],
-          stats: { samplesLoaded: 0, seriesLoaded: 0, evalMs: performance.now() - t0 },
-        },
+        result: answer(cached.matrix(req.start, at.n), 0, 0, t0),
         outcome: 'hit',
       };
     }
+    return this.partial(at, cached);
+  }
+
+  /** Evaluates the whole range and keeps what may be kept. */
+  private async miss(at: RequestState): Promise<CachedAnswer> {
+    const { req, n } = at;
+    this.counters.misses++;
+    const r = await at.evaluate(req.start, req.end);
+    const value = r.value;
+    if (value.type === 'matrix' && r.warnings.length === 0 && r.infos.length === 0) {
+      this.store(at, (keep) => {
+        // Only the head that will be kept is copied, and nothing when it cannot fit.
+        let bytes = 0;
+        for (const s of value.series) bytes += keep * 9 + s.labels.flat.length * 24;
+        if (bytes > this.opts.maxBytes / MAX_ENTRY_FRACTION) return undefined;
+        const grid = new StepGrid(req.start, req.step, Math.min(keep, n));
+        grid.addMatrix(value.series);
+        return grid.head(keep);
+      });
+    }
+    return { result: r, outcome: 'miss' };
+  }
+
+  /** Evaluates the steps before and after the entry and merges them with it. */
+  private async partial(at: RequestState, cached: CachedRange): Promise<CachedAnswer> {
+    const { req, n } = at;
+    const { start, step } = req;
     const parts: Promise<QueryResult>[] = [];
-    if (start < cached.start) parts.push(evaluate(start, Math.min(req.end, cached.start - step)));
-    if (req.end > cached.end) parts.push(evaluate(Math.max(start, cached.end + step), req.end));
+    if (start < cached.start) parts.push(at.evaluate(start, cached.start - step));
+    if (req.end > cached.end) parts.push(at.evaluate(Math.max(start, cached.end + step), req.end));
     const results = await Promise.all(parts);
     const grid = new StepGrid(start, step, n);
     grid.addCached(cached);
     let samples = 0;
-    let seriesLoaded = 0;
+    let series = 0;
     for (const r of results) {
       if (r.value.type !== 'matrix' || r.warnings.length > 0 || r.infos.length > 0) {
         // Annotations describe the whole range: only a whole evaluation reports them right.
         this.counters.misses++;
-        return { result: await evaluate(start, req.end), outcome: 'miss' };
+        return { result: await at.evaluate(start, req.end), outcome: 'miss' };
       }
       grid.addMatrix(r.value.series);
       samples += r.stats.samplesLoaded;
-      seriesLoaded += r.stats.seriesLoaded;
+      series += r.stats.seriesLoaded;
     }
-    if (results.length === 0) this.counters.hits++;
-    else {
-      this.counters.partialHits++;
-      this.store(key, start, step, n, g0, cutoff, (keep) => grid.head(keep));
-    }
-    return {
-      result: {
-        value: { type: 'matrix', series: grid.toMatrix() },
-        warnings: [],
-        infos: [],
-        stats: { samplesLoaded: samples, seriesLoaded, evalMs: performance.now() - t0 },
-      },
-      outcome: results.length === 0 ? 'hit' : 'partial',
-    };
+    this.counters.partialHits++;
+    this.store(at, (keep) => grid.head(keep));
+    return { result: answer(grid.toMatrix(), samples, series, at.t0), outcome: 'partial' };
   }
 
   /**
@@ -245,21 +275,14 @@ export class QueryResultCache {
   }
 
   /**
-   * Replaces the entry with the request's first steps: those older than `cutoff` that no history
-   * change since generation `g0` (the request's start) may have touched. `head(count)` builds
-   * the range of the first `count` steps.
+   * Replaces the entry with the request's first steps: those older than the cut-off that no
+   * history change since the request's start may have touched. `head(count)` builds the range
+   * of the first `count` steps.
    */
-  private store(
-    key: string,
-    start: number,
-    step: number,
-    n: number,
-    g0: number,
-    cutoff: number,
-    head: (count: number) => CachedRange | undefined,
-  ): void {
-    const late = this.feed.changesSince(g0);
-    const keep = stepsBefore(start, step, Math.min(cutoff, late.minT), n);
+  private store(at: RequestState, head: (count: number) => CachedRange | undefined): void {
+    const { key, req } = at;
+    const late = this.feed.changesSince(at.g0);
+    const keep = stepsBefore(req.start, req.step, Math.min(at.cutoff, late.minT), at.n);
     const range = keep > 0 ? head(keep) : undefined;
     const old = this.entries.get(key);
     if (old !== undefined) this.drop(key, old);
