@@ -1,33 +1,66 @@
 /**
- * Storage for the bytes of full head chunks, and exact-size list helpers for the per-series
- * chunk lists. A full chunk copied into its own `ArrayBuffer` costs about 200 bytes of buffer
- * objects and allocator bookkeeping besides its few hundred bytes of data; the head holds a few
- * per series. Full chunks are instead copied into shared slabs and kept as views. Chunks of all
- * series are cut at about the same times and dropped together when the head is truncated, so a
- * slab rarely outlives most of its chunks.
+ * Storage for the bytes of head chunks, and exact-size list helpers for the per-series chunk
+ * lists. A chunk in its own `ArrayBuffer` costs about 200 bytes of buffer objects and allocator
+ * bookkeeping besides its few hundred bytes of data, and buffers freed in a different order
+ * than they were allocated leave the native heap fragmented (resident memory that holds
+ * nothing). The head instead keeps chunk bytes in shared slabs: open chunks get a region sized
+ * from the series' previous chunk to write into, and become full chunks in place; full chunks
+ * that grew out of their region are copied in. Chunks of all series are cut at about the same
+ * times and dropped together when the head is truncated, so a slab rarely outlives most of its
+ * chunks.
  */
 
-/** Size of one slab in bytes. */
-const SLAB_BYTES = 16 * 1024;
+/** Size of one slab in bytes (below the native allocator's threshold for separate mappings). */
+const SLAB_BYTES = 64 * 1024;
 /** Chunks larger than this get a buffer of their own. */
-const MAX_SLAB_CHUNK = SLAB_BYTES / 4;
+const MAX_SLAB_CHUNK = 4 * 1024;
 
-let slab = new Uint8Array(SLAB_BYTES);
-let used = 0;
+/** A bump allocator of chunk byte regions over shared slabs. Regions are never reused. */
+export class ChunkSlabs {
+  private slab: Uint8Array;
+  private used = 0;
+  /** Slabs handed out so far (for tests and statistics). */
+  slabsAllocated = 1;
 
-/** Returns an immutable copy of `src` (a view into a shared slab when small). */
-export function copyChunk(src: Uint8Array): Uint8Array {
-  const n = src.length;
-  if (n > MAX_SLAB_CHUNK) return src.slice();
-  if (used + n > SLAB_BYTES) {
-    slab = new Uint8Array(SLAB_BYTES);
-    used = 0;
+  constructor(private readonly slabBytes = SLAB_BYTES) {
+    this.slab = new Uint8Array(slabBytes);
   }
-  const out = slab.subarray(used, used + n);
-  out.set(src);
-  // Keep views 8-byte aligned so that neighbours never share a word.
-  used = (used + n + 7) & ~7;
-  return out;
+
+  /** A zero-filled region of `n` bytes (a view into a slab when small). */
+  reserve(n: number): Uint8Array {
+    if (n > MAX_SLAB_CHUNK || n > this.slabBytes) return new Uint8Array(n);
+    if (this.used + n > this.slabBytes) {
+      this.slab = new Uint8Array(this.slabBytes);
+      this.used = 0;
+      this.slabsAllocated++;
+    }
+    const out = this.slab.subarray(this.used, this.used + n);
+    // Keep regions 8-byte aligned so that neighbours never share a word.
+    this.used = (this.used + n + 7) & ~7;
+    return out;
+  }
+
+  /** Returns an immutable copy of `src` (a view into a shared slab when small). */
+  copy(src: Uint8Array): Uint8Array {
+    const out = this.reserve(src.length);
+    out.set(src);
+    return out;
+  }
+
+  /** Whether `buf` is a region of one of this allocator's slabs. */
+  owns(buf: Uint8Array): boolean {
+    return buf.buffer.byteLength === this.slabBytes && buf.byteLength < this.slabBytes;
+  }
+}
+
+/** Slabs of in-order head chunks (open and full). */
+export const headSlabs = new ChunkSlabs();
+/** Slabs of persisted chunks cached for duplicate checks (they are evicted on their own). */
+export const coldSlabs = new ChunkSlabs();
+
+/** Returns an immutable copy of `src` in the head's slabs. */
+export function copyChunk(src: Uint8Array): Uint8Array {
+  return headSlabs.copy(src);
 }
 
 /**

@@ -308,4 +308,50 @@ describe('head', () => {
     assert.equal(it.seek(390), 'float');
     assert.equal(it.seek(391), 'none');
   });
+
+  it('keeps the label set it was given, its strings interned', async () => {
+    const head = new Head();
+    const a = L({ __name__: 'up', job: 'node' });
+    await appendAll(head, a, [[1, 1]]);
+    assert.equal(head.getByLabels(a)?.labels, a);
+    const fresh = Labels.fromSortedFlat(['__name__', 'u'.concat('p'), 'job', 'n'.concat('ode2')]);
+    const hash = fresh.hash();
+    await appendAll(head, fresh, [[1, 2]]);
+    assert.equal(head.getByLabels(fresh)?.labels, fresh);
+    assert.deepEqual(fresh.flat, ['__name__', 'up', 'job', 'node2']);
+    assert.equal(fresh.hash(), hash);
+    // A frozen flat array is left alone: the head keeps a copy.
+    const frozen = Labels.fromSortedFlat(Object.freeze(['__name__', 'up', 'job', 'node3']));
+    await appendAll(head, frozen, [[1, 3]]);
+    const kept = head.getByLabels(frozen)?.labels;
+    assert.ok(kept !== undefined && kept !== frozen && kept.equals(frozen));
+    assert.deepEqual(Object.keys(await dump(head, [eq('__name__', 'up')])).sort(), [
+      'up{job="node"}',
+      'up{job="node2"}',
+      'up{job="node3"}',
+    ]);
+  });
+
+  it('sizes chunks from their predecessors across cuts and range boundaries', async () => {
+    const head = new Head({ chunkRangeMs: 1000 * 15_000, maxSamplesPerChunk: 120 });
+    const a = L({ __name__: 'a' });
+    const b = L({ __name__: 'b' });
+    const sa: [number, number][] = [];
+    const sb: [number, number][] = [];
+    let v = 0;
+    for (let i = 0; i < 2600; i++) {
+      v += i % 7 === 0 ? 0.37 : 1;
+      sa.push([i * 15_000 + (i % 3), v]);
+      // Values that do not compress: chunks of b outgrow what a constant series would need.
+      sb.push([i * 15_000, i < 1300 ? 1 : Math.sin(i) * 1e6]);
+    }
+    await appendAll(head, a, sa);
+    await appendAll(head, b, sb);
+    const got = await dump(head, [new Matcher('=~', '__name__', 'a|b')]);
+    assert.deepEqual(got.a, sa);
+    assert.deepEqual(got.b, sb);
+    const s = head.getByLabels(a)!;
+    // 2,600 samples in chunks of at most 120, cut at the range boundaries (every 1,000).
+    assert.ok(s.chunks !== undefined && s.chunks.length >= 22);
+  });
 });

@@ -280,21 +280,24 @@ export class Head {
     this.unlogged.unshift(...series);
   }
 
-  /** Rebuilds labels from interned strings so that many series share one copy of each. */
+  /**
+   * Interns the strings of `labels` so that many series share one copy of each, and returns the
+   * label set the series keeps: `labels` itself, its strings replaced in place by the equal
+   * interned ones. No user of the label set can tell (the strings are equal, so content, order
+   * and hash stay the same), and a writer that caches the label set it appended with (remote
+   * write does) shares it with the head instead of holding a second copy. A frozen array is
+   * copied instead.
+   */
   private intern(labels: Labels): Labels {
     const f = labels.flat;
-    const out = new Array<string>(f.length);
+    const target = Object.isFrozen(f) ? f.slice() : (f as string[]);
     for (let i = 0; i < f.length; i++) {
       const x = f[i]!;
       const y = this.symbols.get(x);
-      if (y === undefined) {
-        this.symbols.set(x, x);
-        out[i] = x;
-      } else {
-        out[i] = y;
-      }
+      if (y === undefined) this.symbols.set(x, x);
+      else target[i] = y;
     }
-    return Labels.fromSortedFlat(out);
+    return target === f ? labels : Labels.fromSortedFlat(target);
   }
 
   /** Applies one committed sample and keeps the counters. */

@@ -5,7 +5,7 @@
 import type { Labels } from '../../model/index.js';
 import { sameFloatBits } from '../../model/index.js';
 import { XorEncoder, XorIterator } from '../chunkenc/index.js';
-import { appendExact, appendPairExact, copyChunk } from './chunkslab.js';
+import { appendExact, appendPairExact, coldSlabs, headSlabs } from './chunkslab.js';
 
 /** Limits that decide when chunks are cut. */
 export interface ChunkCutOptions {
@@ -29,6 +29,8 @@ export const truncateResult = { dropped: 0, coldBytes: 0 };
 export const lookupResult = { v: 0 };
 
 const scratchIt = new XorIterator();
+/** Bytes of an `xor` chunk's header (encoding id and 16-bit sample count). */
+const XOR_HEADER_BYTES = 3;
 
 /** Out-of-order part of a series. */
 export class OooPart {
@@ -200,7 +202,9 @@ export class HeadSeries {
     ) {
       let hint = 32;
       if (e !== undefined) {
-        hint = e.byteSize();
+        // Half the expected size: an open chunk is half full on average, and growing by half
+        // reaches the full size in one or two steps.
+        hint = Math.max(32, Math.ceil(expectedBytes(e, t, o) / 2));
         this.cutOpen();
       }
       e = new XorEncoder(hint);
@@ -215,7 +219,7 @@ export class HeadSeries {
     if (e === undefined) return;
     this.enc = undefined;
     if (e.numSamples === 0) return;
-    this.chunks = appendExact(this.chunks, copyChunk(e.view()));
+    this.chunks = appendExact(this.chunks, headSlabs.copy(e.view()));
     this.times = appendPairExact(this.times, e.minT, e.maxT);
   }
 
@@ -314,9 +318,8 @@ export class HeadSeries {
     const move = (data: Uint8Array, minT: number, maxT: number): void => {
       dropped++;
       if (!keepCold) return;
-      // A view into a shared slab would keep the whole slab alive: cache a copy of its own.
-      const own = data.byteLength === data.buffer.byteLength ? data : data.slice();
-      coldBytes += this.addCold(own, minT, maxT);
+      // A view into the head's slabs would keep a whole slab alive: copy into the cache's.
+      coldBytes += this.addCold(coldSlabs.copy(data), minT, maxT);
     };
     const tm = this.times;
     if (tm !== undefined && this.chunks !== undefined) {
@@ -349,6 +352,25 @@ export class HeadSeries {
     truncateResult.dropped = dropped;
     truncateResult.coldBytes = coldBytes;
   }
+}
+
+/**
+ * Expected size of the chunk that follows the full chunk `e` and starts at `t`: the bytes per
+ * sample of `e` times the samples expected until the chunk is cut (by count, by the block range
+ * at `e`'s sample interval, or by size), with a margin.
+ */
+function expectedBytes(e: XorEncoder, t: number, o: ChunkCutOptions): number {
+  const n = e.numSamples;
+  const bytes = e.byteSize();
+  let expect = o.maxSamples;
+  if (n > 1 && e.maxT > e.minT) {
+    const interval = (e.maxT - e.minT) / (n - 1);
+    const rangeEnd = (Math.floor(t / o.rangeMs) + 1) * o.rangeMs;
+    const left = Math.floor((rangeEnd - 1 - t) / interval) + 1;
+    if (left < expect) expect = left;
+  }
+  const est = Math.ceil(((bytes - XOR_HEADER_BYTES) / n) * expect * 1.08) + 24;
+  return Math.min(est, o.maxBytes + 16);
 }
 
 function findIn(chunk: Uint8Array, t: number): boolean {
