@@ -9,6 +9,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import {
   formatBytes,
   formatDuration,
+  loadIngestConfigFile,
   loadPrometheusConfigFile,
   parsePrometheusConfig,
   isLoopbackHost,
@@ -58,7 +59,7 @@ import {
   defaultProvisionerOptions,
 } from '../dashboards/index.js';
 import { FileMetaStore, type MetaStore } from '../meta/index.js';
-import { Labels } from '../model/index.js';
+import { Labels, type RelabelRule } from '../model/index.js';
 import { Engine, QueryResultCache, registerQueryCacheMetrics } from '../promql/index.js';
 import {
   RuleManager,
@@ -95,6 +96,8 @@ export class Kansoku {
   private admin: TsdbAdmin | undefined;
   private headStats: (() => HeadStats) | undefined;
   private tsdbGauges: OpenStorage['tsdbGauges'];
+  /** Relabeling rules of every pushed series (`--ingest.config.file`). */
+  private ingestRelabel: readonly RelabelRule[] = [];
   /**
    * The range-query result cache (undefined before the storage opens, and for storage backends
    * without a history-change feed). A memory-budget watcher may call its `shrink`/`clear`.
@@ -224,6 +227,16 @@ export class Kansoku {
       logger: this.logger.child({ component: 'web' }),
       registry: this.registry,
       ready: () => this.ready,
+      ...(this.flags.enableLifecycle
+        ? {
+            lifecycle: {
+              reload: () => this.reload(),
+              quit: () => {
+                process.kill(process.pid, 'SIGTERM');
+              },
+            },
+          }
+        : {}),
       storage: () => (this.ready ? this.storage : undefined),
       pipeline: () => (this.ready ? this.pipeline : undefined),
       pushStore: () => (this.ready ? this.pushStore : undefined),
@@ -326,6 +339,7 @@ export class Kansoku {
       );
     this.pipeline = new IngestPipeline(appendable, {
       ...defaultIngestOptions(),
+      relabel: this.ingestRelabel,
       limits: {
         maxLabelNames: this.flags.ingestMaxLabelNames,
         maxLabelNameLength: this.flags.ingestMaxLabelNameLength,
@@ -438,6 +452,7 @@ export class Kansoku {
    * manager and its `remote_write` destinations get a disk-backed queue each.
    */
   private loadConfig(): void {
+    this.loadIngestConfig();
     const file = this.flags.configFile;
     if (file === undefined) return;
     try {
@@ -572,20 +587,48 @@ export class Kansoku {
     };
   }
 
+  /** Loads `--ingest.config.file` (when given); throws with the file and line on an error. */
+  private loadIngestConfig(): void {
+    const file = this.flags.ingestConfigFile;
+    if (file === undefined) return;
+    try {
+      this.ingestRelabel = loadIngestConfigFile(file).relabelConfigs;
+    } catch (err) {
+      throw new Error(
+        `cannot load ingest configuration file ${file} (--ingest.config.file): ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
+    this.pipeline?.setRelabel(this.ingestRelabel);
+    this.logger.info('loaded ingest configuration file', {
+      file,
+      relabel_configs: this.ingestRelabel.length,
+    });
+  }
+
   /**
-   * Re-reads the configuration file (SIGHUP): scrape jobs and rule files are applied; a bad
-   * configuration or rule file is logged and the running one kept.
+   * Re-reads the configuration files (SIGHUP, `POST /-/reload`): the ingest settings, scrape
+   * jobs, remote write, rule files and the Alertmanager configuration are applied; a bad file is
+   * logged and the running configuration kept. Resolves with the error text, or undefined.
    */
-  async reload(): Promise<void> {
+  async reload(): Promise<string | undefined> {
+    const fail = (what: string, err: unknown): string => {
+      this.logger.error(`cannot reload ${what}`, { err });
+      return `cannot reload ${what}: ${err instanceof Error ? err.message : String(err)}`;
+    };
     if (this.flags.configFile === undefined) {
-      this.logger.info('received SIGHUP: no configuration file to reload (--config.file not set)');
-      return;
+      try {
+        this.loadIngestConfig();
+      } catch (err) {
+        return fail('ingest configuration', err);
+      }
+      this.logger.info('reload: no configuration file to reload (--config.file not set)');
+      return undefined;
     }
     try {
       this.loadConfig();
     } catch (err) {
-      this.logger.error('cannot reload configuration', { err });
-      return;
+      return fail('configuration', err);
     }
     if (this.config) {
       this.scrape?.applyConfig(this.config);
@@ -595,16 +638,15 @@ export class Kansoku {
     try {
       await this.rules?.update(this.ruleFiles(), this.ruleOptions());
     } catch (err) {
-      this.logger.error('cannot reload rule files', { err });
-      return;
+      return fail('rule files', err);
     }
     try {
       if (this.alertmanager) await this.alertmanager.applyConfig(this.loadAlertmanagerConfig());
     } catch (err) {
-      this.logger.error('cannot reload Alertmanager configuration', { err });
-      return;
+      return fail('Alertmanager configuration', err);
     }
     this.logger.info('configuration reloaded');
+    return undefined;
   }
 
   /** `https` with `--web.tls-*` or `--web.acme.*`, else `http`. */

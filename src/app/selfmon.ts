@@ -174,7 +174,7 @@ groups:
           summary: Kansoku's background compaction failed {{ $value | humanize }} times in 3 hours.
           description: Data stays in the head and the WAL; see the server log for the cause.
       - alert: KansokuIngestionRejected
-        expr: sum by (instance, reason) (rate(kansoku_ingest_rejected_samples_by_reason_total[5m])) > 0
+        expr: sum by (instance, reason) (rate(kansoku_ingest_rejected_samples_by_reason_total{reason!="relabeled"}[5m])) > 0
         for: 10m
         labels:
           severity: warning

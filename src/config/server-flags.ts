@@ -44,6 +44,11 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     help: 'Enable the admin endpoints (snapshot, delete series, clean tombstones, compact). Defaults to on when listening on a loopback address, off otherwise.',
   },
   {
+    name: 'web.enable-lifecycle',
+    kind: 'bool',
+    help: 'Enable PUT/POST /-/reload (re-read the configuration files) and /-/quit (shut down gracefully); admin-only when authentication is on. On by default; --no-web.enable-lifecycle answers 403.',
+  },
+  {
     name: 'auth.enabled',
     kind: 'bool',
     help: 'Require sign-in or an API token for everything but health checks and the static UI. Defaults to on when listening on a non-loopback address; give it to force it on loopback.',
@@ -140,6 +145,12 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     help: 'Largest remote-write request body accepted, both compressed and decompressed.',
     default: '64MB',
     placeholder: 'SIZE',
+  },
+  {
+    name: 'ingest.config.file',
+    kind: 'string',
+    help: 'YAML file with relabel_configs applied to every pushed series (remote write, line protocol, OTLP, Pushgateway, imports); reloaded with the configuration.',
+    placeholder: 'FILE',
   },
   {
     name: 'ingest.max-label-names',
@@ -412,6 +423,8 @@ export interface ServerFlags {
   readonly alertmanagerConfigFile: string | undefined;
   readonly listenAddress: string;
   readonly enableAdminApi: boolean;
+  /** Whether `/-/reload` and `/-/quit` work (`--web.enable-lifecycle`). */
+  readonly enableLifecycle: boolean;
   /** Whether requests must be authenticated (on by default off loopback). */
   readonly authEnabled: boolean;
   /** File with the first admin's password, or undefined to print a setup link. */
@@ -428,6 +441,8 @@ export interface ServerFlags {
   readonly rulesBuiltin: boolean;
   readonly remoteWriteMaxBytes: number;
   /** Label limits of the push paths (line protocol, imports); 0 means no limit. */
+  /** `--ingest.config.file`, or undefined. */
+  readonly ingestConfigFile: string | undefined;
   readonly ingestMaxLabelNames: number;
   readonly ingestMaxLabelNameLength: number;
   readonly ingestMaxLabelValueLength: number;
@@ -533,6 +548,7 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
     alertmanagerConfigFile: optionalText('alertmanager.config.file'),
     listenAddress,
     enableAdminApi,
+    enableLifecycle: parsed.given.get('web.enable-lifecycle') !== 'false',
     authEnabled,
     authAdminPasswordFile: optionalText('auth.admin-password-file'),
     ...tlsSettings(optionalText, parsed.given.get('web.hsts'), acmeSettings(optionalText, text)),
@@ -541,6 +557,7 @@ export function serverFlagsFrom(parsed: ParsedArgs): ServerFlags {
       'web.remote-write.max-body-size',
       text('web.remote-write.max-body-size'),
     ),
+    ingestConfigFile: optionalText('ingest.config.file'),
     ingestMaxLabelNames: nonNegative('ingest.max-label-names'),
     ingestMaxLabelNameLength: nonNegative('ingest.max-label-name-length'),
     ingestMaxLabelValueLength: nonNegative('ingest.max-label-value-length'),

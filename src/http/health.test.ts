@@ -54,3 +54,65 @@ describe('health, readiness and self-metrics', () => {
     assert.match(await res.text(), /# TYPE kansoku_http_requests_total counter/);
   });
 });
+
+describe('lifecycle endpoints', () => {
+  const storage = new MemStorage();
+  let enabled: TestServer;
+  let disabled: TestServer;
+  let reloads = 0;
+  let quits = 0;
+  let failNext = false;
+  before(async () => {
+    enabled = await startTestServer(storage, {
+      lifecycle: {
+        reload: () => {
+          reloads++;
+          return Promise.resolve(failNext ? 'cannot reload configuration: line 3: bad' : undefined);
+        },
+        quit: () => {
+          quits++;
+        },
+      },
+    });
+    disabled = await startTestServer(storage, {});
+  });
+  after(async () => {
+    await enabled.close();
+    await disabled.close();
+    await storage.close();
+  });
+
+  it('reloads on PUT or POST /-/reload and reports a failed reload with 500', async () => {
+    for (const method of ['POST', 'PUT']) {
+      const r = await fetch(`${enabled.base}/-/reload`, { method });
+      assert.equal(r.status, 200);
+      await r.body?.cancel();
+    }
+    assert.equal(reloads, 2);
+    failNext = true;
+    const bad = await fetch(`${enabled.base}/-/reload`, { method: 'POST' });
+    assert.equal(bad.status, 500);
+    assert.equal(
+      await bad.text(),
+      'failed to reload config: cannot reload configuration: line 3: bad\n',
+    );
+    const get = await fetch(`${enabled.base}/-/reload`);
+    assert.equal(get.status, 405);
+    await get.body?.cancel();
+  });
+
+  it('quits after answering /-/quit', async () => {
+    const r = await fetch(`${enabled.base}/-/quit`, { method: 'POST' });
+    assert.equal(await r.text(), 'Requesting termination... Goodbye!\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(quits, 1);
+  });
+
+  it('answers 403 like Prometheus when the lifecycle API is off', async () => {
+    for (const p of ['/-/reload', '/-/quit']) {
+      const r = await fetch(`${disabled.base}${p}`, { method: 'POST' });
+      assert.equal(r.status, 403);
+      assert.equal(await r.text(), 'Lifecycle API is not enabled.\n');
+    }
+  });
+});

@@ -6,11 +6,17 @@ import type { MetaStore } from '../meta/index.js';
 import type { Storage } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { addAdminRoutes, type AdminDeps } from './admin.js';
+import { addBackupRoute, type BackupRouteDeps } from './admin-backup.js';
 import { AuthGuard, addAuthRoutes, localWhenRestricted, restrictedStorage } from './auth/index.js';
 import { addAlertmanagerRoutes, type AlertmanagerApiDeps } from './alertmanager/v2.js';
 import { addApiV1Routes, type ApiV1Deps } from './api/v1/index.js';
 import { addDashboardRoutes, type DashboardService } from './dashboards/index.js';
-import { addHealthRoutes, type ReadinessFn } from './health.js';
+import {
+  addHealthRoutes,
+  addLifecycleRoutes,
+  type LifecycleDeps,
+  type ReadinessFn,
+} from './health.js';
 import { addRemoteReadRoute } from './read/remote-read.js';
 import { Router } from './router.js';
 import { addUiRoutes, defaultUiDir } from './ui/index.js';
@@ -27,6 +33,8 @@ export interface HttpDeps {
   readonly registry: Registry;
   /** Whether the storage is open and replayed (`/-/ready`). */
   readonly ready: ReadinessFn;
+  /** `/-/reload` and `/-/quit` (absent: they answer 403, `--no-web.enable-lifecycle`). */
+  readonly lifecycle?: LifecycleDeps;
   /** The storage once open, undefined before (endpoints that need it answer 503). */
   readonly storage: () => Storage | undefined;
   /** The ingest pipeline for push formats once storage is open, undefined before. */
@@ -36,6 +44,8 @@ export interface HttpDeps {
   /** The metadata store (dashboards, users, tokens, share links). */
   readonly meta: MetaStore;
   readonly admin: AdminDeps;
+  /** Online backups (absent: no backup route). */
+  readonly backup?: BackupRouteDeps;
   readonly remoteWrite: RemoteWriteOptions;
   /** The built-in Alertmanager's API (absent: no `/api/v2` routes). */
   readonly alertmanager?: AlertmanagerApiDeps;
@@ -65,6 +75,7 @@ export function buildRouter(deps: HttpDeps): Router {
       ? { ...deps.apiV1, queryForwarder: localWhenRestricted(forwarder, () => guard.principal()) }
       : deps.apiV1;
   addHealthRoutes(router, deps.ready, deps.registry);
+  addLifecycleRoutes(router, deps.lifecycle);
   const counters = new IngestCounters(deps.registry);
   const rw = new RemoteWriteHandler(
     deps.pipeline,
@@ -97,6 +108,7 @@ export function buildRouter(deps: HttpDeps): Router {
     maxSamples: deps.apiV1.engine.opts.maxSamples,
   });
   addAdminRoutes(router, deps.admin);
+  if (deps.backup) addBackupRoute(router, deps.backup);
   addApiV1Routes(router, { ...apiV1, storage });
   if (deps.alertmanager) addAlertmanagerRoutes(router, deps.alertmanager);
   addAuthRoutes(router, guard, deps.dashboards);

@@ -69,9 +69,12 @@ export const REJECT_REASONS: readonly RejectReason[] = [
 export interface IngestResult {
   /** Samples stored. */
   accepted: number;
-  /** Samples not stored (bad lines, limits, conflicts, relabeled away). */
+  /** Samples refused (bad lines, limits, conflicts); the request reports them as errors. */
   rejected: number;
-  /** `rejected` by reason. */
+  /**
+   * Samples not stored, by reason: `rejected` by reason, plus `relabeled` (samples the relabeling
+   * rules dropped on purpose, which are not an error of the request).
+   */
   readonly rejectedBy: Record<RejectReason, number>;
   /** The first rejections (at most `MAX_REPORTED`), with line numbers. */
   readonly errors: Rejection[];
@@ -111,11 +114,23 @@ export class IngestPipeline {
   private grouped = 0;
   private lastNamespace = '';
   private lastGroups: Map<number, GroupEntry> | undefined;
+  private relabelRules: readonly RelabelRule[];
+  /** Bumped whenever cached series may be stale (new relabeling rules); caches elsewhere compare it. */
+  generation = 0;
 
   constructor(
     private readonly storage: Appendable,
     readonly opts: IngestOptions = defaultIngestOptions(),
-  ) {}
+  ) {
+    this.relabelRules = opts.relabel;
+  }
+
+  /** Replaces the relabeling rules (configuration reload); every series cache is dropped. */
+  setRelabel(rules: readonly RelabelRule[]): void {
+    this.relabelRules = rules;
+    this.generation++;
+    this.dropCaches();
+  }
 
   /**
    * The appendable every batch writes into. Paths with their own series cache (remote write)
@@ -133,7 +148,7 @@ export class IngestPipeline {
   admit(raw: Labels): Labels | undefined | string {
     const err = this.check(raw);
     if (err !== '') return err;
-    return relabel(raw, this.opts.relabel);
+    return relabel(raw, this.relabelRules);
   }
 
   /**
@@ -300,7 +315,7 @@ export class Batch {
       return false;
     }
     if (!s.labels) {
-      this.result.rejected++;
+      // Dropped on purpose by the relabeling rules: counted, but not an error of the request.
       this.result.rejectedBy.relabeled++;
       return false;
     }

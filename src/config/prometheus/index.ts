@@ -8,6 +8,7 @@ export {
 export { parseTargetGroups, readTargetGroup, UNSUPPORTED_SD_KEYS } from './sd.js';
 export { DEFAULT_SCRAPE_PROTOCOLS, SCRAPE_PROTOCOLS } from './scrape.js';
 export { defaultHTTPClientConfig } from './http.js';
+export { loadIngestConfigFile, parseIngestConfig, type IngestConfig } from './ingest.js';
 export { ConfigError, ObjReader, parseYaml } from './yamlnode.js';
 export type {
   AlertmanagerConfig,

@@ -44,6 +44,8 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   // Health and the static UI (the UI itself holds no data; its API calls are checked).
   '/-/healthy': PUBLIC,
   '/-/ready': PUBLIC,
+  '/-/reload': ADMIN,
+  '/-/quit': ADMIN,
   '/': PUBLIC,
   '/explore': PUBLIC,
   '/browse': PUBLIC,
@@ -107,6 +109,8 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   '/api/v1/admin/tsdb/delete_series': ADMIN,
   '/api/v1/admin/tsdb/clean_tombstones': ADMIN,
   '/api/v1/admin/tsdb/compact': ADMIN,
+  // Online backups hold everything, password hashes and token digests included.
+  '/api/kansoku/admin/backup': ADMIN,
   // Alertmanager: reading is `read`; sending alerts and managing silences is `write`.
   '/api/v2/alerts': { need: 'read', methods: { POST: 'write' } },
   '/api/v2/alerts/groups': READ,

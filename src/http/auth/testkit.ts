@@ -91,6 +91,7 @@ export async function startAuthFixture(extra: Partial<AuthOptions> = {}): Promis
   const storage = new MemStorage();
   const server = await startTestServer(storage, {
     auth,
+    lifecycle: { reload: () => Promise.resolve(undefined), quit: () => undefined },
     dashboards: new DashboardService(new MemMetaStore()),
     alertmanager: {
       alertmanager: () => undefined,

@@ -86,6 +86,7 @@ export class RemoteWriteHandler {
   private rows: WriteRequestRows = this.rows1;
   private readonly cache: SeriesCache;
   private cacheOwner: IngestPipeline | undefined;
+  private cacheGeneration = 0;
   // Per-request scratch, reused: validated labels (undefined: dropped by relabeling) and cache
   // entries per series.
   private seriesLabels: (Labels | undefined)[] = [];
@@ -131,9 +132,10 @@ export class RemoteWriteHandler {
         false,
       );
     }
-    if (store !== this.cacheOwner) {
+    if (store !== this.cacheOwner || store.generation !== this.cacheGeneration) {
       this.cache.clear();
       this.cacheOwner = store;
+      this.cacheGeneration = store.generation;
     }
     // From decoding to the end of the append loop everything is synchronous, because `rows`
     // and the per-series scratch arrays are shared between requests.
