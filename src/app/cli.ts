@@ -22,6 +22,8 @@ const COMMANDS = [
     'token',
     'Create an API token offline: `kansoku token create --scope <scope> --storage.tsdb.path <dir>`.',
   ],
+  ['backup', 'Back up everything: `kansoku backup <dir|file.tar[.gz]> --url <server URL>`.'],
+  ['restore', 'Restore a backup offline: `kansoku restore <backup> --storage.tsdb.path <dir>`.'],
   ['test', 'Run rule unit tests: `kansoku test rules <file>...` (promtool test rules files).'],
 ] as const;
 
@@ -49,6 +51,8 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   if (first === 'agent') return agentMain(argv, io);
   if (first === 'test') return testMain(argv.slice(argv.indexOf('test') + 1), io);
   if (first === 'token') return tokenMain(argv.slice(argv.indexOf('token') + 1), io);
+  if (first === 'backup' || first === 'restore')
+    return backupMain(first, argv.slice(argv.indexOf(first) + 1), io);
   let parsed: ParsedArgs;
   try {
     parsed = parseArgv(argv, SERVER_FLAGS);
@@ -147,6 +151,31 @@ async function tokenMain(args: string[], io: CliIO): Promise<number> {
       return EXIT_USAGE;
     }
     throw err;
+  }
+}
+
+/** `kansoku backup …` and `kansoku restore …`: logs go to standard output. */
+async function backupMain(
+  command: 'backup' | 'restore',
+  args: string[],
+  io: CliIO,
+): Promise<number> {
+  const { BACKUP_USAGE, BackupUsageError, parseBackupArgs, runBackupCommand } =
+    await import('./backup/commands.js');
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(BACKUP_USAGE);
+    return 0;
+  }
+  try {
+    return await runBackupCommand(parseBackupArgs(command, args), {
+      write: (t: string) => {
+        io.out(t);
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof BackupUsageError)) throw err;
+    io.err(`kansoku: error: ${err.message}\n${BACKUP_USAGE}`);
+    return EXIT_USAGE;
   }
 }
 
