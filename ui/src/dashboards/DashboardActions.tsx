@@ -20,7 +20,12 @@ export interface DashboardActionsProps {
 export function DashboardActions(p: DashboardActionsProps): ReactElement {
   return (
     <div className="db-actions">
-      <button type="button" onClick={p.onShare} title="Copy a link to this view">
+      <button
+        type="button"
+        onClick={p.onShare}
+        aria-haspopup="dialog"
+        title="Link to this view, or create a public link"
+      >
         Share
       </button>
       {!p.editing && (

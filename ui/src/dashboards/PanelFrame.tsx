@@ -68,7 +68,7 @@ export function PanelFrame(p: PanelFrameProps): ReactElement {
         </h2>
         {p.timeInfo !== undefined && p.timeInfo !== '' && (
           <span className="db-panel-timeinfo" title="This panel has its own time range">
-            ⏱ {p.timeInfo}
+            {p.timeInfo}
           </span>
         )}
         {data.state === 'loading' && <span className="db-spinner" aria-label="Loading" />}
@@ -77,44 +77,46 @@ export function PanelFrame(p: PanelFrameProps): ReactElement {
             ⚠
           </span>
         )}
-        <span className="db-panel-menu" hidden={p.readOnly === true}>
-          <button
-            type="button"
-            onClick={p.onView}
-            aria-label={`View ${title || 'panel'}`}
-            title="View"
-          >
-            ⤢
-          </button>
-          <button
-            type="button"
-            onClick={p.onEdit}
-            aria-label={`Edit ${title || 'panel'}`}
-            title="Edit"
-          >
-            ✎
-          </button>
-          {p.editing && (
-            <>
-              <button
-                type="button"
-                onClick={p.onDuplicate}
-                aria-label={`Duplicate ${title || 'panel'}`}
-                title="Duplicate"
-              >
-                ⊕
-              </button>
-              <button
-                type="button"
-                onClick={p.onRemove}
-                aria-label={`Remove ${title || 'panel'}`}
-                title="Remove"
-              >
-                ✕
-              </button>
-            </>
-          )}
-        </span>
+        {p.readOnly !== true && (
+          <span className="db-panel-menu">
+            <button
+              type="button"
+              onClick={p.onView}
+              aria-label={`View ${title || 'panel'}`}
+              title="View"
+            >
+              ⤢
+            </button>
+            <button
+              type="button"
+              onClick={p.onEdit}
+              aria-label={`Edit ${title || 'panel'}`}
+              title="Edit"
+            >
+              ✎
+            </button>
+            {p.editing && (
+              <>
+                <button
+                  type="button"
+                  onClick={p.onDuplicate}
+                  aria-label={`Duplicate ${title || 'panel'}`}
+                  title="Duplicate"
+                >
+                  ⊕
+                </button>
+                <button
+                  type="button"
+                  onClick={p.onRemove}
+                  aria-label={`Remove ${title || 'panel'}`}
+                  title="Remove"
+                >
+                  ✕
+                </button>
+              </>
+            )}
+          </span>
+        )}
       </header>
       <div className="db-panel-body">
         <PanelView

@@ -217,10 +217,17 @@ export function ShareDialog(props: ShareDialogProps): ReactElement {
                   </option>
                 ))}
               </select>
-            </label>{' '}
-            <button type="button" className="primary" disabled={busy} onClick={() => void create()}>
-              Create public link
-            </button>
+            </label>
+            <div className="db-share-create">
+              <button
+                type="button"
+                className="primary"
+                disabled={busy}
+                onClick={() => void create()}
+              >
+                Create public link
+              </button>
+            </div>
             {created !== '' && (
               <>
                 <p className="meta">Copy the link now: its secret is shown only once.</p>

@@ -64,7 +64,10 @@ export function AnnotationMarkers({
           className="kp-tooltip kp-annotation-tooltip"
           role="tooltip"
           style={{
-            left: Math.min(x(shown.time) + 8, layout.left + layout.width - 160),
+            // Right of the marker in the left half of the plot, left of it in the right half.
+            ...(x(shown.time) < layout.left + layout.width / 2
+              ? { left: x(shown.time) + 8 }
+              : { right: Math.max(0, layout.left + layout.width - x(shown.time) + 8) }),
             top: Math.max(0, layout.top + layout.height - 80),
           }}
         >

@@ -241,11 +241,15 @@ export function buildPlot(
         stroke: fg,
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid, width: 1 },
-        values: (_u, splits) =>
-          timeAxisLabels(
+        values: (_u, splits) => {
+          const labels = timeAxisLabels(
             splits.map((s) => s * 1000),
             cb.zone,
-          ),
+          );
+          // The labels are drawn on the canvas; the attribute lets tests and tools read them.
+          el.dataset['xTicks'] = labels.join('|');
+          return labels;
+        },
       },
       axisFor(left, 3, 'y'),
       ...(right ? [axisFor(right, 1, 'y2')] : []),
