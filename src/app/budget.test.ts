@@ -6,33 +6,38 @@ import {
   MemoryBudget,
   autoMemoryBudget,
   nextMemoryState,
-  unreusableBytes,
+  usedBytes,
   type MemorySample,
 } from './budget.js';
 
 const MB = 1 << 20;
 
 describe('nextMemoryState', () => {
-  it('rises at 80% and 95% and falls 10% below', () => {
-    const b = 100 * MB;
-    assert.equal(nextMemoryState('ok', 79 * MB, b), 'ok');
-    assert.equal(nextMemoryState('ok', 80 * MB, b), 'pressure');
-    assert.equal(nextMemoryState('ok', 96 * MB, b), 'critical');
-    assert.equal(nextMemoryState('critical', 90 * MB, b), 'critical');
-    assert.equal(nextMemoryState('critical', 84 * MB, b), 'pressure');
-    assert.equal(nextMemoryState('pressure', 75 * MB, b), 'pressure');
-    assert.equal(nextMemoryState('pressure', 69 * MB, b), 'ok');
-    assert.equal(nextMemoryState('critical', 10 * MB, b), 'ok');
-    assert.equal(nextMemoryState('ok', 1e12, 0), 'ok');
+  const b = 100 * MB;
+  it('rises when the resident set reaches 80% / 95% and the memory in use is close', () => {
+    assert.equal(nextMemoryState('ok', 79 * MB, 79 * MB, b), 'ok');
+    assert.equal(nextMemoryState('ok', 80 * MB, 75 * MB, b), 'pressure');
+    assert.equal(nextMemoryState('ok', 96 * MB, 90 * MB, b), 'critical');
+    // Resident but free memory (kept for reuse) refuses nothing.
+    assert.equal(nextMemoryState('ok', 99 * MB, 40 * MB, b), 'ok');
+  });
+  it('falls when the memory in use drops 10% below the threshold', () => {
+    assert.equal(nextMemoryState('critical', 99 * MB, 86 * MB, b), 'critical');
+    assert.equal(nextMemoryState('critical', 99 * MB, 84 * MB, b), 'pressure');
+    assert.equal(nextMemoryState('pressure', 99 * MB, 71 * MB, b), 'pressure');
+    assert.equal(nextMemoryState('pressure', 99 * MB, 69 * MB, b), 'ok');
+    assert.equal(nextMemoryState('critical', 99 * MB, 10 * MB, b), 'ok');
+  });
+  it('is always ok without a budget', () => {
+    assert.equal(nextMemoryState('ok', 1e12, 1e12, 0), 'ok');
   });
 });
 
-describe('unreusableBytes', () => {
-  it('does not count the free part of the heap', () => {
-    assert.equal(
-      unreusableBytes({ rss: 300 * MB, heapTotal: 200 * MB, heapUsed: 50 * MB }),
-      150 * MB,
-    );
+describe('usedBytes', () => {
+  it('counts live heap, external and native memory, at most the resident set', () => {
+    const m = { rss: 300 * MB, heapTotal: 200 * MB, heapUsed: 50 * MB, external: 20 * MB };
+    assert.equal(usedBytes(m, 30 * MB), 100 * MB);
+    assert.equal(usedBytes(m, 290 * MB), 300 * MB);
   });
 });
 
@@ -48,24 +53,39 @@ describe('autoMemoryBudget', () => {
 });
 
 describe('MemoryBudget', () => {
-  it('moves between states and drops caches on every rise', () => {
-    let m: MemorySample = { rss: 10 * MB, heapTotal: 5 * MB, heapUsed: 5 * MB };
+  it('moves between states, drops caches on every rise and collects garbage while not ok', () => {
+    let now = 0;
+    let gcs = 0;
+    // 10 MB native memory at start.
+    let m: MemorySample = { rss: 20 * MB, heapTotal: 10 * MB, heapUsed: 5 * MB, external: 0 };
     const budget = new MemoryBudget(
-      { budgetBytes: 100 * MB, intervalMs: 1000, sample: () => m },
+      {
+        budgetBytes: 100 * MB,
+        intervalMs: 1000,
+        sample: () => m,
+        collectGarbage: () => gcs++,
+        now: () => now,
+      },
       Logger.nop(),
     );
     let relieved = 0;
     budget.onPressure(() => relieved++);
     assert.equal(budget.check(), 'ok');
-    m = { rss: 85 * MB, heapTotal: 50 * MB, heapUsed: 50 * MB };
+    assert.equal(budget.usedBytes, 15 * MB);
+    m = { rss: 85 * MB, heapTotal: 80 * MB, heapUsed: 55 * MB, external: 10 * MB };
     assert.equal(budget.check(), 'pressure');
-    m = { rss: 99 * MB, heapTotal: 50 * MB, heapUsed: 50 * MB };
+    assert.equal(gcs, 1, 'collects from 60% of the budget on');
+    m = { rss: 120 * MB, heapTotal: 90 * MB, heapUsed: 80 * MB, external: 10 * MB };
+    now += 3000;
     assert.equal(budget.check(), 'critical');
+    assert.equal(gcs, 2);
     assert.equal(relieved, 2);
-    // Garbage collected: the heap is mostly free although the resident set stays high.
-    m = { rss: 99 * MB, heapTotal: 60 * MB, heapUsed: 10 * MB };
+    // Garbage collected: little is live although the resident set stays high.
+    m = { rss: 120 * MB, heapTotal: 90 * MB, heapUsed: 20 * MB, external: 5 * MB };
+    now += 1000;
     assert.equal(budget.check(), 'ok');
-    assert.equal(budget.usedBytes, 49 * MB);
+    assert.equal(gcs, 2, 'at most one collection per interval');
+    assert.equal(budget.usedBytes, 35 * MB);
     assert.equal(budget.pressureEvents, 2);
   });
 
@@ -74,7 +94,7 @@ describe('MemoryBudget', () => {
       {
         budgetBytes: 0,
         intervalMs: 1000,
-        sample: () => ({ rss: 1e12, heapTotal: 0, heapUsed: 0 }),
+        sample: () => ({ rss: 1e12, heapTotal: 0, heapUsed: 0, external: 0 }),
       },
       Logger.nop(),
     );

@@ -4,12 +4,19 @@
  * while not `ok`, the HTTP layer answers new writes and expensive queries with 503 and
  * `Retry-After` (see `http/limits`), so the process sheds load instead of being killed.
  *
- * What is compared with the budget is the memory the process cannot reuse: the resident set
- * minus the free part of the JavaScript heap (V8 keeps freed heap pages mapped, so the resident
- * set alone would stay high long after garbage was collected and keep the server refusing work).
+ * Two figures are compared with the budget: the resident set, and the memory in use (the live
+ * JavaScript heap, the memory outside it such as typed arrays and buffers, and the native part
+ * measured at start). A state begins when the resident set reaches its threshold while the
+ * memory in use is near it too, and ends when the memory in use falls: freed memory often stays
+ * resident (V8 and malloc keep pages for reuse), so the resident set alone would keep the server
+ * refusing writes long after the work was done. From `GC_AT` of the budget on, the watcher runs
+ * a full garbage collection at most every `GC_INTERVAL_MS`: V8 sizes its heap for the machine,
+ * not for the budget, and an idle server refusing work would otherwise never collect at all.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Gauge, type Registry } from 'prom-client';
 import type { MemoryState } from '../http/index.js';
 import type { Logger } from '../util/index.js';
@@ -21,12 +28,18 @@ export const AUTO_BUDGET_FRACTION = 0.6;
 const PRESSURE_AT = 0.8;
 const CRITICAL_AT = 0.95;
 const HYSTERESIS = 0.1;
+/** Least time between two forced garbage collections, ms. */
+const GC_INTERVAL_MS = 3000;
+/** Fraction of the budget of resident memory from which garbage is collected every interval. */
+const GC_AT = 0.6;
 
 /** Memory figures of one sample, in bytes. */
 export interface MemorySample {
   readonly rss: number;
   readonly heapTotal: number;
   readonly heapUsed: number;
+  /** Memory of JavaScript objects outside the heap (buffers, typed arrays). */
+  readonly external: number;
 }
 
 /**
@@ -50,22 +63,38 @@ function readText(file: string): string {
   }
 }
 
-/** The bytes compared with the budget: resident memory minus the unused part of the heap. */
-export function unreusableBytes(m: MemorySample): number {
-  return Math.max(0, m.rss - Math.max(0, m.heapTotal - m.heapUsed));
+/**
+ * The bytes compared with the budget: live heap plus external memory plus `nativeBytes` (the
+ * process' memory outside both, measured at start), at most the resident set.
+ */
+export function usedBytes(m: MemorySample, nativeBytes: number): number {
+  return Math.min(m.rss, m.heapUsed + m.external + nativeBytes);
+}
+
+/** The native part of a sample: resident memory that is neither heap nor external. */
+export function nativeBytesOf(m: MemorySample): number {
+  return Math.max(0, m.rss - m.heapTotal - m.external);
 }
 
 /**
- * The next state for `used` bytes of a `budget`: states rise as soon as their threshold is
- * reached and fall only `HYSTERESIS` of the budget below it, so they do not flap.
+ * The next state. A state is entered when the resident set reaches its threshold and the memory
+ * in use (`live`, after garbage collection) is at least `HYSTERESIS` of the budget below it;
+ * it is left when the memory in use falls below that. So resident memory that is only free
+ * space kept for reuse does not refuse work, and the states do not flap.
  */
-export function nextMemoryState(state: MemoryState, used: number, budget: number): MemoryState {
+export function nextMemoryState(
+  state: MemoryState,
+  rss: number,
+  live: number,
+  budget: number,
+): MemoryState {
   if (budget <= 0) return 'ok';
-  const f = used / budget;
-  if (f >= CRITICAL_AT) return 'critical';
-  if (state === 'critical' && f >= CRITICAL_AT - HYSTERESIS) return 'critical';
-  if (f >= PRESSURE_AT) return 'pressure';
-  if (state !== 'ok' && f >= PRESSURE_AT - HYSTERESIS) return 'pressure';
+  const r = rss / budget;
+  const l = live / budget;
+  const holds = (at: number, level: MemoryState): boolean =>
+    l >= at - HYSTERESIS && (r >= at || rank(state) >= rank(level));
+  if (holds(CRITICAL_AT, 'critical')) return 'critical';
+  if (holds(PRESSURE_AT, 'pressure')) return 'pressure';
   return 'ok';
 }
 
@@ -77,14 +106,22 @@ export interface MemoryBudgetOptions {
   readonly intervalMs: number;
   /** Reads the process' memory (tests replace it). */
   readonly sample: () => MemorySample;
+  /** Runs a full garbage collection (default: V8's, see `garbageCollector`); tests replace it. */
+  readonly collectGarbage?: () => void;
+  /** Clock in ms (tests). */
+  readonly now?: () => number;
 }
 
 /** Watches memory against the budget. Start with `start()`, stop with `stop()`. */
 export class MemoryBudget {
   private current: MemoryState = 'ok';
   private lastUsed = 0;
+  private lastRss = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly relievers: (() => void)[] = [];
+  private nativeBytes: number | undefined;
+  private lastGc = -Infinity;
+  private gc: (() => void) | undefined;
   /** Times the state rose to `pressure` or `critical` since start. */
   pressureEvents = 0;
 
@@ -103,9 +140,14 @@ export class MemoryBudget {
     return this.current;
   }
 
-  /** Bytes counted against the budget at the last sample. */
+  /** Bytes in use at the last sample (see `usedBytes`). */
   get usedBytes(): number {
     return this.lastUsed;
+  }
+
+  /** Resident bytes at the last sample. */
+  get rssBytes(): number {
+    return this.lastRss;
   }
 
   /** Adds a function that frees memory (drops a cache); called on every rise in state. */
@@ -116,12 +158,23 @@ export class MemoryBudget {
   /** Takes one sample and updates the state; returns it. */
   check(): MemoryState {
     if (this.opts.budgetBytes <= 0) return 'ok';
-    this.lastUsed = unreusableBytes(this.opts.sample());
+    let m = this.opts.sample();
+    this.nativeBytes ??= nativeBytesOf(m);
+    const now = (this.opts.now ?? Date.now)();
+    const soft = m.rss >= GC_AT * this.opts.budgetBytes;
+    if ((soft || this.current !== 'ok') && now - this.lastGc >= GC_INTERVAL_MS) {
+      this.lastGc = now;
+      this.gc ??= this.opts.collectGarbage ?? garbageCollector();
+      this.gc();
+      m = this.opts.sample();
+    }
+    this.lastUsed = usedBytes(m, this.nativeBytes);
+    this.lastRss = m.rss;
     const prev = this.current;
-    const next = nextMemoryState(prev, this.lastUsed, this.opts.budgetBytes);
+    const next = nextMemoryState(prev, m.rss, this.lastUsed, this.opts.budgetBytes);
     if (next === prev) return next;
     this.current = next;
-    const fields = { state: next, used: this.lastUsed, budget: this.opts.budgetBytes };
+    const fields = { state: next, rss: m.rss, used: this.lastUsed, budget: this.opts.budgetBytes };
     if (rank(next) > rank(prev)) {
       this.pressureEvents++;
       this.logger.warn('memory budget: refusing new writes and expensive queries', fields);
@@ -173,7 +226,7 @@ export class MemoryBudget {
     });
     new Gauge({
       name: 'kansoku_memory_budget_used_bytes',
-      help: 'Memory counted against the budget at the last check: resident set minus the free part of the JavaScript heap.',
+      help: 'Memory counted against the budget at the last check: live JavaScript heap, external and native memory, at most the resident set.',
       registers: [registry],
       collect() {
         this.set(read.used());
@@ -204,8 +257,25 @@ function rank(s: MemoryState): number {
   return s === 'ok' ? 0 : s === 'pressure' ? 1 : 2;
 }
 
-/** The process' memory (resident set and JavaScript heap). */
+/** The process' memory (resident set, JavaScript heap, external). */
 export function processMemory(): MemorySample {
   const h = process.memoryUsage();
-  return { rss: h.rss, heapTotal: h.heapTotal, heapUsed: h.heapUsed };
+  return { rss: h.rss, heapTotal: h.heapTotal, heapUsed: h.heapUsed, external: h.external };
+}
+
+/**
+ * V8's full garbage collection: `global.gc` when the process runs with `--expose-gc`, otherwise
+ * the same function enabled at run time; a no-op when neither is available.
+ */
+export function garbageCollector(): () => void {
+  const exposed: unknown = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return () => void (exposed as () => unknown)();
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const fn: unknown = vm.runInNewContext('gc');
+    if (typeof fn === 'function') return () => void (fn as () => unknown)();
+  } catch {
+    // Not available: memory is freed by V8's own collections only.
+  }
+  return () => undefined;
 }
