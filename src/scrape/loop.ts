@@ -12,6 +12,8 @@ import {
   ExpositionError,
   formatFromContentType,
   newExpositionParser,
+  type ExpositionFormat,
+  type ExpositionParser,
   type MetricType,
 } from '../parsers/index.js';
 import type { HTTPClient } from './client.js';
@@ -29,6 +31,8 @@ export interface MetricMetadata {
 export type TargetHealth = 'up' | 'down' | 'unknown';
 
 interface CacheEntry {
+  /** The series text as the target writes it (`name{a="b"}`): the cache key. */
+  readonly key: string;
   ref: SeriesRef;
   /** Final labels, or undefined when relabeling drops the series. */
   readonly labels: Labels | undefined;
@@ -37,6 +41,8 @@ interface CacheEntry {
   seenIter: number;
   /** Whether the series carried its own timestamp (no staleness tracking then). */
   explicitTs: boolean;
+  /** Its line's index among the series lines of the scrape that last had it. */
+  pos: number;
 }
 
 /** What parsing and appending one scrape found. */
@@ -45,8 +51,14 @@ interface IngestOutcome {
   readonly scraped: number;
   readonly post: number;
   readonly added: number;
-  /** The series appended (each once), for the next scrape's staleness markers. */
-  readonly seen: CacheEntry[];
+}
+
+/** Metadata lines of one family, gathered while parsing. */
+interface PendingMeta {
+  name: string;
+  type: MetricType;
+  help: string;
+  unit: string;
 }
 
 /**
@@ -84,9 +96,16 @@ export interface ScrapeLoopDeps {
 }
 
 /**
- * Scrapes one target on its interval: fetch, parse, label, append, report, staleness. The
- * series cache maps each series' text as written by the target to its storage reference and
- * final labels, so a known series costs a map lookup and an append — no label parsing.
+ * Scrapes one target on its interval: fetch, parse, label, append, report, staleness.
+ *
+ * The series cache maps each series' text as written by the target (`name{a="b"}`) to its
+ * storage reference and final labels (or that `metric_relabel_configs` drops it), so a known
+ * series skips label parsing, relabeling, hashing and the storage's label lookup. Targets write
+ * their series in the same order scrape after scrape, so the loop also keeps the cache entries
+ * in the order of the last scrape and hands the parser the series expected next: when the line
+ * is exactly that text, the parser skips the series text and not even the map is consulted.
+ * The cache belongs to one loop, which belongs to one target and one scrape configuration (a
+ * configuration change builds new loops), so relabeling results never go stale.
  */
 export class ScrapeLoop {
   health: TargetHealth = 'unknown';
@@ -99,7 +118,19 @@ export class ScrapeLoop {
   readonly metadata = new Map<string, MetricMetadata>();
 
   private readonly cache = new Map<string, CacheEntry>();
+  /** Series appended by the last scrape (each once), for staleness markers. */
   private prevSeen: CacheEntry[] = [];
+  /** The buffer the running scrape fills; swapped with `prevSeen` once stored. */
+  private nextSeen: CacheEntry[] = [];
+  /** Cache entries of the series lines of the last parsed scrape, in order (the parser's hints). */
+  private order: CacheEntry[] = [];
+  /** The buffer the running scrape fills; swapped with `order` once parsed. */
+  private nextOrder: CacheEntry[] = [];
+  /** Format of the last parsed scrape; hints are only valid within one format. */
+  private format: ExpositionFormat | undefined;
+  private readonly pending: PendingMeta = { name: '', type: 'unknown', help: '', unit: '' };
+  /** Scratch for the labels of a new series. */
+  private readonly flat: string[] = [];
   private iter = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -218,7 +249,11 @@ export class ScrapeLoop {
     }
     this.health = result.error === '' ? 'up' : 'down';
     this.lastError = result.error;
-    this.prevSeen = result.seen;
+    if (result.error === '') {
+      const prev = this.prevSeen;
+      this.prevSeen = this.nextSeen;
+      this.nextSeen = prev;
+    } else this.prevSeen.length = 0;
   }
 
   /** Commits (or, with nothing appended, rolls back); returns the commit error, or ''. */
@@ -239,7 +274,8 @@ export class ScrapeLoop {
 
   /**
    * Parses a scrape and appends its samples to `app` (the caller commits, or rolls back when
-   * the outcome has an error).
+   * the outcome has an error). Fills `nextSeen` with the series appended and, when the whole
+   * body parses, makes `order` the series lines of this scrape.
    */
   private ingest(
     app: Appender,
@@ -248,62 +284,71 @@ export class ScrapeLoop {
     ts: number,
     iter: number,
   ): IngestOutcome {
-    const seen: CacheEntry[] = [];
+    const seen = this.nextSeen;
+    seen.length = 0;
+    const format = formatFromContentType(contentType);
+    if (format !== this.format) {
+      // Hints must be series texts checked in the format being parsed.
+      this.format = format;
+      this.order.length = 0;
+    }
+    const prev = this.order;
+    const next = this.nextOrder;
+    const cfg = this.cfg;
+    const sampleLimit = cfg.sampleLimit;
+    const honorTs = cfg.honorTimestamps;
+    const meta = this.pending;
+    meta.name = '';
     let scraped = 0;
     let post = 0;
     let added = 0;
-    const limits = this.cfg;
+    /** Index in `prev` of the series expected next. */
+    let h = 0;
     try {
-      const p = newExpositionParser(body, formatFromContentType(contentType));
-      const flat: string[] = [];
-      let pending: { name: string; type?: MetricType; help?: string; unit?: string } | undefined;
+      const p = newExpositionParser(body, format);
       for (;;) {
-        const kind = p.next();
+        const kind = p.next(h < prev.length ? prev[h]?.key : undefined);
         if (kind === 'end') break;
         if (kind !== 'series') {
-          const name = p.metricName();
-          if (pending?.name !== name) {
-            if (pending) this.setMeta(pending);
-            pending = { name };
-          }
-          if (kind === 'type') pending.type = p.metricType();
-          else if (kind === 'help') pending.help = p.text();
-          else pending.unit = p.text();
+          this.metaLine(p.metricName(), kind, p);
           continue;
         }
-        scraped++;
-        const key = p.seriesKey();
-        let e = this.cache.get(key);
-        if (!e) {
-          flat.length = 0;
-          flat.push('__name__', p.metricName());
-          p.labels(flat);
-          const scrapedLabels = Labels.fromFlatUnsorted(flat);
-          if (scrapedLabels.size !== flat.length / 2) {
-            throw new ExpositionError(`duplicate label names in ${key}`, p.lineNumber, 1);
+        const n = scraped++;
+        let e = p.matchedKnown() ? prev[h] : undefined;
+        if (e !== undefined) h++;
+        else {
+          const key = p.seriesKey();
+          e = this.cache.get(key);
+          if (e === undefined) {
+            const l = this.newSeriesLabels(p, key);
+            if (typeof l === 'string') return failed(l, scraped);
+            e = {
+              key,
+              ref: 0,
+              labels: l,
+              lastIter: iter,
+              seenIter: -1,
+              explicitTs: false,
+              pos: -1,
+            };
+            this.cache.set(key, e);
+            if (l) added++;
+          } else if (e.pos >= 0 && e.pos < prev.length && prev[e.pos] === e) {
+            // Lines went missing or moved: expect the ones that followed this one last time.
+            h = e.pos + 1;
           }
-          const l = sampleLabels(
-            scrapedLabels,
-            this.target.labels,
-            this.cfg.honorLabels,
-            this.cfg.metricRelabelConfigs,
-            limits,
-          );
-          if (typeof l === 'string') return failed(l, scraped);
-          e = { ref: 0, labels: l, lastIter: iter, seenIter: -1, explicitTs: false };
-          this.cache.set(key, e);
-          if (l) added++;
         }
+        next[n] = e;
+        e.pos = n;
         e.lastIter = iter;
         if (!e.labels) continue;
         post++;
-        if (this.cfg.sampleLimit > 0 && post > this.cfg.sampleLimit) {
-          return failed(`sample_limit exceeded (${post} > ${this.cfg.sampleLimit})`, scraped);
+        if (sampleLimit > 0 && post > sampleLimit) {
+          return failed(`sample_limit exceeded (${post} > ${sampleLimit})`, scraped);
         }
         const own = p.timestampMs();
-        const t = own !== undefined && this.cfg.honorTimestamps ? own : ts;
-        e.explicitTs =
-          own !== undefined && this.cfg.honorTimestamps && !this.cfg.trackTimestampsStaleness;
+        const t = own !== undefined && honorTs ? own : ts;
+        e.explicitTs = own !== undefined && honorTs && !cfg.trackTimestampsStaleness;
         try {
           e.ref = app.append(e.ref, e.labels, t, p.value());
         } catch (err) {
@@ -315,21 +360,56 @@ export class ScrapeLoop {
           seen.push(e);
         }
       }
-      if (pending) this.setMeta(pending);
+      if (meta.name !== '') this.setMeta(meta);
     } catch (err) {
       const msg =
         err instanceof ExpositionError ? `parse error: ${err.message}` : (err as Error).message;
       return failed(msg, scraped);
     }
-    return { error: '', scraped, post, added, seen };
+    next.length = scraped;
+    this.order = next;
+    this.nextOrder = prev;
+    return { error: '', scraped, post, added };
   }
 
-  private setMeta(m: { name: string; type?: MetricType; help?: string; unit?: string }): void {
-    this.metadata.set(m.name, {
-      type: m.type ?? 'unknown',
-      help: m.help ?? '',
-      unit: m.unit ?? '',
-    });
+  /** Final labels of a series not in the cache (see `sampleLabels`). */
+  private newSeriesLabels(p: ExpositionParser, key: string): Labels | undefined | string {
+    const flat = this.flat;
+    flat.length = 0;
+    flat.push('__name__', p.metricName());
+    p.labels(flat);
+    const scrapedLabels = Labels.fromFlatUnsorted(flat);
+    if (scrapedLabels.size !== flat.length / 2) {
+      throw new ExpositionError(`duplicate label names in ${key}`, p.lineNumber, 1);
+    }
+    return sampleLabels(
+      scrapedLabels,
+      this.target.labels,
+      this.cfg.honorLabels,
+      this.cfg.metricRelabelConfigs,
+      this.cfg,
+    );
+  }
+
+  /** Gathers a HELP, TYPE or UNIT line into the pending family metadata. */
+  private metaLine(name: string, kind: 'help' | 'type' | 'unit', p: ExpositionParser): void {
+    const m = this.pending;
+    if (m.name !== name) {
+      if (m.name !== '') this.setMeta(m);
+      m.name = name;
+      m.type = 'unknown';
+      m.help = '';
+      m.unit = '';
+    }
+    if (kind === 'type') m.type = p.metricType();
+    else if (kind === 'help') m.help = p.text();
+    else m.unit = p.text();
+  }
+
+  private setMeta(m: PendingMeta): void {
+    const old = this.metadata.get(m.name);
+    if (old?.type === m.type && old.help === m.help && old.unit === m.unit) return;
+    this.metadata.set(m.name, { type: m.type, help: m.help, unit: m.unit });
   }
 
   /**
@@ -398,5 +478,5 @@ export class ScrapeLoop {
 
 /** The outcome of a failed scrape. */
 function failed(error: string, scraped: number): IngestOutcome {
-  return { error, scraped, post: 0, added: 0, seen: [] };
+  return { error, scraped, post: 0, added: 0 };
 }

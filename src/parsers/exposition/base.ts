@@ -30,13 +30,35 @@ export abstract class BaseParser implements ExpositionParser {
   protected mtype: MetricType = 'unknown';
   protected txt = '';
   protected readonly lres = newLabelSetResult();
+  /** Whether the current series matched the `known` hint of `next()`. */
+  protected hit = false;
+  /**
+   * Whether the current series' name and label positions are still unknown (a `known` hit skips
+   * them); `metricName()` and `labels()` fill them in on demand.
+   */
+  protected lazyKey = false;
 
   constructor(
     protected readonly s: string,
     protected readonly syntax: LabelSyntax,
   ) {}
 
-  abstract next(): EntryKind;
+  abstract next(known?: string): EntryKind;
+
+  /**
+   * Reads the name and label set of the series text `s[keyStart, keyEnd)` (known to be valid)
+   * to set `nameStart`, `nameEnd`, `quotedName` and `labelsStart`.
+   */
+  protected abstract scanKey(): void;
+
+  private resolveKey(): void {
+    this.lazyKey = false;
+    this.scanKey();
+  }
+
+  matchedKnown(): boolean {
+    return this.hit;
+  }
 
   /** Throws an error located at index `at` of the input. */
   protected fail(msg: string, at: number): never {
@@ -60,10 +82,12 @@ export abstract class BaseParser implements ExpositionParser {
   }
 
   metricName(): string {
+    if (this.lazyKey) this.resolveKey();
     return this.quotedName !== '' ? this.quotedName : this.s.slice(this.nameStart, this.nameEnd);
   }
 
   labels(out: string[]): string[] {
+    if (this.lazyKey) this.resolveKey();
     if (this.labelsStart < 0) return out;
     const r = readLabelSet(this.s, this.labelsStart, this.lineEnd, this.syntax, out, this.lres);
     if (r.error !== '') this.fail(r.error, r.errorAt);

@@ -18,19 +18,25 @@ export const CH = {
   rbrace: 125,
 } as const;
 
+/** Class bits of ASCII characters: 1 = may start a label name, 2 = may continue one. */
+const NAME_CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === CH.underscore;
+    if (letter) t[c] = 3;
+    else if (c >= 48 && c <= 57) t[c] = 2;
+  }
+  return t;
+})();
+
 /** Whether c can start a metric name (`[a-zA-Z_:]`). */
 export function isNameStart(c: number, allowColon: boolean): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    c === CH.underscore ||
-    (allowColon && c === CH.colon)
-  );
+  return c < 128 ? (NAME_CLASS[c]! & 1) !== 0 || (allowColon && c === CH.colon) : false;
 }
 
 /** Whether c can continue a metric name (`[a-zA-Z0-9_:]`). */
 export function isNameChar(c: number, allowColon: boolean): boolean {
-  return isNameStart(c, allowColon) || (c >= 48 && c <= 57);
+  return c < 128 ? NAME_CLASS[c]! !== 0 || (allowColon && c === CH.colon) : false;
 }
 
 /** Result slot of `scanQuoted`: the decoded string and the index after the closing quote. */

@@ -1,6 +1,6 @@
 import { BaseParser } from './base.js';
 import { readLabelSet } from './labels.js';
-import { CH, isNameChar, isNameStart, parseStrictFloat, unescapeHelp } from './lex.js';
+import { CH, decimalAt, isNameChar, isNameStart, parseStrictFloat, unescapeHelp } from './lex.js';
 import type { EntryKind, MetricType } from './types.js';
 
 const OM_TYPES: ReadonlySet<string> = new Set([
@@ -29,7 +29,9 @@ export class OpenMetricsParser extends BaseParser {
     super(input, { strict: true });
   }
 
-  next(): EntryKind {
+  next(known?: string): EntryKind {
+    this.hit = false;
+    this.lazyKey = false;
     if (this.sawEOF) return 'end';
     if (!this.advanceLine()) this.fail('missing "# EOF" at the end of the exposition', this.pos);
     const s = this.s;
@@ -37,7 +39,7 @@ export class OpenMetricsParser extends BaseParser {
     const le = this.lineEnd;
     if (ls === le) this.fail('empty line', ls);
     if (s.charCodeAt(ls) === CH.hash) return this.comment();
-    this.series();
+    if (known === undefined || !this.knownAt(known, ls, le)) this.series();
     this.kind = 'series';
     return 'series';
   }
@@ -91,11 +93,37 @@ export class OpenMetricsParser extends BaseParser {
     return kind;
   }
 
+  /**
+   * The fast path for a series written exactly `known` (a key checked before) at the start of
+   * the line: only the value, timestamp and exemplar are read. False when the line differs.
+   */
+  private knownAt(known: string, ls: number, le: number): boolean {
+    const k = ls + known.length;
+    // A slice compared with === is a memory comparison; startsWith compares char by char.
+    if (k >= le || this.s.charCodeAt(k) !== CH.space || this.s.slice(ls, k) !== known) {
+      return false;
+    }
+    this.keyStart = ls;
+    this.keyEnd = k;
+    this.hit = true;
+    this.lazyKey = true;
+    this.sample(k, le);
+    return true;
+  }
+
+  protected scanKey(): void {
+    this.key(this.keyStart, this.keyEnd);
+  }
+
   private series(): void {
+    this.keyStart = this.lineStart;
+    this.keyEnd = this.key(this.lineStart, this.lineEnd);
+    this.sample(this.keyEnd, this.lineEnd);
+  }
+
+  /** Reads the series text (name and label set) at `s[j]`; returns the index after it. */
+  private key(j: number, le: number): number {
     const s = this.s;
-    const le = this.lineEnd;
-    let j = this.lineStart;
-    this.keyStart = j;
     this.nameStart = j;
     this.quotedName = '';
     if (!isNameStart(s.charCodeAt(j), true)) this.fail('invalid metric name', j);
@@ -108,12 +136,17 @@ export class OpenMetricsParser extends BaseParser {
       if (r.error !== '') this.fail(r.error, r.errorAt);
       j = r.end;
     }
-    this.keyEnd = j;
+    return j;
+  }
+
+  /** Reads the value, optional timestamp and optional exemplar after the series text at `j`. */
+  private sample(j: number, le: number): void {
+    const s = this.s;
     if (j >= le || s.charCodeAt(j) !== CH.space) this.fail('expected a space before the value', j);
     j++;
     const vs = j;
     while (j < le && s.charCodeAt(j) !== CH.space) j++;
-    const v = parseStrictFloat(s.slice(vs, j));
+    const v = decimalAt(s, vs, j) ?? parseStrictFloat(s.slice(vs, j));
     if (v === undefined) this.fail(`invalid value ${JSON.stringify(s.slice(vs, j))}`, vs);
     this.val = v;
     this.ts = undefined;

@@ -35,8 +35,10 @@ export class PromTextParser extends BaseParser {
     super(input, { strict: false });
   }
 
-  next(): EntryKind {
+  next(known?: string): EntryKind {
     const s = this.s;
+    this.hit = false;
+    this.lazyKey = false;
     while (this.advanceLine()) {
       const j = this.skipBlanks(this.lineStart);
       let le = this.lineEnd;
@@ -47,7 +49,7 @@ export class PromTextParser extends BaseParser {
         if (k !== undefined) return (this.kind = k);
         continue;
       }
-      this.series(j, le);
+      if (known === undefined || !this.knownAt(known, j, le)) this.series(j, le);
       return (this.kind = 'series');
     }
     return (this.kind = 'end');
@@ -110,10 +112,42 @@ export class PromTextParser extends BaseParser {
     return j;
   }
 
+  /**
+   * The fast path for a series written exactly `known` (a key checked before) at `s[j]`: only
+   * the value and the timestamp are read. False when the line is something else.
+   */
+  private knownAt(known: string, j: number, le: number): boolean {
+    const s = this.s;
+    const k = j + known.length;
+    if (k >= le) return false;
+    const c = s.charCodeAt(k);
+    // A slice compared with === is a memory comparison; startsWith compares char by char.
+    if ((c !== CH.space && c !== CH.tab) || s.slice(j, k) !== known) return false;
+    // `name {…}`: a label set follows the name after blanks, so the series text is longer.
+    const v = this.skipBlanks(k);
+    if (v < le && s.charCodeAt(v) === CH.lbrace) return false;
+    this.keyStart = j;
+    this.keyEnd = k;
+    this.hit = true;
+    this.lazyKey = true;
+    this.sample(k, le);
+    return true;
+  }
+
+  protected scanKey(): void {
+    this.key(this.keyStart, this.keyEnd);
+  }
+
   private series(j: number, le: number): void {
+    this.keyStart = j;
+    this.keyEnd = this.key(j, le);
+    this.sample(this.keyEnd, le);
+  }
+
+  /** Reads the series text (name and label set) at `s[j]`; returns the index after it. */
+  private key(j: number, le: number): number {
     const s = this.s;
     const start = j;
-    this.keyStart = j;
     this.labelsStart = -1;
     if (s.charCodeAt(j) === CH.lbrace) {
       this.nameStart = j;
@@ -139,7 +173,12 @@ export class PromTextParser extends BaseParser {
     if (this.nameEnd === this.nameStart && this.quotedName === '') {
       this.fail('missing metric name', start);
     }
-    this.keyEnd = j;
+    return j;
+  }
+
+  /** Reads the blanks, value and optional timestamp after the series text ending at `j`. */
+  private sample(j: number, le: number): void {
+    const s = this.s;
     const beforeValue = j;
     j = this.skipBlanks(j);
     if (j === beforeValue || j >= le) this.fail('expected a value after the series', j);

@@ -41,8 +41,19 @@ export class ExpositionError extends Error {
  * caller asks for labels or exemplars.
  */
 export interface ExpositionParser {
-  /** Advances to the next entry; throws `ExpositionError` on bad input. */
-  next(): EntryKind;
+  /**
+   * Advances to the next entry; throws `ExpositionError` on bad input.
+   *
+   * `known` is an optional hint: a series text that a parser of the same format returned from
+   * `seriesKey()` before (so its syntax was checked then), typically the series the caller saw
+   * at this position in the previous exposition of the same target. When the next entry is a
+   * series written exactly `known`, its name and label set are not scanned again (only the
+   * value and timestamp are read) and `matchedKnown()` returns true. Passing a text that was not
+   * such a key voids the syntax guarantee for that line.
+   */
+  next(known?: string): EntryKind;
+  /** For series: whether the series text equalled the `known` hint given to `next()`. */
+  matchedKnown(): boolean;
   /** 1-based line number of the current entry. */
   readonly lineNumber: number;
   /**
