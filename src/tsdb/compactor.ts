@@ -1,10 +1,11 @@
 /**
  * Database maintenance: persisting complete head ranges as blocks (then truncating the head and
  * checkpointing the WAL), merging blocks, deleting blocks past retention, and rewriting blocks
- * to drop deleted samples. The database runs these one at a time, off the request path.
+ * to drop deleted samples. The database runs these one at a time, off the request path; block
+ * merges and rewrites run on a worker thread (they decode and re-encode every sample).
  */
 import type { Logger } from '../util/index.js';
-import { compactBlocks, writeBlock, type Block } from './block/index.js';
+import { compactBlocksInWorker, writeBlock, type Block } from './block/index.js';
 import { alignDown, headBoundary, mergeRanges, planMerge, planRetention } from './compactplan.js';
 import type { BlockSet } from './blockset.js';
 import type { Head, HeadSeries } from './head/index.js';
@@ -97,7 +98,7 @@ export class Compactor {
       if (plan === undefined) return merges;
       // Oldest block first: on equal timestamps the first committed value wins.
       const group = plan.map((i) => list[i]!).sort((a, b) => (a.meta.ulid < b.meta.ulid ? -1 : 1));
-      const meta = await compactBlocks(this.dir, group, { logger: this.logger });
+      const meta = await compactBlocksInWorker(this.dir, group, { logger: this.logger });
       await this.blocks.add(meta.ulid);
       await this.blocks.remove(group);
       merges++;
@@ -129,7 +130,7 @@ export class Compactor {
   async rewriteDeleted(): Promise<void> {
     for (const b of [...this.blocks.list()]) {
       if (b.tombstones().size === 0) continue;
-      const meta = await compactBlocks(this.dir, [b], { logger: this.logger });
+      const meta = await compactBlocksInWorker(this.dir, [b], { logger: this.logger });
       await this.blocks.add(meta.ulid);
       await this.blocks.remove([b]);
     }
