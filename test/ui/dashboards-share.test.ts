@@ -147,11 +147,11 @@ function nyHour(ms: number): number {
 
 async function panelsDone(page: Page, count: number): Promise<void> {
   await page.waitForFunction(
-    (n) => {
+    `(() => {
       const ps = [...document.querySelectorAll('.db-panel')];
-      return ps.length === n && ps.every((p) => p.getAttribute('data-state') === 'done');
-    },
-    count,
+      return ps.length === ${count} && ps.every((p) => p.getAttribute('data-state') === 'done');
+    })()`,
+    undefined,
     { timeout: 20_000 },
   );
 }
@@ -217,13 +217,9 @@ describe(
       // The time picker names the zone; the time axis uses New York's clock.
       await page.locator('.db-zone', { hasText: 'America/New_York (UTC' }).waitFor();
       const chart = page.locator('[data-panel-id="1"] .kp-chart');
-      await page.waitForFunction(
-        () =>
-          (document.querySelector('[data-panel-id="1"] .kp-chart')?.getAttribute('data-x-ticks') ??
-            '') !== '',
-        undefined,
-        { timeout: 10_000 },
-      );
+      await page
+        .locator('[data-panel-id="1"] .kp-chart[data-x-ticks]')
+        .waitFor({ timeout: 10_000 });
       const ticks = ((await chart.getAttribute('data-x-ticks')) ?? '').split('|');
       assert.ok(ticks.length >= 2, `ticks: ${ticks.join(', ')}`);
       const now = Date.now();
