@@ -16,6 +16,7 @@ import {
   type ExpositionParser,
   type MetricType,
 } from '../parsers/index.js';
+import { SeriesCache, type CacheEntry } from './cache.js';
 import type { HTTPClient } from './client.js';
 import { sampleLabels } from './labels.js';
 import type { Target } from './targets.js';
@@ -29,21 +30,6 @@ export interface MetricMetadata {
 
 /** Health of a target, as on Prometheus' targets page. */
 export type TargetHealth = 'up' | 'down' | 'unknown';
-
-interface CacheEntry {
-  /** The series text as the target writes it (`name{a="b"}`): the cache key. */
-  readonly key: string;
-  ref: SeriesRef;
-  /** Final labels, or undefined when relabeling drops the series. */
-  readonly labels: Labels | undefined;
-  lastIter: number;
-  /** The last scrape whose sample of this series was appended (staleness tracking). */
-  seenIter: number;
-  /** Whether the series carried its own timestamp (no staleness tracking then). */
-  explicitTs: boolean;
-  /** Its line's index among the series lines of the scrape that last had it. */
-  pos: number;
-}
 
 /** What parsing and appending one scrape found. */
 interface IngestOutcome {
@@ -60,13 +46,6 @@ interface PendingMeta {
   help: string;
   unit: string;
 }
-
-/**
- * Cache entries unseen for this many scrapes are forgotten. The cache is swept every
- * `CACHE_SWEEP_EVERY` scrapes, so an entry goes after 10 to 14 scrapes without it.
- */
-const CACHE_KEEP_ITERATIONS = 10;
-const CACHE_SWEEP_EVERY = 5;
 
 const ACCEPT: Record<ScrapeProtocol, string> = {
   'OpenMetricsText1.0.0': 'application/openmetrics-text;version=1.0.0',
@@ -117,7 +96,7 @@ export class ScrapeLoop {
   missed = 0;
   readonly metadata = new Map<string, MetricMetadata>();
 
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new SeriesCache();
   /** Series appended by the last scrape (each once), for staleness markers. */
   private prevSeen: CacheEntry[] = [];
   /** The buffer the running scrape fills; swapped with `prevSeen` once stored. */
@@ -217,10 +196,7 @@ export class ScrapeLoop {
     const result = error === '' ? this.ingest(app, body, contentType, ts, iter) : failed(error, 0);
     if (result.error === '') {
       this.appendStale(app, this.prevSeen, iter, ts, false);
-      if (iter % CACHE_SWEEP_EVERY === 0) {
-        for (const [k, e] of this.cache)
-          if (iter - e.lastIter > CACHE_KEEP_ITERATIONS) this.cache.delete(k);
-      }
+      this.cache.sweep(iter);
     } else {
       this.deps.logger.debug('scrape failed', { target: this.target.url, err: result.error });
       await app.rollback().catch(() => undefined);
@@ -322,17 +298,9 @@ export class ScrapeLoop {
           if (e === undefined) {
             const l = this.newSeriesLabels(p, key);
             if (typeof l === 'string') return failed(l, scraped);
-            e = {
-              key,
-              ref: 0,
-              labels: l,
-              lastIter: iter,
-              seenIter: -1,
-              explicitTs: false,
-              pos: -1,
-            };
-            this.cache.set(key, e);
-            if (l) added++;
+            const [entry, isNew] = this.cache.add(key, l, iter);
+            e = entry;
+            if (isNew) added++;
           } else if (e.pos >= 0 && e.pos < prev.length && prev[e.pos] === e) {
             // Lines went missing or moved: expect the ones that followed this one last time.
             h = e.pos + 1;

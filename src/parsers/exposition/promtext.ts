@@ -204,9 +204,4 @@ export class PromTextParser extends BaseParser {
       if (j < le) this.fail('unexpected text after the timestamp', j);
     }
   }
-
-  override metricName(): string {
-    if (this.quotedName !== '') return this.quotedName;
-    return this.s.slice(this.nameStart, this.nameEnd);
-  }
 }
