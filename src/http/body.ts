@@ -1,6 +1,39 @@
-/** Reading request bodies with a size limit. */
+/** Reading request bodies with a size limit, and decompressing them with one. */
 import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { HttpError } from './errors.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Un-gzips a request body into at most `maxBytes` (zlib stops inflating there, so a
+ * decompression bomb never allocates more): 413 naming `setting` beyond it, 400 for data that is
+ * not gzip.
+ */
+export async function gunzipBody(
+  raw: Buffer,
+  maxBytes: number,
+  setting: string | undefined,
+): Promise<Buffer> {
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: maxBytes });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (
+      err instanceof RangeError ||
+      /maxOutputLength|Cannot create a Buffer larger/i.test(msg) ||
+      (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE'
+    ) {
+      throw new HttpError(
+        413,
+        'bad_data',
+        `cannot decompress request body: more than the limit of ${maxBytes} bytes${setting === undefined ? '' : ` (raise --${setting})`}`,
+      );
+    }
+    throw new HttpError(400, 'bad_data', `cannot decompress request body: ${msg}`);
+  }
+}
 
 /**
  * Reads the whole request body, failing with 413 as soon as it exceeds `maxBytes` (checked

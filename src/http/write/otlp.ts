@@ -3,8 +3,6 @@
  * gzip). Points are translated to Prometheus series by the ingest layer; points that cannot be
  * translated are reported in the answer's `partial_success`, the others are stored.
  */
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import {
   DeltaTracker,
   defaultOTLPIngestOptions,
@@ -19,13 +17,11 @@ import {
   otlpContentType,
   otlpEncodingOf,
 } from '../../parsers/index.js';
-import { readBody } from '../body.js';
+import { gunzipBody, readBody } from '../body.js';
 import { HttpError } from '../errors.js';
 import type { Router } from '../router.js';
 import { ALLOW_ALL, pushCredentials, type PushAuthorizer } from './credentials.js';
 import type { IngestCounters } from './metrics.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /** What the OTLP receiver needs. */
 export interface OTLPDeps {
@@ -66,15 +62,7 @@ export function addOTLPRoute(router: Router, deps: OTLPDeps): void {
     let body = await readBody(ctx.req, deps.maxBodyBytes, deps.maxBodySetting);
     const ce = (ctx.req.headers['content-encoding'] ?? '').toLowerCase();
     if (ce === 'gzip') {
-      try {
-        body = await gunzipAsync(body, { maxOutputLength: deps.maxBodyBytes });
-      } catch (err) {
-        throw new HttpError(
-          400,
-          'bad_data',
-          `cannot decompress request body: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
+      body = await gunzipBody(body, deps.maxBodyBytes, deps.maxBodySetting);
     } else if (ce !== '' && ce !== 'identity') {
       throw new HttpError(
         415,

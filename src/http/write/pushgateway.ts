@@ -3,17 +3,12 @@
  * `/metrics/job/<job>{/<label>/<value>}` go to the push store, which keeps the groups and writes
  * them to storage like scrapes. `GET /api/v1/metrics` lists the groups (Pushgateway's API).
  */
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import { handlePush, type PushStore } from '../../ingest/index.js';
 import { StorageUnavailableError } from '../../model/index.js';
-import { readBody } from '../body.js';
+import { gunzipBody, readBody } from '../body.js';
 import { ALLOW_ALL, pushCredentials, type PushAuthorizer } from './credentials.js';
-import { HttpError } from '../errors.js';
 import { sendSuccess } from '../respond.js';
 import type { Router } from '../router.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /** What the push routes need. */
 export interface PushgatewayDeps {
@@ -42,15 +37,7 @@ export function addPushgatewayRoutes(router: Router, deps: PushgatewayDeps): voi
     if (ctx.req.method !== 'DELETE') {
       let raw = await readBody(ctx.req, deps.maxBodyBytes, deps.maxBodySetting);
       if ((ctx.req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
-        try {
-          raw = await gunzipAsync(raw, { maxOutputLength: deps.maxBodyBytes });
-        } catch (err) {
-          throw new HttpError(
-            400,
-            'bad_data',
-            `cannot decompress request body: ${err instanceof Error ? err.message : String(err)}`,
-          );
-        }
+        raw = await gunzipBody(raw, deps.maxBodyBytes, deps.maxBodySetting);
       }
       body = raw.toString('utf8');
     }
