@@ -164,6 +164,7 @@ describe(
     let k: KansokuProcess | undefined;
     let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
     let publicUrl = '';
+    let panelUrl = '';
 
     before(
       async () => {
@@ -277,6 +278,40 @@ describe(
         .first()
         .waitFor();
       await page.screenshot({ path: path.join(RESULTS, 'ui-dashboard-share-dialog.png') });
+      // A public link to one panel.
+      await dialog
+        .getByLabel('What to share')
+        .selectOption({ label: 'Panel: Load 15 minutes earlier' });
+      assert.match(await dialog.getByLabel('Link', { exact: true }).inputValue(), /viewPanel=2$/);
+      await dialog.getByRole('button', { name: 'Create public link' }).click();
+      await page.waitForFunction(
+        `(document.querySelector('input[aria-label="Public link"]')?.value ?? '') !== ''`,
+        undefined,
+        { timeout: 10_000 },
+      );
+      panelUrl = await dialog.getByLabel('Public link').inputValue();
+      assert.notEqual(panelUrl, publicUrl);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+
+      // Explore keeps its time zone in the URL and labels its axis with that zone's clock.
+      await page.goto(`${base}/explore?q=kz_load&range=1h&tab=graph&tz=Asia%2FTokyo`);
+      const graph = page.locator('.graph[data-x-ticks]');
+      await graph.waitFor({ timeout: 10_000 });
+      assert.equal(await page.getByLabel('Time zone').inputValue(), 'Asia/Tokyo');
+      const tokyo = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'Asia/Tokyo',
+        hour: 'numeric',
+        hourCycle: 'h23',
+      });
+      const hours = new Set(
+        [-3_700_000, -1_800_000, 60_000].map((d) => Number(tokyo.format(Date.now() + d))),
+      );
+      for (const t of ((await graph.getAttribute('data-x-ticks')) ?? '').split('|')) {
+        const m = /(\d\d):\d\d$/.exec(t);
+        assert.ok(m && hours.has(Number(m[1])), `Explore tick ${t} is on Tokyo's clock`);
+      }
+      await page.getByLabel('Time zone').selectOption('utc');
+      await page.waitForURL(/tz=utc/);
       assert.deepEqual(errors, []);
       await page.close();
     });
@@ -309,6 +344,17 @@ describe(
         await page.screenshot({ path: path.join(RESULTS, 'ui-public-dashboard.png') });
         assert.deepEqual(errors, []);
         await page.close();
+
+        // A shared panel renders alone.
+        const one = await fresh.context.newPage();
+        const oneErrors = watchErrors(one);
+        await one.goto(panelUrl);
+        await one.locator('#shared-title', { hasText: 'Load 15 minutes earlier' }).waitFor();
+        await panelsDone(one, 1);
+        assert.equal((await one.locator('[data-panel-id="2"] .kp-panel canvas').count()) > 0, true);
+        await one.screenshot({ path: path.join(RESULTS, 'ui-public-panel.png') });
+        assert.deepEqual(oneErrors, []);
+        await one.close();
       } finally {
         await fresh.close();
       }

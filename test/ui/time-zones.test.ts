@@ -15,6 +15,7 @@ import {
   zoneSuffix,
 } from '../../ui/src/time/zone.js';
 import { describeRange, parseTime, resolveRange } from '../../ui/src/dashboards/timerange.js';
+import { DEFAULT_STATE, formatState, parseState } from '../../ui/src/explore/state.js';
 
 const H = 3_600_000;
 const NY = 'America/New_York';
@@ -157,16 +158,39 @@ describe('labels in a zone', () => {
   });
   it('labels seconds, days and months', () => {
     assert.deepEqual(
-      timeAxisLabels([0, 15_000, 30_000].map((s) => Date.UTC(2024, 0, 1) + s), 'utc'),
+      timeAxisLabels(
+        [0, 15_000, 30_000].map((s) => Date.UTC(2024, 0, 1) + s),
+        'utc',
+      ),
       ['00:00:00', '00:00:15', '00:00:30'],
     );
     assert.deepEqual(
-      timeAxisLabels([1, 2, 3].map((d) => Date.UTC(2024, 0, d, 5)), NY),
+      timeAxisLabels(
+        [1, 2, 3].map((d) => Date.UTC(2024, 0, d, 5)),
+        NY,
+      ),
       ['01/01', '01/02', '01/03'],
     );
     assert.deepEqual(
-      timeAxisLabels([0, 1].map((m) => Date.UTC(2024, m, 1, 12)), BERLIN),
+      timeAxisLabels(
+        [0, 1].map((m) => Date.UTC(2024, m, 1, 12)),
+        BERLIN,
+      ),
       ['2024-01', '2024-02'],
     );
+  });
+});
+
+describe('Explore keeps its time zone in the URL', () => {
+  it('reads and writes tz, leaving browser time out', () => {
+    assert.equal(parseState('?q=up').tz, 'browser');
+    assert.equal(parseState('?q=up&tz=UTC').tz, 'utc');
+    assert.equal(parseState('?q=up&tz=Europe%2FBerlin').tz, BERLIN);
+    assert.equal(formatState({ ...DEFAULT_STATE, query: 'up' }), '?q=up&range=1h&tab=graph');
+    assert.equal(
+      formatState({ ...DEFAULT_STATE, query: 'up', tz: NY }),
+      '?q=up&range=1h&tab=graph&tz=America%2FNew_York',
+    );
+    assert.equal(parseState(formatState({ ...DEFAULT_STATE, tz: NY })).tz, NY);
   });
 });

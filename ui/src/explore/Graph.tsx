@@ -96,11 +96,15 @@ export function Graph({ series, start, end, theme, timeZone }: GraphProps): Reac
       axes: [
         {
           ...axis,
-          values: (_u, splits) =>
-            timeAxisLabels(
+          values: (_u, splits) => {
+            const labels = timeAxisLabels(
               splits.map((s) => s * 1000),
               timeZone,
-            ),
+            );
+            // Drawn on the canvas; the attribute lets tests and tools read them.
+            el.dataset['xTicks'] = labels.join('|');
+            return labels;
+          },
         },
         { ...axis, size: 60, values: (_u, vals) => vals.map((v) => formatValue(v)) },
       ],
