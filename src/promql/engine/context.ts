@@ -1,5 +1,5 @@
 /** Per-query state shared by all evaluators of one query (the top level and its subqueries). */
-import { METADATA_LABELS } from './value.js';
+import { dropMetadata } from './value.js';
 import type { Querier, SelectHints, Series } from '../../storage/index.js';
 import type { AtModifier, PosRange, VectorSelector } from '../parser/index.js';
 import {
@@ -145,7 +145,7 @@ export class QueryContext {
     let any = false;
     for (const s of series) {
       if (s.dropName) {
-        s.labels = s.labels.without(...METADATA_LABELS);
+        s.labels = dropMetadata(s.labels);
         s.dropName = false;
         any = true;
       }

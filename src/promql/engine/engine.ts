@@ -1,5 +1,5 @@
 /** The PromQL engine: parses, evaluates over the storage seam, enforces limits, shapes results. */
-import { METADATA_LABELS } from './value.js';
+import { dropMetadata } from './value.js';
 import { Labels } from '../../model/index.js';
 import type { Queryable } from '../../storage/index.js';
 import { DurationError, exprType, resolveDurations, type Expr } from '../parser/index.js';
@@ -203,7 +203,7 @@ function toInstant(val: EvalValue, t: number): QueryValue {
     }
     case 'matrix': {
       const out: MatrixSeries[] = val.series.map((s) => ({
-        labels: s.dropName ? s.labels.without(...METADATA_LABELS) : s.labels,
+        labels: s.dropName ? dropMetadata(s.labels) : s.labels,
         ts: s.ts,
         vs: s.vs,
       }));
@@ -220,7 +220,7 @@ function dropNamesInstant(series: StepSeries[]): StepSeries[] {
   const seen = new Set<string>();
   for (const s of series) {
     if (s.dropName) {
-      s.labels = s.labels.without(...METADATA_LABELS);
+      s.labels = dropMetadata(s.labels);
       s.dropName = false;
     }
     if (!s.has[0]) continue;

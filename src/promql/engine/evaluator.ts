@@ -2,7 +2,7 @@
  * The step-wise evaluator: every node is evaluated over all steps of [start, end] at once,
  * producing dense per-series arrays. Subqueries run a child evaluator on their own step grid.
  */
-import { METADATA_LABELS, countPoints } from './value.js';
+import { countPoints, dropMetadata } from './value.js';
 import { interpolate } from './extended.js';
 import { Labels } from '../../model/index.js';
 import type { Series } from '../../storage/index.js';
@@ -130,12 +130,12 @@ export class Evaluator {
   /** Marks a series' metric name for removal (now, or at the end with delayed removal). */
   dropName(s: StepSeries): void {
     if (this.ctx.opts.delayedNameRemoval) s.dropName = true;
-    else s.labels = s.labels.without(...METADATA_LABELS);
+    else s.labels = dropMetadata(s.labels);
   }
 
   /** Label set with the name removed unless removal is delayed. */
   nameDropped(labels: Labels): Labels {
-    return this.ctx.opts.delayedNameRemoval ? labels : labels.without(...METADATA_LABELS);
+    return this.ctx.opts.delayedNameRemoval ? labels : dropMetadata(labels);
   }
 
   private evalUnary(op: '-' | '+', v: EvalValue): EvalValue {

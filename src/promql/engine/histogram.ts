@@ -1,5 +1,5 @@
 /** `histogram_quantile` over classic histograms (`le` buckets). */
-import { METADATA_LABELS } from './value.js';
+import { dropMetadata } from './value.js';
 import type { Labels } from '../../model/index.js';
 import type { Call, Expr } from '../parser/index.js';
 import { QueryExecutionError } from './errors.js';
@@ -161,7 +161,7 @@ async function quantiles(
             vecExpr.posRange,
           );
         }
-        let labels = delayed ? g.labels : g.labels.without(...METADATA_LABELS);
+        let labels = delayed ? g.labels : dropMetadata(g.labels);
         if (qLabel !== undefined) {
           const qs = formatOpenMetricsFloat(q[i]!);
           const key = `${labels.flat.join('\xff')}\xfe${qs}`;

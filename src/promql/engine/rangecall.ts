@@ -8,9 +8,11 @@ import { KEEPS_NAME, RANGE_KERNELS, RangeFunctionError, type WindowCtx } from '.
 import { mergeSameLabels } from './context.js';
 import { absentLabels } from './labelfns.js';
 import type { CursorScratch } from './cursor.js';
+import type { Labels } from '../../model/index.js';
 import {
   countPoints,
   newStepSeries,
+  sameMetadata,
   StepSlab,
   type StepSeries,
   type VectorValue,
@@ -63,8 +65,16 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
   const covered = absent ? new Uint8Array(n) : undefined;
   const scratch: CursorScratch = { ts: new Float64Array(64), vs: new Float64Array(64) };
   const slab = new StepSlab(n, src.series.length);
+  // Series of one select have distinct label sets; dropping the metadata labels keeps them
+  // distinct when every series has the same metadata values, and then nothing needs merging.
+  let distinct = src.selector !== undefined;
+  let meta: Labels | undefined;
   for (const s of src.series) {
     const drop = !keepName || s.dropName;
+    if (distinct && drop) {
+      if (meta === undefined) meta = s.labels;
+      else if (!sameMetadata(meta, s.labels)) distinct = false;
+    }
     const o = slab.take(
       drop ? ev.nameDropped(s.labels) : s.labels,
       drop && ev.ctx.opts.delayedNameRemoval,
@@ -130,7 +140,7 @@ export async function evalRangeCall(ev: Evaluator, call: Call): Promise<VectorVa
   }
   return {
     kind: 'vector',
-    series: ev.ctx.opts.delayedNameRemoval ? out : mergeSameLabels(out),
+    series: ev.ctx.opts.delayedNameRemoval || distinct ? out : mergeSameLabels(out),
     ordered: false,
   };
 }

@@ -4,7 +4,7 @@
  * series, never per sample. Native histograms, once the storage seam carries them, fit beside
  * `vs` as a per-step array of histogram references with their own presence mask.
  */
-import type { Labels } from '../../model/index.js';
+import { Labels } from '../../model/index.js';
 
 /** One series of an instant vector evaluated over the steps of the current evaluator. */
 export interface StepSeries {
@@ -91,3 +91,36 @@ export function countPoints(series: readonly StepSeries[]): number {
 
 /** The labels that describe what a metric is; dropping the name drops them all. */
 export const METADATA_LABELS: readonly string[] = ['__name__', '__type__', '__unit__'];
+
+/**
+ * The labels without the metadata labels (`__name__`, `__type__`, `__unit__`): the same set as
+ * `labels.without(...METADATA_LABELS)`, built by filtering the sorted pairs (no builder, no
+ * sort); the labels themselves when they have none of them.
+ */
+export function dropMetadata(labels: Labels): Labels {
+  const f = labels.flat;
+  let k = -1;
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i]!;
+    if (n === '__name__' || n === '__type__' || n === '__unit__') {
+      k = i;
+      break;
+    }
+  }
+  if (k < 0) return labels;
+  const out = f.slice(0, k);
+  for (let i = k + 2; i < f.length; i += 2) {
+    const n = f[i]!;
+    if (n !== '__name__' && n !== '__type__' && n !== '__unit__') out.push(n, f[i + 1]!);
+  }
+  return Labels.fromSortedFlat(out);
+}
+
+/** Whether two label sets have the same values (or absence) of the metadata labels. */
+export function sameMetadata(a: Labels, b: Labels): boolean {
+  return (
+    a.get('__name__') === b.get('__name__') &&
+    a.get('__type__') === b.get('__type__') &&
+    a.get('__unit__') === b.get('__unit__')
+  );
+}
