@@ -77,9 +77,6 @@ export class HTTPClient {
     if (o.acceptGzip) headers['Accept-Encoding'] = 'gzip';
     const auth = await this.authHeader(o);
     if (auth !== undefined) headers['Authorization'] = auth;
-    const signal = o.signal
-      ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)])
-      : AbortSignal.timeout(o.timeoutMs);
     const isHttps = u.protocol === 'https:';
     let reqUrl: URL = u;
     if (this.cfg.proxyUrl !== '' && !isHttps) {
@@ -88,7 +85,24 @@ export class HTTPClient {
     } else if (this.cfg.proxyUrl !== '' && isHttps) {
       throw new ScrapeError('proxy_url is supported for http targets only');
     }
+    if (o.signal?.aborted === true) throw new ScrapeError('scrape cancelled');
     return new Promise<FetchResult>((resolve, reject) => {
+      // One timer and one listener per request (AbortSignal.any/timeout cost more per scrape).
+      // Why the request was cut short, if it was: wins over the errors that follow from it.
+      let cut: ScrapeError | undefined;
+      const onAbort = (): void => {
+        cut = new ScrapeError('scrape cancelled');
+        req.destroy(cut);
+      };
+      const timer = setTimeout(() => {
+        cut = new ScrapeError(`context deadline exceeded (scrape_timeout ${o.timeoutMs / 1000}s)`);
+        req.destroy(cut);
+      }, o.timeoutMs);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+      };
       const req = (isHttps ? https : http).request(
         {
           protocol: reqUrl.protocol,
@@ -98,7 +112,6 @@ export class HTTPClient {
           method: 'GET',
           headers,
           agent: isHttps ? this.httpsAgent : this.httpAgent,
-          signal,
         },
         (res) => {
           const status = res.statusCode ?? 0;
@@ -119,9 +132,11 @@ export class HTTPClient {
             chunks.push(c);
           });
           res.on('error', (e) => {
-            reject(e instanceof ScrapeError ? e : new ScrapeError(e.message));
+            done();
+            reject(cut ?? (e instanceof ScrapeError ? e : new ScrapeError(e.message)));
           });
           res.on('end', () => {
+            done();
             if (status !== 200) {
               reject(
                 new ScrapeError(
@@ -159,12 +174,8 @@ export class HTTPClient {
         },
       );
       req.on('error', (e) => {
-        if (e instanceof ScrapeError) reject(e);
-        else if (e.name === 'AbortError' || e.name === 'TimeoutError') {
-          reject(
-            new ScrapeError(`context deadline exceeded (scrape_timeout ${o.timeoutMs / 1000}s)`),
-          );
-        } else reject(new ScrapeError(e.message));
+        done();
+        reject(cut ?? (e instanceof ScrapeError ? e : new ScrapeError(e.message)));
       });
       req.end();
     });
