@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
 import type { ServerFlags } from '../config/index.js';
 import {
+  MetaConflictError,
   DeferredMetaStore,
   FileMetaStore,
   PgLease,
@@ -102,6 +103,19 @@ export class HighAvailability {
       },
       async write(name: string, data: string): Promise<void> {
         await meta.put(SNAPSHOTS, name, data);
+      },
+      async update(name: string, fn: (current: string | undefined) => string): Promise<string> {
+        // Optimistic concurrency: retry on the newer text when another server wrote first.
+        for (let attempt = 0; ; attempt++) {
+          const r = await meta.get(SNAPSHOTS, name);
+          const next = fn(typeof r?.value === 'string' ? r.value : undefined);
+          try {
+            await meta.put(SNAPSHOTS, name, next, { expectedVersion: r?.version ?? 0 });
+            return next;
+          } catch (e) {
+            if (!(e instanceof MetaConflictError) || attempt >= 20) throw e;
+          }
+        }
       },
     };
   }

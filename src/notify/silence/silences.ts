@@ -305,8 +305,21 @@ export class Silences {
   private persist(): Promise<void> {
     const store = this.options.store;
     if (store) {
-      const shared = JSON.stringify([...this.byId.values()].map((e) => e.s));
-      this.writing = this.writing.catch(() => undefined).then(() => store.write(SNAPSHOT, shared));
+      const local = [...this.byId.values()].map((e) => e.s);
+      const write = async (): Promise<void> => {
+        if (store.update === undefined) {
+          await store.write(SNAPSHOT, JSON.stringify(local));
+          return;
+        }
+        // Merge with what other servers wrote since the last reload, so that no server's
+        // silence is lost: per silence, the newest version wins.
+        const minEndMs = this.options.clock.now() - this.options.retentionMs;
+        const merged = await store.update(SNAPSHOT, (current) =>
+          JSON.stringify(mergeSilences(parseSilences(current), local, minEndMs)),
+        );
+        this.replaceWith(merged, 'the shared store');
+      };
+      this.writing = this.writing.catch(() => undefined).then(write);
       return this.writing;
     }
     const file = this.options.file;
@@ -315,6 +328,31 @@ export class Silences {
     this.writing = this.writing.catch(() => undefined).then(() => writeFileAtomic(file, data));
     return this.writing;
   }
+}
+
+function parseSilences(text: string | undefined): Silence[] {
+  if (text === undefined) return [];
+  const raw: unknown = JSON.parse(text);
+  return Array.isArray(raw) ? (raw as Silence[]) : [];
+}
+
+/**
+ * Merges two servers' silences: the union by id, the newer `updatedAtMs` winning (the first
+ * list on a tie), without those that ended before `minEndMs` (garbage-collected). Sorted by id
+ * so that every server writes the same text for the same silences.
+ */
+export function mergeSilences(
+  a: readonly Silence[],
+  b: readonly Silence[],
+  minEndMs: number,
+): Silence[] {
+  const byId = new Map<string, Silence>();
+  for (const s of [...a, ...b]) {
+    if (s.endsAtMs < minEndMs) continue;
+    const have = byId.get(s.id);
+    if (have === undefined || s.updatedAtMs > have.updatedAtMs) byId.set(s.id, s);
+  }
+  return [...byId.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
 function canUpdate(a: Silence, b: Omit<Silence, 'id' | 'updatedAtMs'>, now: number): boolean {

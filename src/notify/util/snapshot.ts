@@ -7,4 +7,10 @@ export interface SnapshotStore {
   read(name: string): Promise<string | undefined>;
   /** Replaces the snapshot. */
   write(name: string, data: string): Promise<void>;
+  /**
+   * Replaces the snapshot with `fn(current)` atomically: when another server wrote in between,
+   * `fn` runs again on the newer text. Resolves with what was written. Optional: stores without
+   * it are written with `read` and `write`, and the last writer wins.
+   */
+  update?(name: string, fn: (current: string | undefined) => string): Promise<string>;
 }
