@@ -308,6 +308,29 @@ describe('engine', () => {
     assert.equal(calls[0]!.func, 'rate');
   });
 
+  it('fails a range function whose outputs collide once the names are dropped', async () => {
+    const st = await storage([
+      [{ __name__: 'a_total', job: 'x' }, MIN, [1, 2, 3]],
+      [{ __name__: 'b_total', job: 'x' }, MIN, [1, 2, 3]],
+      [{ __name__: 'a_total', job: 'y' }, MIN, [1, 2, 3]],
+    ]);
+    const both: VectorSelector = {
+      type: 'VectorSelector',
+      matchers: [new Matcher('=~', '__name__', 'a_total|b_total')],
+      offset: 0,
+      posRange: P,
+    };
+    await assert.rejects(
+      engine.instantQuery(st, call('rate', mat(both, 5 * MIN)), 2 * MIN),
+      /vector cannot contain metrics with the same labelset/,
+    );
+    const one: VectorSelector = { ...both, matchers: [new Matcher('=', '__name__', 'a_total')] };
+    assert.deepEqual(
+      vec(await engine.instantQuery(st, call('rate', mat(one, 5 * MIN)), 2 * MIN)).map(([l]) => l),
+      ['{job="x"}', '{job="y"}'],
+    );
+  });
+
   it('queues queries beyond maxConcurrent', async () => {
     const st = await storage([[{ __name__: 'x' }, 1000, [1, 2, 3]]]);
     const one = new Engine({ maxConcurrent: 1 });
