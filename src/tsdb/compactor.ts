@@ -77,12 +77,17 @@ export class Compactor {
     if (anchor !== undefined) wal.logSeries([anchor.ref], [anchor.labels]);
     const seg = await wal.cut();
     await head.appliedInflight();
+    // Samples before the boundary were persisted and dropped from the head, except late ones
+    // that arrived after persisting began (out of order, still held). Only the few series that
+    // hold data before the boundary need a lookup; the checkpoint asks about every sample.
+    const below = new Map<number, HeadSeries>();
+    for (const s of head.allSeries()) if (s.minTime() < boundary) below.set(s.ref, s);
     await wal.checkpoint(
       seg,
       (ref) => head.seriesByRef(ref) !== undefined,
       (ref, t) => {
         if (t >= boundary) return true;
-        const s = head.seriesByRef(ref);
+        const s = below.get(ref);
         return s !== undefined && s.lookup(t);
       },
     );
