@@ -316,6 +316,7 @@ describe('engine', () => {
     ]);
     const both: VectorSelector = {
       type: 'VectorSelector',
+      name: '',
       matchers: [new Matcher('=~', '__name__', 'a_total|b_total')],
       offset: 0,
       posRange: P,
