@@ -346,7 +346,10 @@ export class Kansoku {
         maxLabelValueLength: this.flags.ingestMaxLabelValueLength,
       },
     });
-    this.limits.start(() => this.pipeline?.dropCaches());
+    this.limits.start(() => {
+      this.pipeline?.dropCaches();
+      this.queryCache?.clear();
+    });
     this.logger.info('storage opened', {
       path: this.flags.tsdbPath,
       duration_ms: Math.round(performance.now() - t0),
