@@ -179,7 +179,7 @@ function httpsPort(k: KansokuProcess): number {
   return Number(new URL(k.base).port);
 }
 
-describe('ACME end to end against pebble', { skip: missingTools() }, () => {
+describe('ACME end to end against pebble', { skip: missingTools(), concurrency: true }, () => {
   let tmp: string;
   let pebble: Peer | undefined;
   let dns: Peer | undefined;

@@ -30,7 +30,15 @@ export interface OrderRequest {
   /** First and longest wait between polls of a pending challenge or order, in ms. */
   readonly pollMinMs: number;
   readonly pollMaxMs: number;
+  /** Stops the order between requests (shutdown). */
+  readonly signal: AbortSignal;
 }
+
+/** Timeout of one request to the CA, ms. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** How many polls of a pending challenge or order before giving up. */
+const MAX_POLLS = 20;
 
 /** Orders a certificate; the function `AcmeCertificateSource` calls (replaced in tests). */
 export type OrderFn = (req: OrderRequest) => Promise<StoredCertificate>;
@@ -77,16 +85,15 @@ export const orderCertificate: OrderFn = async (req) => {
   const origin = new URL(req.directoryUrl).origin;
   const agent =
     req.caPem === undefined ? undefined : new Agent({ ca: [...rootCertificates, req.caPem] });
-  // The library shares one HTTP client; route only requests to this CA through the agent.
-  const interceptor =
-    agent === undefined
-      ? undefined
-      : acme.axios.interceptors.request.use((config) => {
-          if (typeof config.url === 'string' && config.url.startsWith(origin)) {
-            config.httpsAgent = agent;
-          }
-          return config;
-        });
+  // The library shares one HTTP client: only requests to this CA get the agent and the timeout,
+  // and none is started once the order is stopped.
+  const interceptor = acme.axios.interceptors.request.use((config) => {
+    if (typeof config.url !== 'string' || !config.url.startsWith(origin)) return config;
+    if (req.signal.aborted) throw new AcmeOrderError('the order was stopped');
+    if (agent !== undefined) config.httpsAgent = agent;
+    config.timeout = REQUEST_TIMEOUT_MS;
+    return config;
+  });
   let step = 'create the account';
   try {
     const client = new acme.Client({
@@ -119,7 +126,14 @@ export const orderCertificate: OrderFn = async (req) => {
       const remove = await install(acme, req, authz, challenge, keyAuthorization);
       try {
         await client.completeChallenge(challenge);
-        await client.waitForValidStatus(challenge);
+        await poll(req, async () => {
+          const now = (await client.getAuthorizations(order)).find(
+            (a) => a.identifier.value === domain,
+          );
+          if (now === undefined) throw new AcmeOrderError('the CA dropped the authorization');
+          const failed = now.challenges.find((c) => c.type === req.challenge)?.error;
+          return { status: now.status, detail: failed ? JSON.stringify(failed) : '' };
+        });
       } finally {
         remove();
       }
@@ -131,7 +145,11 @@ export const orderCertificate: OrderFn = async (req) => {
       { commonName: req.domains[0] ?? '', altNames: [...req.domains] },
       certKey,
     );
-    const finalized = await client.finalizeOrder(order, csr);
+    let finalized = await client.finalizeOrder(order, csr);
+    await poll(req, async () => {
+      finalized = await client.getOrder(finalized);
+      return { status: finalized.status, detail: '' };
+    });
     step = 'download the certificate';
     const cert = await client.getCertificate(finalized);
     return { cert, key: certKey.toString() };
@@ -142,10 +160,50 @@ export const orderCertificate: OrderFn = async (req) => {
       { cause: err },
     );
   } finally {
-    if (interceptor !== undefined) acme.axios.interceptors.request.eject(interceptor);
+    acme.axios.interceptors.request.eject(interceptor);
     agent?.destroy();
   }
 };
+
+/**
+ * Polls `read` until it reports `valid`: waits `pollMinMs`, doubling up to `pollMaxMs`, at
+ * most `MAX_POLLS` times. Throws on `invalid`, on too many polls and when stopped.
+ */
+async function poll(
+  req: OrderRequest,
+  read: () => Promise<{ status: string; detail: string }>,
+): Promise<void> {
+  let delay = req.pollMinMs;
+  for (let i = 0; ; i++) {
+    const { status, detail } = await read();
+    if (status === 'valid') return;
+    if (status === 'invalid')
+      throw new AcmeOrderError(`the CA answered invalid${detail === '' ? '' : `: ${detail}`}`);
+    if (i + 1 >= MAX_POLLS)
+      throw new AcmeOrderError(`still ${status} after ${MAX_POLLS} polls; giving up for now`);
+    await sleep(delay, req.signal);
+    delay = Math.min(delay * 2, req.pollMaxMs);
+  }
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new AcmeOrderError('the order was stopped'));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AcmeOrderError('the order was stopped'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /** Puts the answer to one challenge in place; returns the function that takes it away. */
 async function install(

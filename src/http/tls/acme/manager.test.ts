@@ -200,6 +200,28 @@ describe(
       assert.equal(calls, seen, 'no orders after close()');
     });
 
+    it('stops an order in flight on close() without counting a failure', async () => {
+      const dir = path.join(tmp, 'stop');
+      let seen: AbortSignal | undefined;
+      const { src, metric } = await open(
+        dir,
+        (req) =>
+          new Promise((_resolve, reject) => {
+            seen = req.signal;
+            req.signal.addEventListener('abort', () => {
+              reject(new Error('stopped'));
+            });
+          }),
+      );
+      const running = src.checkNow();
+      const end = Date.now() + 5000;
+      while (seen === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      src.close();
+      assert.equal(await running, false);
+      assert.equal(seen?.aborted, true);
+      assert.equal(await metric('failure'), 0);
+    });
+
     it('replaces an unusable stored pair and names an unreadable CA file', async () => {
       const dir = path.join(tmp, 'broken');
       const a = await selfSigned(tmp, ['a.test'], 90);

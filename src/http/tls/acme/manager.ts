@@ -96,6 +96,8 @@ export class AcmeCertificateSource implements CertificateSource {
   private running: Promise<boolean> | undefined;
   private failures = 0;
   private closed = false;
+  /** Stops an order in flight on `close()`. */
+  private readonly stop = new AbortController();
 
   private constructor(
     private readonly opts: AcmeSourceOptions,
@@ -175,6 +177,7 @@ export class AcmeCertificateSource implements CertificateSource {
 
   close(): void {
     this.closed = true;
+    this.stop.abort();
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -225,9 +228,11 @@ export class AcmeCertificateSource implements CertificateSource {
       challenge: this.opts.challenge,
     });
     try {
+      const accountKey = await this.accountKey();
+      if (this.isClosed()) return false;
       const stored = await this.opts.order({
         directoryUrl: this.opts.directoryUrl,
-        accountKey: await this.accountKey(),
+        accountKey,
         email: this.opts.email,
         domains: this.opts.domains,
         challenge: this.opts.challenge,
@@ -236,6 +241,7 @@ export class AcmeCertificateSource implements CertificateSource {
         logger: log,
         pollMinMs: this.opts.pollMinMs,
         pollMaxMs: this.opts.pollMaxMs,
+        signal: this.stop.signal,
       });
       const pair = validatePair(stored.cert, stored.key, 'from the ACME CA');
       const facts = certificateFacts(stored.cert);
@@ -252,6 +258,7 @@ export class AcmeCertificateSource implements CertificateSource {
       for (const fn of this.listeners) fn(pair);
       return true;
     } catch (err) {
+      if (this.isClosed()) return false;
       this.failures++;
       this.opts.metrics.orders.inc({ result: 'failure' });
       log.error('cannot obtain ACME certificate; keeping the current one', {
