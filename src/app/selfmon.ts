@@ -18,19 +18,7 @@ export function registerTsdbMetrics(
   gauges: () => TsdbGauges | undefined,
   dataDir: string,
 ): void {
-  const gauge = (name: string, help: string, pick: (g: TsdbGauges) => number | undefined): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const g = gauges();
-        const v = g === undefined ? undefined : pick(g);
-        if (v !== undefined) this.set(v);
-      },
-    });
-  };
+  const gauge = sourceGauge(registry, gauges);
   gauge('prometheus_tsdb_head_series', 'Series in the head.', (g) => g.headSeries);
   gauge(
     'prometheus_tsdb_head_min_time',
@@ -74,18 +62,7 @@ export function registerTsdbMetrics(
       this.inc(g.compactionsFailed);
     },
   });
-  const fs = (name: string, help: string, pick: (s: FsFigures) => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const s = statDir(dataDir);
-        if (s !== undefined) this.set(pick(s));
-      },
-    });
-  };
+  const fs = sourceGauge(registry, () => statDir(dataDir));
   fs(
     'kansoku_storage_filesystem_size_bytes',
     'Size of the filesystem holding the data directory.',
@@ -96,6 +73,29 @@ export function registerTsdbMetrics(
     'Bytes available to Kansoku on the filesystem holding the data directory.',
     (s) => s.avail,
   );
+}
+
+/**
+ * A maker of gauges read at scrape time from one source: each gauge picks its value from what
+ * `source()` returns then, and is left at 0 while the source (or the pick) gives undefined.
+ */
+export function sourceGauge<T>(
+  registry: Registry,
+  source: () => T | undefined,
+): (name: string, help: string, pick: (v: T) => number | undefined) => void {
+  return (name, help, pick) => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const v = source();
+        const n = v === undefined ? undefined : pick(v);
+        if (n !== undefined) this.set(n);
+      },
+    });
+  };
 }
 
 interface FsFigures {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import {
   QueryForwarder,
@@ -28,6 +28,7 @@ import { Labels } from '../model/index.js';
 import type { Storage } from '../storage/index.js';
 import { openDB, type DB, type DBOptions, type TsdbGauges } from '../tsdb/index.js';
 import type { Logger } from '../util/index.js';
+import { sourceGauge } from './selfmon.js';
 
 /** An open storage with what the HTTP layer needs beside the storage interface. */
 export interface OpenStorage {
@@ -50,18 +51,7 @@ export function registerRemoteStorageMetrics(
   registry: Registry,
   stats: () => RemoteWriteStats | undefined,
 ): void {
-  const gauge = (name: string, help: string, pick: (s: RemoteWriteStats) => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const s = stats();
-        if (s) this.set(pick(s));
-      },
-    });
-  };
+  const gauge = sourceGauge(registry, stats);
   gauge(
     'kansoku_remote_storage_pending_samples',
     'Samples acknowledged to writers and queued on disk, not yet accepted by the remote engine.',
