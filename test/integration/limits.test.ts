@@ -25,6 +25,8 @@ const SENDERS = 4;
 const SERIES_PER_REQUEST = 2000;
 const KEEP_SERIES = 50;
 const KEEP_SAMPLES = 20;
+/** `--storage.max-series-per-metric`. */
+const PER_METRIC = 8000;
 /**
  * Longest a health check may take. Queries evaluate on the event loop, so a check waits for the
  * query step running when it arrives; it must still be answered.
@@ -97,7 +99,7 @@ describe('limits under a series flood and a query bomb', { timeout: 60_000 }, ()
     k = await startKansoku(dir, [
       '--storage.memory-budget=512MB',
       '--storage.max-series=30000',
-      '--storage.max-series-per-metric=8000',
+      `--storage.max-series-per-metric=${PER_METRIC}`,
       '--storage.max-new-series-per-hour=40000',
       '--query.max-concurrency=2',
       '--query.max-queue-wait=1s',
@@ -134,6 +136,21 @@ describe('limits under a series flood and a query bomb', { timeout: 60_000 }, ()
       assert.equal(res.status, 204, await res.text());
     }
 
+    // Fill one metric up to --storage.max-series-per-metric: its new series are refused from now.
+    for (let r = 0; r < PER_METRIC / SERIES_PER_REQUEST; r++) {
+      const res = await postWrite(
+        base,
+        writeBody(
+          enc,
+          (i) => ['__name__', 'flood_hot', 'id', `seed-${r}-${i}`],
+          SERIES_PER_REQUEST,
+          Date.now(),
+          (i) => i,
+        ),
+      );
+      assert.equal(res.status, 204, await res.text());
+    }
+
     const stop = AbortSignal.timeout(FLOOD_MS);
     const writes = new Tally();
     const queries = new Tally();
@@ -163,7 +180,8 @@ describe('limits under a series flood and a query bomb', { timeout: 60_000 }, ()
         try {
           const res = await postWrite(base, body);
           await writes.record(res);
-          if (res.status === 503) await new Promise((r) => setTimeout(r, 200));
+          if (res.status === 503 || res.status === 429)
+            await new Promise((r) => setTimeout(r, 100));
         } catch {
           writes.add(0);
         }
@@ -288,6 +306,26 @@ describe('limits under a series flood and a query bomb', { timeout: 60_000 }, ()
         Array.from({ length: KEEP_SAMPLES }, (_, j) => i * 1000 + j),
       );
     }
+  });
+
+  it('refuses new series per line on line protocol, naming the setting', async () => {
+    const base = k!.base;
+    // Both are new series: `flood hot=…` (flood_hot) is at its metric's limit, and after the
+    // flood the storage is at (or near) --storage.max-series.
+    const lines = 'fresh,id=a v=1\nflood,id=new hot=1\n';
+    let res: Response | undefined;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      res = await fetch(`${base}/write?db=limits`, { method: 'POST', body: lines });
+      if (res.status !== 503) break;
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(res?.status, 400);
+    const body = await res.text();
+    assert.match(body, /partial write/);
+    assert.match(body, /raise --storage\.max-series(-per-metric)?\b/);
+
+    assert.equal(k!.child.exitCode, null);
   });
 
   it('refuses a gzip bomb with 413 naming the setting', async () => {
