@@ -30,7 +30,7 @@ const PEBBLE = '/usr/bin/pebble';
 const CHALLTESTSRV = '/usr/bin/pebble-challtestsrv';
 
 /** Lifetime of pebble's certificates, s: renewal is due after two thirds of it. */
-const VALIDITY_S = 18;
+const VALIDITY_S = 21;
 
 const DOMAIN_HTTP = 'http01.kansoku.test';
 const DOMAIN_ALPN = 'alpn.kansoku.test';
