@@ -52,7 +52,9 @@ export class SeriesCache {
    * Adds a series text with its final labels (undefined: dropped) seen in scrape `iter`.
    * Returns its entry, and whether the labels are new to the cache (a series added).
    */
-  add(key: string, labels: Labels | undefined, iter: number): [CacheEntry, boolean] {
+  add(text: string, labels: Labels | undefined, iter: number): [CacheEntry, boolean] {
+    // A slice would keep the whole piece of the body it was cut from alive.
+    const key = ownCopy(text);
     if (labels !== undefined) {
       const h = labels.hash();
       const bucket = this.byHash.get(h);
@@ -87,6 +89,11 @@ export class SeriesCache {
       if (bucket.length === 0) this.byHash.delete(h);
     }
   }
+}
+
+/** A copy of `s` that shares no memory with the string it was sliced from. */
+function ownCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 function newEntry(key: string, labels: Labels | undefined, iter: number): CacheEntry {

@@ -13,6 +13,37 @@ export interface FetchResult {
   readonly wireBytes: number;
 }
 
+/** What a scrape fetched, as bytes (decompressed). */
+export interface FetchBytesResult {
+  readonly status: number;
+  readonly contentType: string;
+  /** The body; when read into a `BodyBuffer`, valid until that buffer's next request. */
+  readonly bytes: Buffer;
+  /** Bytes received on the wire (before decompression). */
+  readonly wireBytes: number;
+}
+
+/**
+ * A reusable body buffer: a loop that reads every body into the same one allocates no new
+ * memory per scrape once the buffer has grown to the target's body size. One request at a time.
+ */
+export class BodyBuffer {
+  buf: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
+  len = 0;
+
+  /** Appends a chunk, growing the buffer by doubling. */
+  push(chunk: Buffer): void {
+    const need = this.len + chunk.length;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
+    chunk.copy(this.buf, this.len);
+    this.len = need;
+  }
+}
+
 /** Options of one request. */
 export interface FetchOptions {
   readonly accept: string;
@@ -23,6 +54,8 @@ export interface FetchOptions {
   readonly signal?: AbortSignal;
   readonly userAgent: string;
   readonly extraHeaders?: Readonly<Record<string, string>>;
+  /** Reads the body into this buffer instead of a new one (`getBytes` only). */
+  readonly into?: BodyBuffer;
 }
 
 /** A failed scrape request; the message is what the targets page shows. */
@@ -66,6 +99,17 @@ export class HTTPClient {
 
   /** GETs a URL and returns the decoded body. Throws `ScrapeError` on any failure. */
   async get(url: string, o: FetchOptions): Promise<FetchResult> {
+    const r = await this.getBytes(url, o);
+    return {
+      status: r.status,
+      contentType: r.contentType,
+      body: r.bytes.toString('utf8'),
+      wireBytes: r.wireBytes,
+    };
+  }
+
+  /** GETs a URL and returns the body as bytes. Throws `ScrapeError` on any failure. */
+  async getBytes(url: string, o: FetchOptions): Promise<FetchBytesResult> {
     const u = new URL(url);
     const headers: Record<string, string> = {
       Accept: o.accept,
@@ -86,7 +130,7 @@ export class HTTPClient {
       throw new ScrapeError('proxy_url is supported for http targets only');
     }
     if (o.signal?.aborted === true) throw new ScrapeError('scrape cancelled');
-    return new Promise<FetchResult>((resolve, reject) => {
+    return new Promise<FetchBytesResult>((resolve, reject) => {
       // One timer and one listener per request (AbortSignal.any/timeout cost more per scrape).
       // Why the request was cut short, if it was: wins over the errors that follow from it.
       let cut: ScrapeError | undefined;
@@ -115,6 +159,8 @@ export class HTTPClient {
         },
         (res) => {
           const status = res.statusCode ?? 0;
+          const into = o.into;
+          if (into) into.len = 0;
           const chunks: Buffer[] = [];
           let wire = 0;
           const gz = (res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
@@ -129,7 +175,8 @@ export class HTTPClient {
               );
               return;
             }
-            chunks.push(c);
+            if (into) into.push(c);
+            else chunks.push(c);
           });
           res.on('error', (e) => {
             done();
@@ -145,7 +192,7 @@ export class HTTPClient {
               );
               return;
             }
-            let buf = Buffer.concat(chunks);
+            let buf = into ? into.buf.subarray(0, into.len) : Buffer.concat(chunks);
             if (gz) {
               try {
                 buf = zlib.gunzipSync(
@@ -167,7 +214,7 @@ export class HTTPClient {
             resolve({
               status,
               contentType: res.headers['content-type'] ?? '',
-              body: buf.toString('utf8'),
+              bytes: buf,
               wireBytes: wire,
             });
           });

@@ -1,5 +1,12 @@
 /** Scraping: discovery, targets, scrape loops with staleness, and the manager that runs them. */
-export { HTTPClient, ScrapeError, type FetchOptions, type FetchResult } from './client.js';
+export {
+  BodyBuffer,
+  HTTPClient,
+  ScrapeError,
+  type FetchBytesResult,
+  type FetchOptions,
+  type FetchResult,
+} from './client.js';
 export {
   FileDiscoverer,
   HTTPDiscoverer,

@@ -17,7 +17,7 @@ import {
   type MetricType,
 } from '../parsers/index.js';
 import { SeriesCache, type CacheEntry } from './cache.js';
-import type { HTTPClient } from './client.js';
+import { BodyBuffer, type HTTPClient } from './client.js';
 import { sampleLabels } from './labels.js';
 import type { Target } from './targets.js';
 
@@ -108,6 +108,8 @@ export class ScrapeLoop {
   /** Format of the last parsed scrape; hints are only valid within one format. */
   private format: ExpositionFormat | undefined;
   private readonly pending: PendingMeta = { name: '', type: 'unknown', help: '', unit: '' };
+  /** Every body of this target is read into this buffer. */
+  private readonly bodyBuffer = new BodyBuffer();
   /** Scratch for the labels of a new series. */
   private readonly flat: string[] = [];
   private iter = 0;
@@ -172,19 +174,20 @@ export class ScrapeLoop {
   /** Scrapes once with the scrape timestamp `ts` (ms). Never throws; outcome goes to `health`. */
   async scrapeOnce(ts: number): Promise<void> {
     const started = performance.now();
-    let body = '';
+    let body: Buffer | undefined;
     let contentType = '';
     let error = '';
     try {
-      const res = await this.deps.client.get(this.target.url, {
+      const res = await this.deps.client.getBytes(this.target.url, {
         accept: this.accept,
         timeoutMs: this.target.timeoutMs,
         bodySizeLimit: this.cfg.bodySizeLimitBytes,
         acceptGzip: this.cfg.enableCompression,
         signal: this.abort.signal,
         userAgent: this.deps.userAgent,
+        into: this.bodyBuffer,
       });
-      body = res.body;
+      body = res.bytes;
       contentType = res.contentType;
     } catch (e) {
       error = (e as Error).message;
@@ -193,7 +196,8 @@ export class ScrapeLoop {
     // One appender and one commit per scrape: samples, staleness markers and the report.
     let app = this.deps.appendable.appender();
     const iter = ++this.iter;
-    const result = error === '' ? this.ingest(app, body, contentType, ts, iter) : failed(error, 0);
+    const result =
+      body !== undefined ? this.ingest(app, body, contentType, ts, iter) : failed(error, 0);
     if (result.error === '') {
       this.appendStale(app, this.prevSeen, iter, ts, false);
       this.cache.sweep(iter);
@@ -255,7 +259,7 @@ export class ScrapeLoop {
    */
   private ingest(
     app: Appender,
-    body: string,
+    body: Uint8Array,
     contentType: string,
     ts: number,
     iter: number,

@@ -8,6 +8,13 @@ import {
 } from './types.js';
 
 /**
+ * Bytes per decoded piece of a byte input: at most 32 Ki characters, so a piece stays below
+ * V8's large-object size (128 KiB) even as a two-byte string.
+ */
+const PIECE_BYTES = 32 * 1024;
+const NEWLINE = 10;
+
+/**
  * State shared by the text parsers: the input, the current line, and the current entry's
  * pieces as indices into the input (so nothing is sliced unless asked for).
  */
@@ -38,10 +45,31 @@ export abstract class BaseParser implements ExpositionParser {
    */
   protected lazyKey = false;
 
+  /** The text being read: all of a string input, or the current piece of a byte input. */
+  protected s: string;
+  /** A byte input (UTF-8), decoded piece by piece; undefined for a string input. */
+  private readonly bytes: Buffer | undefined;
+  /** Offset in `bytes` of the next piece. */
+  private bytePos = 0;
+
+  /**
+   * `input` is the exposition as a string, or as UTF-8 bytes. Bytes are decoded in pieces of
+   * whole lines of about `PIECE_BYTES` each: every piece string is small enough for V8's young
+   * generation, where a whole-body string (a large object) would only be freed by a full
+   * garbage collection. The bytes must not change while the parser reads them.
+   */
   constructor(
-    protected readonly s: string,
+    input: string | Uint8Array,
     protected readonly syntax: LabelSyntax,
-  ) {}
+  ) {
+    if (typeof input === 'string') {
+      this.s = input;
+      this.bytes = undefined;
+    } else {
+      this.s = '';
+      this.bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    }
+  }
 
   abstract next(known?: string): EntryKind;
 
@@ -67,13 +95,42 @@ export abstract class BaseParser implements ExpositionParser {
 
   /** Moves to the next line; returns false at the end of input. */
   protected advanceLine(): boolean {
-    if (this.pos >= this.s.length) return false;
+    if (this.pos >= this.s.length && !this.nextPiece()) return false;
     this.lineStart = this.pos;
     let e = this.s.indexOf('\n', this.pos);
     if (e < 0) e = this.s.length;
     this.lineEnd = e;
     this.pos = e + 1;
     this.lineNumber++;
+    return true;
+  }
+
+  /** Whether all of the input has been read. */
+  protected atEnd(): boolean {
+    return (
+      this.pos >= this.s.length && (this.bytes === undefined || this.bytePos >= this.bytes.length)
+    );
+  }
+
+  /** Decodes the next piece of a byte input (whole lines); false when there is none. */
+  private nextPiece(): boolean {
+    const b = this.bytes;
+    const from = this.bytePos;
+    if (b === undefined || from >= b.length) return false;
+    let end = from + PIECE_BYTES;
+    if (end >= b.length) end = b.length;
+    else {
+      const nl = b.lastIndexOf(NEWLINE, end - 1);
+      if (nl >= from) end = nl + 1;
+      else {
+        // A line longer than a piece: the piece holds all of it.
+        const next = b.indexOf(NEWLINE, end);
+        end = next < 0 ? b.length : next + 1;
+      }
+    }
+    this.s = b.toString('utf8', from, end);
+    this.bytePos = end;
+    this.pos = 0;
     return true;
   }
 

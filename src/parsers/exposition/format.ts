@@ -15,7 +15,10 @@ export function formatFromContentType(contentType: string | undefined): Expositi
   return mt === 'application/openmetrics-text' ? 'openmetrics' : 'prometheus-text';
 }
 
-/** Creates a pull parser for `input` in the given format. */
-export function newExpositionParser(input: string, format: ExpositionFormat): ExpositionParser {
+/** Creates a pull parser for `input` (a string or UTF-8 bytes) in the given format. */
+export function newExpositionParser(
+  input: string | Uint8Array,
+  format: ExpositionFormat,
+): ExpositionParser {
   return format === 'openmetrics' ? new OpenMetricsParser(input) : new PromTextParser(input);
 }

@@ -119,3 +119,45 @@ describe('known series hints', () => {
     });
   }
 });
+
+describe('byte input', () => {
+  /** About 100 KiB of lines (several pieces), with non-ASCII values and one very long line. */
+  function big(om: boolean): string {
+    const lines: string[] = [];
+    for (let i = 0; i < 1500; i++)
+      lines.push(`m_total{i="${i}",v="ä€😀${'x'.repeat(i % 40)}"} ${i}`);
+    lines.splice(700, 0, `long{v="${'y'.repeat(70_000)}"} 1`);
+    return lines.join('\n') + (om ? '\n# EOF\n' : '\n');
+  }
+
+  for (const format of ['prometheus-text', 'openmetrics'] as const) {
+    it(`${format}: UTF-8 bytes read in pieces give what the string gives`, () => {
+      const text = big(format === 'openmetrics');
+      const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
+      const fromBytes = drainBytes(bytes, format);
+      assert.equal(fromBytes.length, 1501);
+      assert.deepEqual(fromBytes, drainBytes(text, format));
+    });
+  }
+
+  it('openmetrics: text after "# EOF" in a later piece is an error', () => {
+    const text = `${'a 1\n'.repeat(10_000)}# EOF\n${'b 1\n'.repeat(10_000)}`;
+    const out = drainBytes(Buffer.from(text), 'openmetrics');
+    assert.match(out.at(-1) ?? '', /^error line 10001, column 7: unexpected text after "# EOF"/);
+    assert.deepEqual(out, drainBytes(text, 'openmetrics'));
+  });
+});
+
+function drainBytes(bytes: string | Uint8Array, format: ExpositionFormat): string[] {
+  const p = newExpositionParser(bytes, format);
+  const out: string[] = [];
+  try {
+    for (let k = p.next(); k !== 'end'; k = p.next()) {
+      if (k === 'series') out.push(JSON.stringify([p.seriesKey(), p.labels([]), p.value()]));
+    }
+  } catch (e) {
+    if (!(e instanceof ExpositionError)) throw e;
+    out.push(`error ${e.message}`);
+  }
+  return out;
+}

@@ -25,7 +25,7 @@ export const MAX_EXEMPLAR_LABEL_RUNES = 128;
 export class OpenMetricsParser extends BaseParser {
   private sawEOF = false;
 
-  constructor(input: string) {
+  constructor(input: string | Uint8Array) {
     super(input, { strict: true });
   }
 
@@ -50,7 +50,7 @@ export class OpenMetricsParser extends BaseParser {
     const le = this.lineEnd;
     const line = s.slice(ls, le);
     if (line === '# EOF') {
-      if (this.pos < s.length) this.fail('unexpected text after "# EOF"', this.pos);
+      if (!this.atEnd()) this.fail('unexpected text after "# EOF"', this.pos);
       this.sawEOF = true;
       this.kind = 'end';
       return 'end';

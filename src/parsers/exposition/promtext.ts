@@ -31,15 +31,15 @@ const TEXT_TYPES: Readonly<Record<string, MetricType>> = {
  * label names in quotes (`{"my.metric", "a.b"="c"}`).
  */
 export class PromTextParser extends BaseParser {
-  constructor(input: string) {
+  constructor(input: string | Uint8Array) {
     super(input, { strict: false });
   }
 
   next(known?: string): EntryKind {
-    const s = this.s;
     this.hit = false;
     this.lazyKey = false;
     while (this.advanceLine()) {
+      const s = this.s;
       const j = this.skipBlanks(this.lineStart);
       let le = this.lineEnd;
       if (le > j && s.charCodeAt(le - 1) === 13) le--; // tolerate CRLF
