@@ -293,6 +293,18 @@ describe(
       assert.notEqual(panelUrl, publicUrl);
       await dialog.getByRole('button', { name: 'Close' }).click();
 
+      // The settings list the annotation queries and show the dashboard's zone.
+      await page.getByRole('button', { name: 'Edit', exact: true }).click();
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const settings = page.locator('.db-annotations-editor');
+      await settings.locator('legend', { hasText: 'Deploys' }).waitFor();
+      assert.equal(
+        await settings.getByLabel('Query').first().inputValue(),
+        'kz_deploy{job="$job"} > 0',
+      );
+      assert.equal(await page.locator('.db-modal').getByLabel('Time zone').inputValue(), NY);
+      await page.locator('.db-modal').getByRole('button', { name: 'Cancel' }).click();
+
       // Explore keeps its time zone in the URL and labels its axis with that zone's clock.
       await page.goto(`${base}/explore?q=kz_load&range=1h&tab=graph&tz=Asia%2FTokyo`);
       const graph = page.locator('.graph[data-x-ticks]');

@@ -469,6 +469,7 @@ function Loaded(props: LoadedProps): ReactElement {
           panel={editedPanel}
           range={range}
           scope={vars.scope}
+          timeZone={tz}
           theme={props.theme}
           onApply={(p) => {
             setPanels(dash.panels.map((x) => (x.id === p.id ? p : x)));

@@ -15,6 +15,8 @@ export interface PanelEditorProps {
   readonly panel: PanelModel;
   readonly range: ResolvedRange;
   readonly scope: Scope;
+  /** The dashboard's time zone for the preview. */
+  readonly timeZone?: string;
   readonly theme: 'light' | 'dark';
   readonly onApply: (p: PanelModel) => void;
   readonly onCancel: () => void;
@@ -91,6 +93,7 @@ export function PanelEditor(props: PanelEditorProps): ReactElement {
             height={260}
             timeRange={props.range}
             theme={props.theme}
+            {...(props.timeZone === undefined ? {} : { timeZone: props.timeZone })}
           />
         </div>
         <div className="db-editor-cols">
@@ -247,6 +250,47 @@ export function PanelEditor(props: PanelEditorProps): ReactElement {
                   setPanel(next);
                 }}
               />
+            </label>
+            <label>
+              Relative time{' '}
+              <input
+                value={typeof panel['timeFrom'] === 'string' ? panel['timeFrom'] : ''}
+                placeholder="e.g. 2h"
+                size={6}
+                onChange={(e) => {
+                  const next = { ...panel };
+                  if (e.target.value.trim() === '') delete next['timeFrom'];
+                  else next['timeFrom'] = e.target.value.trim();
+                  setPanel(next);
+                }}
+              />
+            </label>
+            <label>
+              Time shift{' '}
+              <input
+                value={typeof panel['timeShift'] === 'string' ? panel['timeShift'] : ''}
+                placeholder="e.g. 1d"
+                size={6}
+                onChange={(e) => {
+                  const next = { ...panel };
+                  if (e.target.value.trim() === '') delete next['timeShift'];
+                  else next['timeShift'] = e.target.value.trim();
+                  setPanel(next);
+                }}
+              />
+            </label>
+            <label>
+              <input
+                type="checkbox"
+                checked={panel['hideTimeOverride'] === true}
+                onChange={(e) => {
+                  const next = { ...panel };
+                  if (e.target.checked) next['hideTimeOverride'] = true;
+                  else delete next['hideTimeOverride'];
+                  setPanel(next);
+                }}
+              />{' '}
+              Hide time info
             </label>
             <PanelOptionsEditor panel={panel} onChange={setPanel} />
           </div>

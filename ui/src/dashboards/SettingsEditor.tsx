@@ -1,4 +1,5 @@
 /** Dashboard settings: general fields, the time defaults, the variables editor and the JSON model. */
+import { AnnotationsEditor, annotationList } from './AnnotationsEditor.js';
 import { ZoneSelect } from '../time/ZoneSelect.js';
 import { type ReactElement, useState } from 'react';
 import { useApi } from '../useApi.js';
@@ -346,6 +347,16 @@ export function SettingsEditor(props: SettingsEditorProps): ReactElement {
         >
           Add variable
         </button>
+        <h3>Annotations</h3>
+        <AnnotationsEditor
+          list={annotationList(d['annotations'])}
+          onChange={(list) => {
+            setD({
+              ...d,
+              annotations: { ...(isRecord(d['annotations']) ? d['annotations'] : {}), list },
+            });
+          }}
+        />
         <h3>JSON model</h3>
         <textarea
           aria-label="Dashboard JSON"
@@ -371,4 +382,8 @@ export function SettingsEditor(props: SettingsEditorProps): ReactElement {
       </div>
     </div>
   );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
