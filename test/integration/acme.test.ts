@@ -309,6 +309,15 @@ describe('ACME end to end against pebble', { skip: missingTools(), concurrency: 
     const expiry = /^kansoku_tls_certificate_expiry_timestamp_seconds (\S+)$/m.exec(metrics.body);
     assert.equal(Number(expiry?.[1]) * 1000, Date.parse(issued.validTo));
     assert.match(metrics.body, /^kansoku_acme_orders_total\{result="success"\} 1$/m);
+    // Past the challenge path the plain-HTTP listener redirects as before.
+    const plain = await fetch(`http://127.0.0.1:${httpPort}/graph?x=1`, { redirect: 'manual' });
+    assert.equal(plain.status, 308);
+    assert.equal(plain.headers.get('location'), `https://127.0.0.1:${httpsPort(k)}/graph?x=1`);
+    const unknown = await fetch(
+      `http://127.0.0.1:${httpPort}/.well-known/acme-challenge/not-pending`,
+      { redirect: 'manual' },
+    );
+    assert.equal(unknown.status, 308, 'no answer for a token that is not pending');
 
     // A restart serves the stored certificate without ordering again.
     await stop(k);
@@ -377,5 +386,10 @@ describe('ACME end to end against pebble', { skip: missingTools(), concurrency: 
     const noRedirect = await server(acmeArgs(DOMAIN_HTTP, 'http-01'));
     assert.notEqual(noRedirect.code, 0);
     assert.match(noRedirect.stderr, /http-01 challenges: give --web\.redirect-http/);
+    const noTos = await server(
+      acmeArgs(DOMAIN_ALPN, 'tls-alpn-01').filter((a) => a !== '--web.acme.accept-tos'),
+    );
+    assert.equal(noTos.code, 2);
+    assert.match(noTos.stderr, /give --web\.acme\.accept-tos/);
   });
 });
