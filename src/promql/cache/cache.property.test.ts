@@ -21,13 +21,26 @@ const QUERIES = [
   'count by (a) (x)',
   'avg_over_time(x[3m])',
   'sum by (a) (delta(x[5m]))',
+  // rate() of `x` (not a counter name) gives answers with an info annotation.
   'rate(x[2m])',
+  'sum(rate(x[2m])) by (a)',
   'max_over_time(sum(x)[5m:1m])',
   'x offset 2m',
   'timestamp(x)',
   'time() - 1',
   'x > 50',
   'absent(x{a="z"})',
+  'absent_over_time(x{a="c"}[2m])',
+  'topk(2, x)',
+  'count_values("v", round(x / 10))',
+  'label_replace(x, "b", "$1", "a", "(.*)")',
+  'x{a="a"} or on(a) x{a="b"} * 2',
+  'x unless on(a) x{a="b"}',
+  'quantile_over_time(0.5, x[4m])',
+  'changes(x[3m]) + resets(x[3m])',
+  'deriv(x[5m])',
+  'max_over_time(deriv(x[2m])[6m:30s] offset 1m)',
+  'stddev_over_time(x[5m])',
 ];
 
 type Op =
