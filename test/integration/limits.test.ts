@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { WriteRequestEncoder, encodeSnappyBody } from '../../src/parsers/index.js';
+import path from 'node:path';
 import {
   makeTemp,
   removeTemp,
+  runCli,
   startKansoku,
   waitFor200,
   type KansokuProcess,
@@ -405,5 +407,63 @@ describe('memory back-pressure', { timeout: 30_000 }, () => {
       metrics,
       /^kansoku_http_limited_requests_total\{reason="memory_budget",class="query"\} [1-9]/m,
     );
+  });
+});
+
+describe('per-token request rate', { timeout: 30_000 }, () => {
+  let dir = '';
+  let k: KansokuProcess | undefined;
+
+  before(async () => {
+    dir = await makeTemp();
+    k = await startKansoku(path.join(dir, 'data'), [
+      '--auth.enabled',
+      '--auth.token-rate-limit=5',
+      '--auth.token-rate-burst=10',
+    ]);
+    assert.equal(await waitFor200(`${k.base}/-/healthy`, 20_000), 200);
+  });
+
+  after(async () => {
+    await k?.stop();
+    await removeTemp(dir);
+  });
+
+  it('answers a token beyond its rate with 429 and Retry-After, other tokens are not affected', async () => {
+    const base = k!.base;
+    const token = async (): Promise<string> => {
+      const r = await runCli([
+        'token',
+        'create',
+        '--scope=read',
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    const [a, b] = [await token(), await token()];
+    const get = (t: string): Promise<Response> =>
+      fetch(`${base}/api/v1/labels`, { headers: { Authorization: `Bearer ${t}` } });
+    let first429: Response | undefined;
+    let ok = 0;
+    for (let i = 0; i < 30 && first429 === undefined; i++) {
+      const res = await get(a);
+      if (res.status === 429) first429 = res;
+      else {
+        assert.notEqual(res.status, 401, 'the offline token is not known yet');
+        ok++;
+        await res.arrayBuffer();
+      }
+    }
+    assert.ok(first429, 'the token was never limited');
+    assert.ok(ok >= 10, `only ${ok} requests passed before the limit`);
+    assert.ok(Number(first429.headers.get('retry-after')) >= 1);
+    assert.match(await first429.text(), /--auth\.token-rate-limit/);
+    const other = await get(b);
+    assert.equal(other.status, 200);
+    await other.arrayBuffer();
+    const health = await fetch(`${base}/-/healthy`);
+    assert.equal(health.status, 200);
+    await health.arrayBuffer();
   });
 });
