@@ -1,14 +1,17 @@
 /**
  * Database maintenance: persisting complete head ranges as blocks (then truncating the head and
  * checkpointing the WAL), merging blocks, deleting blocks past retention, and rewriting blocks
- * to drop deleted samples. The database runs these one at a time, off the request path; block
- * merges and rewrites run on a worker thread (they decode and re-encode every sample).
+ * to drop deleted samples. The database runs these one at a time, off the request path. Writing
+ * a head range as a block, block merges and rewrites run on worker threads (index building and
+ * re-encoding take long synchronous stretches); the main thread collects what the head holds,
+ * truncates the head and checkpoints the WAL.
  */
 import type { Logger } from '../util/index.js';
-import { compactBlocksInWorker, writeBlock, type Block } from './block/index.js';
+import { compactBlocksInWorker, type Block } from './block/index.js';
 import { alignDown, headBoundary, mergeRanges, planMerge, planRetention } from './compactplan.js';
 import type { BlockSet } from './blockset.js';
 import type { Head, HeadSeries } from './head/index.js';
+import { writeHeadBlockInWorker } from './headblock-thread.js';
 import { headChunkSource } from './headsource.js';
 import type { DBOptions } from './options.js';
 import type { Wal } from './wal/index.js';
@@ -53,7 +56,7 @@ export class Compactor {
     for (const w of starts) {
       const src = headChunkSource(this.head, w, w + r);
       if (src.isEmpty()) continue;
-      const meta = await writeBlock(this.dir, src, w, w + r, { logger: this.logger });
+      const meta = await writeHeadBlockInWorker(this.dir, src.entries, w, w + r, this.logger);
       await this.blocks.add(meta.ulid);
       written++;
     }

@@ -81,9 +81,10 @@ export function dropDeleted(
 export class HeadChunkSource extends ArraySeriesChunkSource {
   constructor(
     private readonly count: number,
-    list: readonly SeriesChunks[],
+    /** The series, sorted by labels (for writing the block elsewhere, see `headblock-thread`). */
+    readonly entries: readonly SeriesChunks[],
   ) {
-    super(list);
+    super(entries);
   }
 
   /** Whether no series has samples in the range. */
