@@ -121,13 +121,21 @@ describe('QueryResultCache', () => {
     assert.ok(!r.json.includes('"early"'));
   });
 
-  it('a different step alignment is a separate entry', async () => {
+  it('a different step alignment is a separate entry, filled on its second miss', async () => {
     const c = cacheWith();
     await run(c, 'x', T0 - 60 * MIN, T0 - 10 * MIN, MIN);
-    const b = await run(c, 'x', T0 - 60 * MIN + 1000, T0 - 10 * MIN, MIN);
+    const s = T0 - 60 * MIN + 1000;
+    const b = await run(c, 'x', s, T0 - 10 * MIN, MIN);
     assert.equal(b.outcome, 'miss');
-    assert.equal(b.json, await fresh('x', T0 - 60 * MIN + 1000, T0 - 10 * MIN, MIN));
+    assert.equal(b.json, await fresh('x', s, T0 - 10 * MIN, MIN));
+    // An unaligned window seen once is not stored (it would mostly never be read again)…
+    assert.equal(c.stats().entries, 1);
+    assert.equal((await run(c, 'x', s, T0 - 10 * MIN, MIN)).outcome, 'miss');
+    // … but one that comes back is.
     assert.equal(c.stats().entries, 2);
+    const d = await run(c, 'x', s, T0 - 10 * MIN, MIN);
+    assert.equal(d.outcome, 'hit');
+    assert.equal(d.json, b.json);
   });
 
   it('scopes (read restrictions) never share entries', async () => {
@@ -176,6 +184,8 @@ describe('QueryResultCache', () => {
         const app = db.appender();
         app.append(0, Labels.fromRecord({ __name__: 'x', a: '9' }), T0 - 50 * MIN, 5);
         await app.commit();
+        // Another request meanwhile: the cache has now seen the change's generation.
+        await run(c, 'count(x)', s, e, MIN);
         return r;
       },
     );

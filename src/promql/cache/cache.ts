@@ -108,6 +108,9 @@ function answer(
   };
 }
 
+/** Most keys of unaligned requests remembered for admission. */
+const MAX_SEEN_KEYS = 4096;
+
 /** A single entry may use at most this fraction of the budget (bigger answers are not kept). */
 const MAX_ENTRY_FRACTION = 4;
 
@@ -121,6 +124,8 @@ export class QueryResultCache {
   private readonly entries = new Map<string, CachedRange>();
   private bytes = 0;
   private seenGen = 0;
+  /** Keys of unaligned requests seen once and not stored (oldest first). */
+  private readonly seen = new Set<string>();
   private readonly counters: QueryCacheStats = {
     hits: 0,
     partialHits: 0,
@@ -187,7 +192,12 @@ export class QueryResultCache {
     this.counters.misses++;
     const r = await at.evaluate(req.start, req.end);
     const value = r.value;
-    if (value.type === 'matrix' && r.warnings.length === 0 && r.infos.length === 0) {
+    if (
+      value.type === 'matrix' &&
+      r.warnings.length === 0 &&
+      r.infos.length === 0 &&
+      this.admit(at.key, req)
+    ) {
       this.store(at, (keep) => {
         // Only the head that will be kept is copied, and nothing when it cannot fit.
         let bytes = 0;
@@ -199,6 +209,26 @@ export class QueryResultCache {
       });
     }
     return { result: r, outcome: 'miss' };
+  }
+
+  /**
+   * Whether a missed request may fill an entry. Requests aligned to their step (`start` a
+   * multiple of `step`, as dashboards and Grafana send them) always may. Unaligned ones (a
+   * query page whose window ends at "now") get a new alignment almost every time, so they fill
+   * an entry only when the same key was seen recently: otherwise they would evict useful
+   * entries with ones that are never read.
+   */
+  private admit(key: string, req: CachedRangeRequest): boolean {
+    if (req.start % req.step === 0) return true;
+    if (this.seen.delete(key)) return true;
+    this.seen.add(key);
+    if (this.seen.size > MAX_SEEN_KEYS) {
+      for (const k of this.seen) {
+        this.seen.delete(k);
+        break;
+      }
+    }
+    return false;
   }
 
   /** Evaluates the steps before and after the entry and merges them with it. */
