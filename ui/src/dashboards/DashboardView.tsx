@@ -29,11 +29,10 @@ import { useVariables } from './useVariables.js';
 import { VariablesBar } from './VariablesBar.js';
 import { VersionsDialog } from './VersionsDialog.js';
 import { useWidth } from './useWidth.js';
-import { annotationDefs } from './annotations.js';
 import { AnnotationToggles } from './AnnotationToggles.js';
 import { ShareDialog } from './ShareDialog.js';
 import { type PanelTime, panelTime } from './timeoverride.js';
-import { useAnnotations } from './useAnnotations.js';
+import { useAnnotations, useAnnotationToggles } from './useAnnotations.js';
 
 /** Props of {@link DashboardView}. */
 export interface DashboardViewProps {
@@ -153,17 +152,10 @@ function Loaded(props: LoadedProps): ReactElement {
   const vars = useVariables(dash.templating.list, range, url.vars);
   const [gridRef, width] = useWidth();
   const [shareOpen, setShareOpen] = useState(false);
-  const defs = useMemo(() => annotationDefs(dash['annotations']), [dash['annotations']]);
-  const defsKey = defs.map((d) => `${d.index}:${d.enable ? 1 : 0}`).join(',');
-  const [annotationsOn, setAnnotationsOn] = useState<ReadonlySet<number>>(
-    () => new Set(defs.filter((d) => d.enable).map((d) => d.index)),
-  );
-  useEffect(() => {
-    setAnnotationsOn(new Set(defs.filter((d) => d.enable).map((d) => d.index)));
-  }, [defsKey]);
+  const toggles = useAnnotationToggles(dash['annotations']);
   const notes = useAnnotations(
-    defs,
-    annotationsOn,
+    toggles.defs,
+    toggles.enabled,
     range,
     vars.scope,
     vars.key,
@@ -380,15 +372,10 @@ function Loaded(props: LoadedProps): ReactElement {
       )}
       <VariablesBar variables={dash.templating.list} state={vars.state} onChange={vars.select} />
       <AnnotationToggles
-        defs={defs}
-        enabled={annotationsOn}
+        defs={toggles.defs}
+        enabled={toggles.enabled}
         errors={notes.errors}
-        onToggle={(index, on) => {
-          const next = new Set(annotationsOn);
-          if (on) next.add(index);
-          else next.delete(index);
-          setAnnotationsOn(next);
-        }}
+        onToggle={toggles.toggle}
       />
       <div ref={gridRef} className="db-canvas">
         {viewed ? (

@@ -1,8 +1,9 @@
 /** Loads the events of a dashboard's enabled annotations for its time range (React hook). */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { fetchHistory } from '../alerts/api.js';
 import { queryRange } from '../api/client.js';
 import {
+  annotationDefs,
   type AnnotationDef,
   type AnnotationEvent,
   alertAnnotationEvents,
@@ -87,4 +88,28 @@ export function useAnnotations(
     };
   }, [key, range.from, range.to, scopeKey, ready, tick]);
   return state;
+}
+
+/** The dashboard's annotations and which are switched on (starting as their `enable` says). */
+export function useAnnotationToggles(annotations: unknown): {
+  readonly defs: readonly AnnotationDef[];
+  readonly enabled: ReadonlySet<number>;
+  readonly toggle: (index: number, on: boolean) => void;
+} {
+  const defs = useMemo(() => annotationDefs(annotations), [annotations]);
+  const initial = (): Set<number> => new Set(defs.filter((d) => d.enable).map((d) => d.index));
+  const key = defs.map((d) => `${d.index}:${d.enable ? 1 : 0}`).join(',');
+  const [enabled, setEnabled] = useState<ReadonlySet<number>>(initial);
+  useEffect(() => {
+    setEnabled(initial());
+  }, [key]);
+  const toggle = useCallback((index: number, on: boolean) => {
+    setEnabled((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(index);
+      else next.delete(index);
+      return next;
+    });
+  }, []);
+  return { defs, enabled, toggle };
 }
