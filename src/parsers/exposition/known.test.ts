@@ -161,3 +161,41 @@ function drainBytes(bytes: string | Uint8Array, format: ExpositionFormat): strin
   }
   return out;
 }
+
+describe('text format values', () => {
+  it('reads decimals exactly as Number does, and leaves the rest to the full float parser', () => {
+    const dec = fc
+      .tuple(
+        fc.boolean(),
+        fc.stringMatching(/^[0-9]{0,17}$/),
+        fc.option(fc.stringMatching(/^[0-9]{0,17}$/)),
+      )
+      .map(([neg, i, f]) => `${neg ? '-' : ''}${i}${f === null ? '' : `.${f}`}`)
+      .filter((v) => /[0-9]/.test(v));
+    fc.assert(
+      fc.property(dec, (v) => {
+        const p = newExpositionParser(`m ${v}\n`, 'prometheus-text');
+        assert.equal(p.next(), 'series');
+        assert.ok(Object.is(p.value(), Number(v)), v);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const [v, want] of [
+      ['+1.5', 1.5],
+      ['1e3', 1000],
+      ['0x10', 16],
+      ['-Inf', -Infinity],
+    ] as const) {
+      const p = newExpositionParser(`m ${v} 5\n`, 'prometheus-text');
+      p.next();
+      assert.equal(p.value(), want);
+      assert.equal(p.timestampMs(), 5);
+    }
+    for (const bad of ['1.2.3', '-', '.', '1x']) {
+      assert.throws(
+        () => newExpositionParser(`m ${bad}\n`, 'prometheus-text').next(),
+        /invalid value/,
+      );
+    }
+  });
+});

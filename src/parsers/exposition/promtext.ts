@@ -12,6 +12,9 @@ import {
 } from './lex.js';
 import type { EntryKind, MetricType } from './types.js';
 
+/** Powers of ten that are exact doubles (at most 15 fraction digits). */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
 const TEXT_TYPES: Readonly<Record<string, MetricType>> = {
   counter: 'counter',
   gauge: 'gauge',
@@ -183,8 +186,29 @@ export class PromTextParser extends BaseParser {
     j = this.skipBlanks(j);
     if (j === beforeValue || j >= le) this.fail('expected a value after the series', j);
     const vs = j;
-    while (j < le && s.charCodeAt(j) !== CH.space && s.charCodeAt(j) !== CH.tab) j++;
-    const v = decimalAt(s, vs, j) ?? parseGoFloat(s.slice(vs, j));
+    // The common value, `[-]digits[.digits]` with at most 15 digits, is read in the same pass
+    // that finds its end (exact, see `decimalAt`); anything else goes to the full parser.
+    let v: number | undefined;
+    let m = 0;
+    let digits = 0;
+    let dot = -1;
+    if (s.charCodeAt(j) === CH.minus) j++;
+    for (; j < le; j++) {
+      const c = s.charCodeAt(j);
+      if (c >= 48 && c <= 57) {
+        m = m * 10 + (c - 48);
+        digits++;
+      } else if (c === CH.dot && dot < 0) dot = j;
+      else break;
+    }
+    const end = j;
+    if (end < le && s.charCodeAt(end) !== CH.space && s.charCodeAt(end) !== CH.tab) {
+      while (j < le && s.charCodeAt(j) !== CH.space && s.charCodeAt(j) !== CH.tab) j++;
+    } else if (digits > 0 && digits <= 15) {
+      v = dot < 0 ? m : m / POW10[end - dot - 1]!;
+      if (s.charCodeAt(vs) === CH.minus) v = -v;
+    }
+    v ??= decimalAt(s, vs, j) ?? parseGoFloat(s.slice(vs, j));
     if (v === undefined) this.fail(`invalid value ${JSON.stringify(s.slice(vs, j))}`, vs);
     this.val = v;
     this.ex = undefined;
