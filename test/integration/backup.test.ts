@@ -99,6 +99,8 @@ describe('backup and restore end to end', { timeout: 60_000 }, () => {
     const dataA = path.join(tmp, 'a');
     a = await startKansoku(dataA, [
       '--auth.enabled',
+      // Ingestion here is as fast as the server takes it, beyond the per-token request rate.
+      '--auth.token-rate-limit=0',
       `--auth.admin-password-file=${path.join(tmp, 'admin.pw')}`,
       `--config.file=${path.join(tmp, 'prometheus.yml')}`,
     ]);
@@ -241,7 +243,7 @@ describe('backup and restore end to end', { timeout: 60_000 }, () => {
     const restored = await runCli(['restore', dest, `--storage.tsdb.path=${dataB}`]);
     assert.equal(restored.code, 0, restored.stdout + restored.stderr);
     assert.match(restored.stdout, /restore complete/);
-    b = await startKansoku(dataB, ['--auth.enabled']);
+    b = await startKansoku(dataB, ['--auth.enabled', '--auth.token-rate-limit=0']);
     assert.equal(await waitFor200(`${b.base}/-/ready`), 200);
     const apiB: Api = { base: b.base, token: api.token };
 

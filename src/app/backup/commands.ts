@@ -3,6 +3,8 @@
  * standard output (logfmt or JSON) and resolve with an exit code.
  */
 import { createReadStream } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -176,26 +178,40 @@ async function backup(a: BackupArgs, logger: Logger): Promise<void> {
 
 /** Asks the server for a backup; resolves with the tar body. */
 async function fetchBackup(a: BackupArgs, have: HaveBlocks): Promise<AsyncIterable<Uint8Array>> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const body = JSON.stringify({ have: [...have].map(([ulid, checksum]) => ({ ulid, checksum })) });
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+  };
   if (a.tokenFile !== undefined) {
     const token = (await readFile(a.tokenFile, 'utf8')).trim();
     headers['Authorization'] = `Bearer ${token}`;
   }
   const url = `${(a.url ?? '').replace(/\/+$/, '')}/api/kansoku/admin/backup`;
-  let res: Response;
+  let res: IncomingMessage;
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ have: [...have].map(([ulid, checksum]) => ({ ulid, checksum })) }),
+    // node:http rather than fetch: the server answers only after the snapshot and the checksums,
+    // which can take longer than fetch's fixed wait for response headers on a big database.
+    res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, {
+        method: 'POST',
+        headers,
+        // No keep-alive: an idle pooled socket would hold the process open after the backup.
+        agent: false,
+      });
+      req.on('response', resolve);
+      req.on('error', reject);
+      req.end(body);
     });
   } catch (err) {
     throw new BackupError(`cannot take backup: cannot reach ${url}: ${causeText(err)}`, {
       cause: err,
     });
   }
-  if (res.status !== 200 || res.body === null) {
-    const text = await res.text().catch(() => '');
+  if (res.statusCode !== 200) {
+    const chunks: Buffer[] = [];
+    for await (const c of res as AsyncIterable<Buffer>) chunks.push(c);
+    const text = Buffer.concat(chunks).toString('utf8');
     let msg = text.trim();
     try {
       const v = JSON.parse(text) as { error?: unknown };
@@ -203,9 +219,9 @@ async function fetchBackup(a: BackupArgs, have: HaveBlocks): Promise<AsyncIterab
     } catch {
       // not JSON: keep the text
     }
-    throw new BackupError(`cannot take backup: ${url} answered ${res.status}: ${msg}`);
+    throw new BackupError(`cannot take backup: ${url} answered ${res.statusCode ?? 0}: ${msg}`);
   }
-  return res.body as AsyncIterable<Uint8Array>;
+  return res;
 }
 
 /** A backup of a stopped server's data directory: blocks, state and the WAL as they are. */
