@@ -4,10 +4,10 @@
  * matchers and the time range down and returns decoded series; exact range filtering, sorting
  * and de-duplication happen in `series.ts`.
  */
-import { STALE_NAN, type Matcher } from '../../model/index.js';
+import { BadInputError, STALE_NAN, type Matcher } from '../../model/index.js';
 import { decodeSnappyBody, encodeSnappyBody, STREAMED_CONTENT_TYPE } from '../../parsers/index.js';
 import type { SelectHints } from '../../storage/index.js';
-import type { RemoteHttpClient } from './http.js';
+import { RemoteRequestError, type RemoteHttpClient } from './http.js';
 import type { RawReadMethod } from './options.js';
 import {
   decodeChunkedResponse,
@@ -76,10 +76,16 @@ async function remoteRead(
     },
     signal,
   });
-  if (res.contentType.startsWith(STREAMED_CONTENT_TYPE.split(';')[0]!)) {
-    return decodeChunkedResponse(res.body);
+  try {
+    if (res.contentType.startsWith(STREAMED_CONTENT_TYPE.split(';')[0]!)) {
+      return decodeChunkedResponse(res.body);
+    }
+    return decodeReadResponse(decodeSnappyBody(res.body, MAX_DECODED_BYTES, 'remote read answer'));
+  } catch (e) {
+    // A broken answer is the backend's fault, not the client's: not a 400 at our edge.
+    if (!(e instanceof BadInputError)) throw e;
+    throw new RemoteRequestError(`${readUrl}/api/v1/read: ${e.message}`, res.status, { cause: e });
   }
-  return decodeReadResponse(decodeSnappyBody(res.body, MAX_DECODED_BYTES, 'remote read answer'));
 }
 
 async function exportRead(

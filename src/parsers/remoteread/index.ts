@@ -13,4 +13,5 @@ export {
   type ReadResponseType,
   type ReadSeries,
 } from './read.js';
+export { ReadResponseDecoder, type RawSeries } from './response.js';
 export { decodeXORChunk, encodeXORChunk } from './xorchunk.js';

@@ -61,6 +61,8 @@ const HINT_FIELDS: FieldTable = [
 
 /** Decodes remote read requests; errors name the field path (`queries[0].matchers[1].type`). */
 export class ReadRequestDecoder extends FieldReader {
+  protected override what = 'remote read request';
+
   /** Decodes an uncompressed `prometheus.ReadRequest`. */
   decode(input: Uint8Array): ReadRequest {
     this.setInput(input);

@@ -5,6 +5,7 @@ import { STALE_NAN, isStaleNaN, sameFloatBits } from '../../model/index.js';
 import { ProtoWriter } from '../remotewrite/writer.js';
 import {
   ReadRequestDecoder,
+  ReadResponseDecoder,
   crc32c,
   decodeXORChunk,
   encodeChunkedFrame,
@@ -138,5 +139,55 @@ describe('remote read messages', () => {
     assert.equal(frame.length, 1 + 4 + len);
     const crc = ((frame[1]! << 24) | (frame[2]! << 16) | (frame[3]! << 8) | frame[4]!) >>> 0;
     assert.equal(crc, crc32c(frame.subarray(5)));
+  });
+});
+
+describe('ReadResponseDecoder', () => {
+  it('round-trips samples answers from every result, staleness markers included', () => {
+    const vs = new Float64Array(2);
+    vs[0] = 1;
+    vs[1] = STALE_NAN; // not through an array literal, which would lose the NaN payload
+    const body = encodeReadResponse([
+      [{ labels: ['__name__', 'up', 'job', 'a'], ts: [1000, 2000], vs, count: 2 }],
+      [{ labels: ['__name__', 'x'], ts: [-5], vs: [-0], count: 1 }],
+    ]);
+    const got = new ReadResponseDecoder().samples(body);
+    assert.equal(got.length, 2);
+    assert.deepEqual(got[0]!.labels, ['__name__', 'up', 'job', 'a']);
+    assert.deepEqual([...got[0]!.ts.subarray(0, 2)], [1000, 2000]);
+    assert.ok(isStaleNaN(got[0]!.vs[1]!));
+    assert.equal(got[1]!.ts[0], -5);
+    assert.ok(sameFloatBits(got[1]!.vs[0]!, -0));
+  });
+
+  it('joins chunks of a series over frames and checks every checksum', () => {
+    const chunk = (t: number, v: number): Uint8Array => encodeXORChunk([t], [v], 0, 1);
+    const labels = ['__name__', 'up'];
+    const body = Buffer.concat([
+      encodeChunkedFrame(0, [
+        { labels, chunks: [{ minTimeMs: 1, maxTimeMs: 1, data: chunk(1, 5) }] },
+      ]),
+      encodeChunkedFrame(0, [
+        { labels, chunks: [{ minTimeMs: 2, maxTimeMs: 2, data: chunk(2, 6) }] },
+      ]),
+    ]);
+    const got = new ReadResponseDecoder().chunked(body);
+    assert.equal(got.length, 1);
+    assert.deepEqual([...got[0]!.ts.subarray(0, got[0]!.n)], [1, 2]);
+    assert.deepEqual([...got[0]!.vs.subarray(0, got[0]!.n)], [5, 6]);
+    const broken = Buffer.from(body);
+    broken[body.length - 1]! ^= 0xff;
+    assert.throws(
+      () => new ReadResponseDecoder().chunked(broken),
+      /cannot decode remote read answer: frame\[1\] at byte \d+: frame checksum mismatch/,
+    );
+  });
+
+  it('names the field path of a malformed answer', () => {
+    const body = encodeReadResponse([[{ labels: ['__name__', 'up'], ts: [1], vs: [1], count: 1 }]]);
+    assert.throws(
+      () => new ReadResponseDecoder().samples(body.subarray(0, body.length - 3)),
+      /cannot decode remote read answer: results\[0\]/,
+    );
   });
 });

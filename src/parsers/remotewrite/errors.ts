@@ -16,9 +16,11 @@ export class ProtoDecodeError extends BadInputError {
     readonly reason: string,
     /** The decoder option that bounds this field, when a limit was exceeded. */
     readonly setting?: string,
+    /** What was decoded, for the message. */
+    what = 'remote write request',
   ) {
     super(
-      `cannot decode remote write request: ${fieldPath === '' ? 'message' : fieldPath} at byte ${offset}: ${reason}`,
+      `cannot decode ${what}: ${fieldPath === '' ? 'message' : fieldPath} at byte ${offset}: ${reason}`,
     );
   }
 }

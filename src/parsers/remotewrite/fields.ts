@@ -21,6 +21,8 @@ export abstract class FieldReader extends VarintReader {
   protected mid = '';
   protected midIdx = 0;
   protected leaf = '';
+  /** What the decoder reads, as errors name it. */
+  protected what = 'remote write request';
 
   /** Builds the reader with the defaults overridden by `options`. */
   constructor(options: Partial<DecodeOptions> = {}) {
@@ -59,7 +61,7 @@ export abstract class FieldReader extends VarintReader {
   }
 
   protected override fail(offset: number, reason: string, setting?: string): ProtoDecodeError {
-    return new ProtoDecodeError(this.path(), offset, reason, setting);
+    return new ProtoDecodeError(this.path(), offset, reason, setting, this.what);
   }
 
   private path(): string {
