@@ -36,6 +36,7 @@ export async function runServer(flags: ServerFlags, build: BuildInfo): Promise<n
     stopSignal?.(sig);
   };
   const onHup = (): void => {
+    logger.info('received SIGHUP: reloading the configuration');
     void app.reload();
   };
   process.on('SIGTERM', onStop);
