@@ -98,7 +98,7 @@ describe('serverFlagsFrom', () => {
     assert.equal(f.logFormat, 'logfmt');
     assert.equal(f.lookbackDeltaMs, 300_000);
     assert.equal(f.queryTimeoutMs, 120_000);
-    assert.equal(f.queryMaxSamples, 50_000_000);
+    assert.equal(f.queryMaxSamples, 10_000_000);
     assert.equal(f.queryMaxConcurrency, 20);
     assert.equal(f.remoteWriteMaxBytes, 64 * 1024 ** 2);
     assert.equal(f.asText['storage.tsdb.retention.time'], '15d');

@@ -325,8 +325,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   {
     name: 'query.max-samples',
     kind: 'int',
-    help: 'Maximum number of samples a single query can load into memory.',
-    default: '50000000',
+    help: 'Maximum number of samples a single query can load into memory (about 16 bytes each). Prometheus defaults to 50000000; Kansoku to 10000000 to fit a 1 GB machine.',
+    default: '10000000',
     placeholder: 'N',
   },
   {
