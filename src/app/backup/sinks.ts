@@ -138,7 +138,8 @@ export class TarFileSink implements BackupSink {
     await mkdir(path.dirname(path.resolve(this.target)), { recursive: true });
     const fileStream = createWriteStream(this.partial, { mode: 0o600 });
     if (/\.(gz|tgz)$/.test(this.target)) {
-      const gz = createGzip();
+      // Level 1: chunks and indexes are compressed already; higher levels cost much time for little.
+      const gz = createGzip({ level: 1 });
       gz.pipe(fileStream);
       this.out = gz;
     } else {
