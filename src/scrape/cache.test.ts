@@ -152,7 +152,21 @@ describe('scrape loop series cache', () => {
           await loop.stop(false);
         },
       ),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        examples: [
+          // Text and OpenMetrics spellings of one series share an entry; the text-only
+          // spelling must not become a hint for an OpenMetrics scrape.
+          [
+            'plain',
+            [
+              { lines: [['foo{a="1",}', 0]], om: false },
+              { lines: [['foo{a="1"}', 0]], om: true },
+              { lines: [['foo{a="1",}', 0]], om: true },
+            ],
+          ],
+        ],
+      },
     );
   });
 

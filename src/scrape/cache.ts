@@ -3,8 +3,6 @@ import type { SeriesRef } from '../storage/index.js';
 
 /** What a scrape loop knows about one series text of its target. */
 export interface CacheEntry {
-  /** The series text as the target writes it (`name{a="b"}`): the first key of the entry. */
-  readonly key: string;
   /** The storage reference, or 0 before the first append. */
   ref: SeriesRef;
   /** Final labels, or undefined when relabeling drops the series. */
@@ -63,13 +61,13 @@ export class SeriesCache {
         this.byKey.set(key, same);
         return [same, false];
       }
-      const e = newEntry(key, labels, iter);
+      const e = newEntry(labels, iter);
       if (bucket) bucket.push(e);
       else this.byHash.set(h, [e]);
       this.byKey.set(key, e);
       return [e, true];
     }
-    const e = newEntry(key, undefined, iter);
+    const e = newEntry(undefined, iter);
     this.byKey.set(key, e);
     return [e, false];
   }
@@ -96,6 +94,6 @@ function ownCopy(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
 }
 
-function newEntry(key: string, labels: Labels | undefined, iter: number): CacheEntry {
-  return { key, ref: 0, labels, lastIter: iter, seenIter: -1, explicitTs: false, pos: -1 };
+function newEntry(labels: Labels | undefined, iter: number): CacheEntry {
+  return { ref: 0, labels, lastIter: iter, seenIter: -1, explicitTs: false, pos: -1 };
 }

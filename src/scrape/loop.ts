@@ -101,10 +101,16 @@ export class ScrapeLoop {
   private prevSeen: CacheEntry[] = [];
   /** The buffer the running scrape fills; swapped with `prevSeen` once stored. */
   private nextSeen: CacheEntry[] = [];
-  /** Cache entries of the series lines of the last parsed scrape, in order (the parser's hints). */
+  /** Cache entries of the series lines of the last parsed scrape, in order. */
   private order: CacheEntry[] = [];
-  /** The buffer the running scrape fills; swapped with `order` once parsed. */
+  /**
+   * The series texts of those lines as written then (the parser's hints). Not the entries'
+   * keys: texts that share an entry may differ, and only these were checked in `format`.
+   */
+  private orderKeys: string[] = [];
+  /** The buffers the running scrape fills; swapped with `order` and `orderKeys` once parsed. */
   private nextOrder: CacheEntry[] = [];
+  private nextOrderKeys: string[] = [];
   /** Format of the last parsed scrape; hints are only valid within one format. */
   private format: ExpositionFormat | undefined;
   private readonly pending: PendingMeta = { name: '', type: 'unknown', help: '', unit: '' };
@@ -271,9 +277,12 @@ export class ScrapeLoop {
       // Hints must be series texts checked in the format being parsed.
       this.format = format;
       this.order.length = 0;
+      this.orderKeys.length = 0;
     }
     const prev = this.order;
+    const prevKeys = this.orderKeys;
     const next = this.nextOrder;
+    const nextKeys = this.nextOrderKeys;
     const cfg = this.cfg;
     const sampleLimit = cfg.sampleLimit;
     const honorTs = cfg.honorTimestamps;
@@ -287,7 +296,8 @@ export class ScrapeLoop {
     try {
       const p = newExpositionParser(body, format);
       for (;;) {
-        const kind = p.next(h < prev.length ? prev[h]?.key : undefined);
+        const hint = h < prevKeys.length ? prevKeys[h] : undefined;
+        const kind = p.next(hint);
         if (kind === 'end') break;
         if (kind !== 'series') {
           this.metaLine(p.metricName(), kind, p);
@@ -295,9 +305,12 @@ export class ScrapeLoop {
         }
         const n = scraped++;
         let e = p.matchedKnown() ? prev[h] : undefined;
-        if (e !== undefined) h++;
-        else {
+        if (e !== undefined && hint !== undefined) {
+          nextKeys[n] = hint;
+          h++;
+        } else {
           const key = p.seriesKey();
+          nextKeys[n] = key;
           e = this.cache.get(key);
           if (e === undefined) {
             const l = this.newSeriesLabels(p, key);
@@ -339,8 +352,11 @@ export class ScrapeLoop {
       return failed(msg, scraped);
     }
     next.length = scraped;
+    nextKeys.length = scraped;
     this.order = next;
     this.nextOrder = prev;
+    this.orderKeys = nextKeys;
+    this.nextOrderKeys = prevKeys;
     return { error: '', scraped, post, added };
   }
 
