@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Labels } from '../model/index.js';
 import type { QueryFn } from './query.js';
-import { expandAlertTemplateAsync, usesQuery } from './template.js';
+import { expandAlertTemplate, expandAlertTemplateAsync, usesQuery } from './template.js';
 
 const env = { externalLabels: {}, externalURL: 'http://k' };
 
@@ -54,5 +54,27 @@ describe('alert templates with query', () => {
   });
   it('turns a failing query into an expansion error', async () => {
     assert.match(await expand('{{ query "bad(" }}'), /^<error expanding template: .*parse error/);
+  });
+});
+
+describe('alert templates expanded again', () => {
+  it('use the labels, value, time and query of each expansion', async () => {
+    const text = '{{ $labels.instance }} {{ $value }} {{ (now | humanizeTimestamp) }}';
+    assert.equal(
+      expandAlertTemplate('R', text, { instance: 'a' }, 1, env, 0),
+      'a 1 1970-01-01 00:00:00 +0000 UTC',
+    );
+    assert.equal(
+      expandAlertTemplate('R', text, { instance: 'b' }, 2.5, env, 60_000),
+      'b 2.5 1970-01-01 00:01:00 +0000 UTC',
+    );
+    const q = '{{ with query "count(up)" }}{{ . | first | value }}{{ end }}';
+    assert.equal(await expandAlertTemplateAsync('R', q, {}, 1, env, 1_000, query), '2');
+    assert.match(expandAlertTemplate('R', q, {}, 1, env, 1_000), /query is not available here/);
+    assert.equal(
+      expandAlertTemplate('R', '{{ $externalURL }}', {}, 1, { ...env, externalURL: 'http://x' }, 0),
+      'http://x',
+    );
+    assert.equal(expandAlertTemplate('R', '{{ $externalURL }}', {}, 1, env, 0), 'http://k');
   });
 });

@@ -25,21 +25,65 @@ export function expandAlertTemplate(
 ): string {
   if (!text.includes('{{')) return text;
   try {
-    const funcs = prometheusFuncs({
-      ...(env.query ? { query: env.query } : {}),
-      externalURL: env.externalURL,
-      now: () => nowMs / 1000,
-    });
-    const t = new Template(`__alert_${alert}`, TEMPLATE_DEFS + text, funcs);
-    return t.execute({
-      Labels: labels,
-      ExternalLabels: env.externalLabels,
-      ExternalURL: env.externalURL,
-      Value: value,
-    });
+    const c = parsedTemplate(alert, text, env);
+    c.state.nowMs = nowMs;
+    c.state.query = env.query;
+    try {
+      return c.t.execute({
+        Labels: labels,
+        ExternalLabels: env.externalLabels,
+        ExternalURL: env.externalURL,
+        Value: value,
+      });
+    } finally {
+      c.state.query = undefined;
+    }
   } catch (e) {
     return `<error expanding template: ${e instanceof Error ? e.message : String(e)}>`;
   }
+}
+
+/** A parsed alert template whose functions read the time and query of the current expansion. */
+interface ParsedTemplate {
+  readonly t: Template;
+  readonly externalURL: string;
+  /** What the template's `now` and `query` functions use during one expansion. */
+  readonly state: { nowMs: number; query: TemplateEnv['query'] };
+}
+
+/** Most parsed alert templates kept (every alert of every evaluation expands its templates). */
+const MAX_TEMPLATES = 4096;
+const templates = new Map<string, ParsedTemplate>();
+
+/**
+ * The parsed template of `text` for `alert` (parsing is the costly part of an expansion; the
+ * functions are bound to the entry's `nowMs` and `query`, set before each synchronous execute).
+ * Throws the parse error, which is not remembered.
+ */
+function parsedTemplate(alert: string, text: string, env: TemplateEnv): ParsedTemplate {
+  const key = `${alert}\u0000${text}`;
+  const hit = templates.get(key);
+  if (hit !== undefined && hit.externalURL === env.externalURL) return hit;
+  const state: ParsedTemplate['state'] = { nowMs: 0, query: undefined };
+  const funcs = prometheusFuncs({
+    query: (q) => {
+      if (!state.query) throw new Error('query is not available here');
+      return state.query(q);
+    },
+    externalURL: env.externalURL,
+    now: () => state.nowMs / 1000,
+  });
+  const parsed: ParsedTemplate = {
+    t: new Template(`__alert_${alert}`, TEMPLATE_DEFS + text, funcs),
+    externalURL: env.externalURL,
+    state,
+  };
+  if (templates.size >= MAX_TEMPLATES) {
+    const oldest = templates.keys().next();
+    if (oldest.done !== true) templates.delete(oldest.value);
+  }
+  templates.set(key, parsed);
+  return parsed;
 }
 
 /** How many rounds of `query` calls one template may chain (a query built from a query's result). */
