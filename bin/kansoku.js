@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Entry point: runs the compiled command-line interface (build with `npm run build`).
-import { main } from '../dist/src/app/cli.js';
+import { PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
+
+capYoungGeneration();
+const { main } = await import('../dist/src/app/cli.js');
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -11,3 +15,29 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+/**
+ * Stops V8's young generation from growing past KANSOKU_YOUNG_GEN_MB (default 16 MiB; 0 leaves
+ * V8's default of up to 32 MiB). Steady ingestion keeps objects alive across scavenges, which
+ * makes V8 double the young generation up to its maximum; all of it stays resident. The size
+ * limit flag only works on the command line, but the growth factor is read at each growth, so
+ * it is set to 1 (no growth) once the young generation has reached the cap.
+ */
+function capYoungGeneration() {
+  const env = process.env.KANSOKU_YOUNG_GEN_MB;
+  const capMiB = env === undefined || env === '' ? 16 : Number(env);
+  if (!(capMiB > 0)) return;
+  const youngBytes = () =>
+    v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+  const stop = () => v8.setFlagsFromString('--semi-space-growth-factor=1');
+  if (youngBytes() >= capMiB * 1048576) {
+    stop();
+    return;
+  }
+  const obs = new PerformanceObserver(() => {
+    if (youngBytes() < capMiB * 1048576) return;
+    stop();
+    obs.disconnect();
+  });
+  obs.observe({ entryTypes: ['gc'] });
+}

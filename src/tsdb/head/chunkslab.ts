@@ -3,15 +3,14 @@
  * lists. A chunk in its own `ArrayBuffer` costs about 200 bytes of buffer objects and allocator
  * bookkeeping besides its few hundred bytes of data, and buffers freed in a different order
  * than they were allocated leave the native heap fragmented (resident memory that holds
- * nothing). The head instead keeps chunk bytes in shared slabs: open chunks get a region sized
- * from the series' previous chunk to write into, and become full chunks in place; full chunks
- * that grew out of their region are copied in. Chunks of all series are cut at about the same
- * times and dropped together when the head is truncated, so a slab rarely outlives most of its
- * chunks.
+ * nothing). Full chunks are instead copied into shared slabs and kept as views. Chunks of all
+ * series are cut at about the same times and dropped together when the head is truncated, so a
+ * slab rarely outlives most of its chunks; persisted chunks cached for duplicate checks live
+ * in slabs of their own, as they are evicted on their own schedule.
  */
 
 /** Size of one slab in bytes (below the native allocator's threshold for separate mappings). */
-const SLAB_BYTES = 64 * 1024;
+const SLAB_BYTES = 16 * 1024;
 /** Chunks larger than this get a buffer of their own. */
 const MAX_SLAB_CHUNK = 4 * 1024;
 

@@ -29,8 +29,6 @@ export const truncateResult = { dropped: 0, coldBytes: 0 };
 export const lookupResult = { v: 0 };
 
 const scratchIt = new XorIterator();
-/** Bytes of an `xor` chunk's header (encoding id and 16-bit sample count). */
-const XOR_HEADER_BYTES = 3;
 
 /** Out-of-order part of a series. */
 export class OooPart {
@@ -202,9 +200,7 @@ export class HeadSeries {
     ) {
       let hint = 32;
       if (e !== undefined) {
-        // Half the expected size: an open chunk is half full on average, and growing by half
-        // reaches the full size in one or two steps.
-        hint = Math.max(32, Math.ceil(expectedBytes(e, t, o) / 2));
+        hint = e.byteSize();
         this.cutOpen();
       }
       e = new XorEncoder(hint);
@@ -352,25 +348,6 @@ export class HeadSeries {
     truncateResult.dropped = dropped;
     truncateResult.coldBytes = coldBytes;
   }
-}
-
-/**
- * Expected size of the chunk that follows the full chunk `e` and starts at `t`: the bytes per
- * sample of `e` times the samples expected until the chunk is cut (by count, by the block range
- * at `e`'s sample interval, or by size), with a margin.
- */
-function expectedBytes(e: XorEncoder, t: number, o: ChunkCutOptions): number {
-  const n = e.numSamples;
-  const bytes = e.byteSize();
-  let expect = o.maxSamples;
-  if (n > 1 && e.maxT > e.minT) {
-    const interval = (e.maxT - e.minT) / (n - 1);
-    const rangeEnd = (Math.floor(t / o.rangeMs) + 1) * o.rangeMs;
-    const left = Math.floor((rangeEnd - 1 - t) / interval) + 1;
-    if (left < expect) expect = left;
-  }
-  const est = Math.ceil(((bytes - XOR_HEADER_BYTES) / n) * expect * 1.08) + 24;
-  return Math.min(est, o.maxBytes + 16);
 }
 
 function findIn(chunk: Uint8Array, t: number): boolean {
