@@ -15,13 +15,8 @@ export {
   type Discoverer,
 } from './discovery.js';
 export { sampleLabels, type LabelLimits } from './labels.js';
-export {
-  ScrapeLoop,
-  acceptHeader,
-  type MetricMetadata,
-  type ScrapeLoopDeps,
-  type TargetHealth,
-} from './loop.js';
+export { MetadataCollector, type MetricMetadata } from './metadata.js';
+export { ScrapeLoop, acceptHeader, type ScrapeLoopDeps, type TargetHealth } from './loop.js';
 export {
   ScrapeManager,
   scrapeOffset,

@@ -14,19 +14,12 @@ import {
   newExpositionParser,
   type ExpositionFormat,
   type ExpositionParser,
-  type MetricType,
 } from '../parsers/index.js';
 import { SeriesCache, type CacheEntry } from './cache.js';
 import { BodyBuffer, type HTTPClient } from './client.js';
+import { MetadataCollector, type MetricMetadata } from './metadata.js';
 import { sampleLabels } from './labels.js';
 import type { Target } from './targets.js';
-
-/** Metadata of one metric family, as exposed by a target. */
-export interface MetricMetadata {
-  readonly type: MetricType;
-  readonly help: string;
-  readonly unit: string;
-}
 
 /** Health of a target, as on Prometheus' targets page. */
 export type TargetHealth = 'up' | 'down' | 'unknown';
@@ -37,14 +30,6 @@ interface IngestOutcome {
   readonly scraped: number;
   readonly post: number;
   readonly added: number;
-}
-
-/** Metadata lines of one family, gathered while parsing. */
-interface PendingMeta {
-  name: string;
-  type: MetricType;
-  help: string;
-  unit: string;
 }
 
 const ACCEPT: Record<ScrapeProtocol, string> = {
@@ -113,7 +98,7 @@ export class ScrapeLoop {
   private nextOrderKeys: string[] = [];
   /** Format of the last parsed scrape; hints are only valid within one format. */
   private format: ExpositionFormat | undefined;
-  private readonly pending: PendingMeta = { name: '', type: 'unknown', help: '', unit: '' };
+  private readonly meta = new MetadataCollector(this.metadata);
   /** Every body of this target is read into this buffer. */
   private readonly bodyBuffer = new BodyBuffer();
   /** Scratch for the labels of a new series. */
@@ -286,8 +271,8 @@ export class ScrapeLoop {
     const cfg = this.cfg;
     const sampleLimit = cfg.sampleLimit;
     const honorTs = cfg.honorTimestamps;
-    const meta = this.pending;
-    meta.name = '';
+    const meta = this.meta;
+    meta.begin();
     let scraped = 0;
     let post = 0;
     let added = 0;
@@ -300,7 +285,7 @@ export class ScrapeLoop {
         const kind = p.next(hint);
         if (kind === 'end') break;
         if (kind !== 'series') {
-          this.metaLine(p.metricName(), kind, p);
+          meta.line(kind, p);
           continue;
         }
         const n = scraped++;
@@ -345,7 +330,7 @@ export class ScrapeLoop {
           seen.push(e);
         }
       }
-      if (meta.name !== '') this.setMeta(meta);
+      meta.flush();
     } catch (err) {
       const msg =
         err instanceof ExpositionError ? `parse error: ${err.message}` : (err as Error).message;
@@ -377,27 +362,6 @@ export class ScrapeLoop {
       this.cfg.metricRelabelConfigs,
       this.cfg,
     );
-  }
-
-  /** Gathers a HELP, TYPE or UNIT line into the pending family metadata. */
-  private metaLine(name: string, kind: 'help' | 'type' | 'unit', p: ExpositionParser): void {
-    const m = this.pending;
-    if (m.name !== name) {
-      if (m.name !== '') this.setMeta(m);
-      m.name = name;
-      m.type = 'unknown';
-      m.help = '';
-      m.unit = '';
-    }
-    if (kind === 'type') m.type = p.metricType();
-    else if (kind === 'help') m.help = p.text();
-    else m.unit = p.text();
-  }
-
-  private setMeta(m: PendingMeta): void {
-    const old = this.metadata.get(m.name);
-    if (old?.type === m.type && old.help === m.help && old.unit === m.unit) return;
-    this.metadata.set(m.name, { type: m.type, help: m.help, unit: m.unit });
   }
 
   /**

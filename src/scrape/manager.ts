@@ -4,7 +4,8 @@ import type { PrometheusConfig, ScrapeConfig, TargetGroup } from '../config/inde
 import type { Logger } from '../util/index.js';
 import { HTTPClient } from './client.js';
 import { newDiscoverer } from './discovery.js';
-import { ScrapeLoop, type MetricMetadata, type TargetHealth } from './loop.js';
+import { ScrapeLoop, type TargetHealth } from './loop.js';
+import type { MetricMetadata } from './metadata.js';
 import { buildTarget, formatMs, type DroppedTarget, type Target } from './targets.js';
 
 /** A target as the targets API shows it. */
