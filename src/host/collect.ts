@@ -8,8 +8,10 @@ import {
   newCollectorState,
 } from './context.js';
 import { collectCpu, collectStat } from './cpu.js';
+import { collectCpufreq } from './cpufreq.js';
 import { collectDiskstats, collectFilesystem } from './disk.js';
 import { MetricFamily, renderFamilies } from './family.js';
+import { collectMdadm } from './mdadm.js';
 import { collectMeminfo, collectVmstat } from './memory.js';
 import { collectNetclass } from './netclass.js';
 import { collectNetdev, collectNetstat, collectSockstat } from './network.js';
@@ -26,6 +28,7 @@ import {
   type HostMetricsOptions,
   defaultHostMetricsOptions,
 } from './options.js';
+import { collectSchedstat } from './schedstat.js';
 import {
   collectEntropy,
   collectFilefd,
@@ -62,6 +65,9 @@ const COLLECTORS: Readonly<Record<HostCollectorName, CollectorFn>> = {
   udp_queues: collectUdpQueues,
   os: collectOs,
   netclass: collectNetclass,
+  cpufreq: collectCpufreq,
+  schedstat: collectSchedstat,
+  mdadm: collectMdadm,
   textfile: collectTextfile,
 };
 

@@ -88,3 +88,21 @@ export function parseNum(s: string | undefined, what: string): number {
   if (Number.isNaN(v)) throw new Error(`cannot parse ${what}: invalid number ${JSON.stringify(s)}`);
   return v;
 }
+
+/** Whether an error is a permission error (EACCES or EPERM). */
+export function isPermission(err: unknown): boolean {
+  if (!(err instanceof Error) || !('code' in err)) return false;
+  const code = (err as { code?: unknown }).code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/**
+ * Parses an unsigned decimal integer as sysfs and procfs files hold them (surrounding whitespace
+ * trimmed); throws on anything else, as node_exporter's readers do.
+ */
+export function parseUint(s: string, what: string): number {
+  const t = s.trim();
+  if (!/^\d+$/.test(t))
+    throw new Error(`cannot parse ${what}: invalid number ${JSON.stringify(t)}`);
+  return Number(t);
+}

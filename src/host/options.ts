@@ -25,6 +25,9 @@ export const HOST_COLLECTORS = [
   'udp_queues',
   'os',
   'netclass',
+  'cpufreq',
+  'schedstat',
+  'mdadm',
   'textfile',
 ] as const;
 
