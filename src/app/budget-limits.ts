@@ -14,6 +14,8 @@ import { MemoryBudget, autoMemoryBudget, processMemory } from './budget.js';
 
 /** How often the memory budget is checked, ms. */
 const BUDGET_INTERVAL_MS = 1000;
+/** Admission samples memory again when the last sample is older than this, ms. */
+const BUDGET_MAX_AGE_MS = 100;
 /** Seconds clients are asked to wait while memory is short. */
 const MEMORY_RETRY_AFTER_SECONDS = 5;
 
@@ -61,7 +63,7 @@ export class ServerLimits {
     this.memory.registerMetrics(registry);
     this.requests = new RequestLimits(
       {
-        memoryState: () => this.memory.state,
+        memoryState: () => this.memory.fresh(BUDGET_MAX_AGE_MS),
         rate: flags.tokenRateLimit,
         burst: flags.tokenRateBurst,
         memoryRetryAfterSeconds: MEMORY_RETRY_AFTER_SECONDS,

@@ -100,4 +100,31 @@ describe('MemoryBudget', () => {
     );
     assert.equal(budget.check(), 'ok');
   });
+
+  it('samples again at admission when the last sample is too old', () => {
+    let now = 0;
+    let samples = 0;
+    let m: MemorySample = { rss: 20 * MB, heapTotal: 10 * MB, heapUsed: 5 * MB, external: 0 };
+    const budget = new MemoryBudget(
+      {
+        budgetBytes: 100 * MB,
+        intervalMs: 1000,
+        sample: () => {
+          samples++;
+          return m;
+        },
+        collectGarbage: () => undefined,
+        now: () => now,
+      },
+      Logger.nop(),
+    );
+    assert.equal(budget.fresh(100), 'ok');
+    const after = samples;
+    now = 50;
+    m = { rss: 99 * MB, heapTotal: 90 * MB, heapUsed: 90 * MB, external: 0 };
+    assert.equal(budget.fresh(100), 'ok', 'a recent sample is reused');
+    assert.equal(samples, after);
+    now = 200;
+    assert.equal(budget.fresh(100), 'critical', 'a burst between timer ticks is seen');
+  });
 });

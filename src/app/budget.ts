@@ -121,6 +121,7 @@ export class MemoryBudget {
   private readonly relievers: (() => void)[] = [];
   private nativeBytes: number | undefined;
   private lastGc = -Infinity;
+  private lastCheck = -Infinity;
   private gc: (() => void) | undefined;
   /** Times the state rose to `pressure` or `critical` since start. */
   pressureEvents = 0;
@@ -155,12 +156,24 @@ export class MemoryBudget {
     this.relievers.push(relieve);
   }
 
+  /**
+   * The state, sampled again when the last sample is older than `maxAgeMs`: admission asks at
+   * every request, so a burst between two timer ticks (or while a long query holds the event
+   * loop and the timer cannot run) is still seen.
+   */
+  fresh(maxAgeMs: number): MemoryState {
+    if (this.opts.budgetBytes <= 0) return 'ok';
+    const now = (this.opts.now ?? Date.now)();
+    return now - this.lastCheck > maxAgeMs ? this.check() : this.current;
+  }
+
   /** Takes one sample and updates the state; returns it. */
   check(): MemoryState {
     if (this.opts.budgetBytes <= 0) return 'ok';
     let m = this.opts.sample();
     this.nativeBytes ??= nativeBytesOf(m);
     const now = (this.opts.now ?? Date.now)();
+    this.lastCheck = now;
     const soft = m.rss >= GC_AT * this.opts.budgetBytes;
     if ((soft || this.current !== 'ok') && now - this.lastGc >= GC_INTERVAL_MS) {
       this.lastGc = now;
