@@ -10,6 +10,8 @@ import {
 import { collectCpu, collectStat } from './cpu.js';
 import { collectCpufreq } from './cpufreq.js';
 import { collectDiskstats, collectFilesystem } from './disk.js';
+import { collectDmi } from './dmi.js';
+import { collectEdac } from './edac.js';
 import { MetricFamily, renderFamilies } from './family.js';
 import { collectMdadm } from './mdadm.js';
 import { collectMeminfo, collectVmstat } from './memory.js';
@@ -28,6 +30,8 @@ import {
   type HostMetricsOptions,
   defaultHostMetricsOptions,
 } from './options.js';
+import { collectPowerSupplyClass } from './powersupply.js';
+import { collectRapl } from './rapl.js';
 import { collectSchedstat } from './schedstat.js';
 import {
   collectEntropy,
@@ -68,6 +72,10 @@ const COLLECTORS: Readonly<Record<HostCollectorName, CollectorFn>> = {
   cpufreq: collectCpufreq,
   schedstat: collectSchedstat,
   mdadm: collectMdadm,
+  dmi: collectDmi,
+  powersupplyclass: collectPowerSupplyClass,
+  rapl: collectRapl,
+  edac: collectEdac,
   textfile: collectTextfile,
 };
 

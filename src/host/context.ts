@@ -1,5 +1,6 @@
 /** What every host collector receives, and the small file helpers they share. */
 import { readFile } from 'node:fs';
+import { readFile as readFileAsync } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../util/index.js';
 import type { MetricFamily } from './family.js';
@@ -105,4 +106,23 @@ export function parseUint(s: string, what: string): number {
   if (!/^\d+$/.test(t))
     throw new Error(`cannot parse ${what}: invalid number ${JSON.stringify(t)}`);
   return Number(t);
+}
+
+/** Decodes UTF-8, replacing invalid bytes with U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Reads a sysfs attribute the way node_exporter's sysfs reader does: at most the first 128 bytes,
+ * surrounding whitespace trimmed, decoded as UTF-8 (invalid bytes become U+FFFD).
+ */
+export async function readSysAttr(file: string): Promise<string> {
+  const buf = await readFileAsync(file);
+  return utf8.decode(buf.subarray(0, 128)).trim();
+}
+
+/** The errno code of an error, or '' when it has none. */
+export function errCode(err: unknown): string {
+  if (!(err instanceof Error) || !('code' in err)) return '';
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : '';
 }

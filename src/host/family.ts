@@ -20,6 +20,11 @@ export class MetricFamily {
   readonly labelValues: string[] = [];
   /** Per-sample name suffixes; only used by summaries and histograms. */
   readonly suffixes: string[] = [];
+  /**
+   * When set, labels with an empty value are left out of a sample, so samples of one family can
+   * carry different label sets (node_exporter's `node_power_supply_info`).
+   */
+  omitEmptyLabels = false;
 
   constructor(
     readonly name: string,
@@ -130,7 +135,11 @@ export function renderFamilies(families: readonly MetricFamily[]): string {
       for (let j = 0; j < k; j++) {
         const name = f.labelNames[j] ?? '';
         const value = f.labelValues[i * k + j] ?? '';
-        if (composite && value === '' && (name === 'le' || name === 'quantile')) continue;
+        if (
+          value === '' &&
+          (f.omitEmptyLabels || (composite && (name === 'le' || name === 'quantile')))
+        )
+          continue;
         labels += `${labels === '' ? '' : ','}${name}="${escapeLabel(value)}"`;
       }
       if (labels !== '') line += `{${labels}}`;

@@ -20,7 +20,7 @@ export class FixtureHost {
   }
 
   /** Writes files (path relative to `base` → content). */
-  write(base: 'proc' | 'sys', files: Record<string, string>): void {
+  write(base: 'proc' | 'sys', files: Record<string, string | Uint8Array>): void {
     const dir = base === 'proc' ? this.procfs : this.sysfs;
     for (const [rel, content] of Object.entries(files)) {
       const p = path.join(dir, rel);

@@ -28,6 +28,10 @@ export const HOST_COLLECTORS = [
   'cpufreq',
   'schedstat',
   'mdadm',
+  'dmi',
+  'powersupplyclass',
+  'rapl',
+  'edac',
   'textfile',
 ] as const;
 
