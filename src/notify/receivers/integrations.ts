@@ -6,6 +6,7 @@ import { email } from './email.js';
 import { gotify, matrix, ntfy, pushover } from './homelab.js';
 import { opsgenie, pagerduty } from './incident.js';
 import { incidentio, mattermost, rocketchat, victorops, webex } from './more.js';
+import { sns } from './sns.js';
 
 export type { IntegrationEnv } from './common.js';
 
@@ -29,6 +30,7 @@ const SENDERS: Partial<Record<IntegrationConfig['kind'], Sender>> = {
   webex,
   victorops,
   incidentio,
+  sns,
 };
 
 /** The integration kinds Kansoku can deliver to. */

@@ -102,4 +102,24 @@ Alerts Resolved:
 {{ define "matrix.default.message" }}{{ template "__subject" . }}
 {{ template "__text_alert_body" . }}{{ end }}
 {{ define "matrix.default.html_message" }}<strong>{{ template "__subject" . }}</strong><br/>{{ range .Alerts }}<b>{{ .Labels.alertname }}</b>{{ with .Annotations.summary }}: {{ . }}{{ end }}{{ with .Labels.severity }} ({{ . }}){{ end }}<br/>{{ end }}<a href="{{ template "__alertmanagerURL" . }}">View in Kansoku</a>{{ end }}
+{{ define "sns.default.subject" }}{{ template "__subject" . }}{{ end }}
+{{ define "sns.default.message" }}{{ .CommonAnnotations.SortedPairs.Values | join " " }}
+{{ if gt (len .Alerts.Firing) 0 }}Alerts Firing:
+{{ template "__text_alert_list" .Alerts.Firing }}{{ end }}{{ if gt (len .Alerts.Resolved) 0 }}Alerts Resolved:
+{{ template "__text_alert_list" .Alerts.Resolved }}{{ end }}{{ end }}
+
+{{ define "wechat.default.message" }}{{ template "__subject" . }}
+{{ .CommonAnnotations.SortedPairs.Values | join " " }}
+{{ if gt (len .Alerts.Firing) 0 }}Alerts Firing:
+{{ template "__text_alert_list" .Alerts.Firing }}{{ end }}{{ if gt (len .Alerts.Resolved) 0 }}Alerts Resolved:
+{{ template "__text_alert_list" .Alerts.Resolved }}{{ end }}AlertmanagerUrl:
+{{ template "__alertmanagerURL" . }}{{ end }}
+{{ define "wechat.default.to_user" }}{{ end }}
+{{ define "wechat.default.to_party" }}{{ end }}
+{{ define "wechat.default.to_tag" }}{{ end }}
+{{ define "wechat.default.agent_id" }}{{ end }}
+
+{{ define "jira.default.summary" }}{{ template "__subject" . }}{{ end }}
+{{ define "jira.default.description" }}{{ template "__text_alert_body" . }}View in Kansoku: {{ template "__alertmanagerURL" . }}{{ end }}
+{{ define "jira.default.priority" }}{{ with .CommonLabels.severity }}{{ if eq . "critical" }}High{{ else if eq . "warning" }}Medium{{ else if eq . "info" }}Low{{ end }}{{ end }}{{ end }}
 `;
