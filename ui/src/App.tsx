@@ -1,17 +1,19 @@
 /** The application shell: header with navigation and theme toggle, and the current page. */
-import type { MouseEvent, ReactElement } from 'react';
+import { lazy, type MouseEvent, type ReactElement, Suspense } from 'react';
 import { AdminPage } from './auth/AdminPage.js';
 import { LoginPage, SetupPage } from './auth/pages.js';
 import { UserMenu } from './auth/UserMenu.js';
 import { AlertsPage } from './alerts/AlertsPage.js';
 import { DashboardsPage } from './dashboards/DashboardsPage.js';
-import { Explore } from './pages/Explore.js';
 import { MetricsBrowser } from './pages/MetricsBrowser.js';
 import { PublicPage } from './public/PublicPage.js';
 import { Status } from './pages/Status.js';
 import { Targets } from './pages/Targets.js';
 import { type BarePath, navigate, PAGES, pageFor, type PagePath, useLocation } from './route.js';
 import { type Theme, useTheme } from './theme.js';
+
+// Explore (with codemirror) loads on first visit, keeping it out of the other pages' bundle.
+const Explore = lazy(() => import('./pages/Explore.js').then((m) => ({ default: m.Explore })));
 
 function renderPage(
   page: PagePath | BarePath,
@@ -33,7 +35,11 @@ function renderPage(
     case '/public':
       return <PublicPage pathname={pathname} search={search} theme={theme} />;
     case '/explore':
-      return <Explore search={search} theme={theme} />;
+      return (
+        <Suspense fallback={null}>
+          <Explore search={search} theme={theme} />
+        </Suspense>
+      );
     case '/browse':
       return <MetricsBrowser />;
     case '/targets':

@@ -4,7 +4,15 @@
  * mode (add/remove panels and rows, drag and resize, panel editor, settings, save, versions).
  * The time range, variables, refresh and viewed panel live in Grafana-compatible URL params.
  */
-import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  lazy,
+  type ReactElement,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
 import { navigate } from '../route.js';
 import type { Theme } from '../theme.js';
 import type { PanelModel, TimeRangeMs } from '../panels/types.js';
@@ -18,9 +26,7 @@ import { addPanel, duplicatePanel, nextPanelId, removePanel, toggleRow } from '.
 import type { Scope } from './interpolate.js';
 import { expandRepeats, panelScope, sourceId } from './repeat.js';
 import { type DashboardModel, emptyDashboard } from './model.js';
-import { PanelEditor } from './PanelEditor.js';
 import { PanelFrame } from './PanelFrame.js';
-import { SettingsEditor } from './SettingsEditor.js';
 import { type RawTimeRange, type ResolvedRange, resolveRange } from './timerange.js';
 import { TimePicker } from './TimePicker.js';
 import { formatUrlState, parseUrlState, type UrlState } from './urlstate.js';
@@ -33,6 +39,14 @@ import { AnnotationToggles } from './AnnotationToggles.js';
 import { ShareDialog } from './ShareDialog.js';
 import { type PanelTime, panelTime } from './timeoverride.js';
 import { useAnnotations, useAnnotationToggles } from './useAnnotations.js';
+
+// The editors (and the query editor's codemirror) load on first use, not with the dashboard.
+const PanelEditor = lazy(() =>
+  import('./PanelEditor.js').then((m) => ({ default: m.PanelEditor })),
+);
+const SettingsEditor = lazy(() =>
+  import('./SettingsEditor.js').then((m) => ({ default: m.SettingsEditor })),
+);
 
 /** Props of {@link DashboardView}. */
 export interface DashboardViewProps {
@@ -452,34 +466,38 @@ function Loaded(props: LoadedProps): ReactElement {
         )}
       </div>
       {editedPanel && (
-        <PanelEditor
-          panel={editedPanel}
-          range={range}
-          scope={vars.scope}
-          timeZone={tz}
-          theme={props.theme}
-          onApply={(p) => {
-            setPanels(dash.panels.map((x) => (x.id === p.id ? p : x)));
-            go({ editPanel: undefined });
-          }}
-          onCancel={() => {
-            go({ editPanel: undefined });
-          }}
-        />
+        <Suspense fallback={null}>
+          <PanelEditor
+            panel={editedPanel}
+            range={range}
+            scope={vars.scope}
+            timeZone={tz}
+            theme={props.theme}
+            onApply={(p) => {
+              setPanels(dash.panels.map((x) => (x.id === p.id ? p : x)));
+              go({ editPanel: undefined });
+            }}
+            onCancel={() => {
+              go({ editPanel: undefined });
+            }}
+          />
+        </Suspense>
       )}
       {settingsOpen && (
-        <SettingsEditor
-          dashboard={dash}
-          folder={folder}
-          onApply={(d, f) => {
-            setDash(d);
-            setFolder(f);
-            setSettingsOpen(false);
-          }}
-          onCancel={() => {
-            setSettingsOpen(false);
-          }}
-        />
+        <Suspense fallback={null}>
+          <SettingsEditor
+            dashboard={dash}
+            folder={folder}
+            onApply={(d, f) => {
+              setDash(d);
+              setFolder(f);
+              setSettingsOpen(false);
+            }}
+            onCancel={() => {
+              setSettingsOpen(false);
+            }}
+          />
+        </Suspense>
       )}
       {shareOpen && uid !== undefined && (
         <ShareDialog
