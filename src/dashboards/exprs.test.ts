@@ -60,4 +60,29 @@ describe('dashboardExprs', () => {
       ],
     );
   });
+
+  it('adds the Prometheus annotation queries when asked', () => {
+    const d = {
+      panels: [{ type: 'stat', targets: [{ expr: 'up' }] }],
+      annotations: {
+        list: [
+          { builtIn: 1, datasource: '-- Grafana --', name: 'Annotations & Alerts', enable: true },
+          { name: 'deploys', datasource: { type: 'prometheus', uid: 'p' }, expr: 'changes(v[5m])' },
+          { name: 'empty', expr: ' ' },
+          { name: 'other', datasource: { type: 'loki', uid: 'l' }, expr: '{app="x"}' },
+        ],
+      },
+    };
+    assert.deepEqual(
+      dashboardExprs(d).map((e) => e.expr),
+      ['up'],
+    );
+    assert.deepEqual(
+      dashboardExprs(d, { annotations: true }).map((e) => [e.path, e.expr]),
+      [
+        ['panels[0].targets[0].expr', 'up'],
+        ['annotations.list[1].expr', 'changes(v[5m])'],
+      ],
+    );
+  });
 });

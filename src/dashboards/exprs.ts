@@ -29,8 +29,13 @@ const LABEL_VALUE = 'placeholder';
  * Every PromQL expression of a dashboard: panel targets (inside rows too) and the selectors and
  * expressions of query variables (`label_values(<selector>, …)`, `query_result(<expr>)`).
  * Queries of datasources other than Prometheus (kept by an import, with a warning) are skipped.
+ * With `opts.annotations`, the Prometheus annotation queries (`annotations.list[].expr`) are
+ * included too (the built-in annotation and other datasources' are skipped).
  */
-export function dashboardExprs(d: unknown): DashboardExpr[] {
+export function dashboardExprs(
+  d: unknown,
+  opts: { readonly annotations?: boolean } = {},
+): DashboardExpr[] {
   const out: DashboardExpr[] = [];
   const o = asObject(d) ?? {};
   const ctx = new MigrationContext(o);
@@ -63,6 +68,24 @@ export function dashboardExprs(d: unknown): DashboardExpr[] {
     if (q.kind === 'label_values' || q.kind === 'label_names') {
       if (q.selector !== undefined && q.selector !== '') out.push({ path, expr: q.selector });
     } else if (q.kind === 'query_result' || q.kind === 'series') out.push({ path, expr: q.expr });
+  });
+  if (opts.annotations === true) out.push(...annotationExprs(o));
+  return out;
+}
+
+/** The PromQL of a dashboard's Prometheus annotation queries (`annotations.list[].expr`). */
+function annotationExprs(d: unknown): DashboardExpr[] {
+  const o = asObject(d) ?? {};
+  const ctx = new MigrationContext(o);
+  const out: DashboardExpr[] = [];
+  asArray(asObject(o['annotations'])?.['list']).forEach((a, i) => {
+    const ao = asObject(a);
+    if (!ao || ao['builtIn'] === 1) return;
+    const kind = classifyDatasource(ao['datasource'], ctx).kind;
+    if (kind !== 'prometheus' && kind !== 'mixed') return;
+    const expr = asString(ao['expr']);
+    if (expr !== undefined && expr.trim() !== '')
+      out.push({ path: `annotations.list[${i}].expr`, expr });
   });
   return out;
 }

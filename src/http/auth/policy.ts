@@ -152,6 +152,7 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   '/api/kansoku/shares': { need: 'write', methods: { GET: 'account' } },
   '/api/kansoku/shares/:id': { need: 'write' },
   '/api/kansoku/share': { need: 'principal', share: true },
+  '/api/kansoku/share/dashboard': { need: 'principal', share: true },
 };
 
 /** The policy for unknown routes: admins only. */

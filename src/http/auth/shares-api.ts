@@ -2,7 +2,8 @@
  * `/api/kansoku/shares`: public share links to one dashboard (with its variables) or one panel.
  * The creator sends the link's target with the queries it runs (variables substituted); every
  * query must parse. A link may later run only those queries (see the guard), so it reveals
- * nothing else. `/api/kansoku/share` tells a link's holder what it shows.
+ * nothing else. `/api/kansoku/share` tells a link's holder what it shows, and
+ * `/api/kansoku/share/dashboard` gives it the current shared dashboard or panel to draw.
  */
 import {
   AuthError,
@@ -18,7 +19,7 @@ import { sendSuccess } from '../respond.js';
 import type { Router } from '../router.js';
 import { jsonBody, optStr } from './json.js';
 import { actor, need, principalOf, wrap } from './common.js';
-import { sharedQueries } from './share-source.js';
+import { sharedQueries, sharedView } from './share-source.js';
 import { expiryFrom } from './tokens-api.js';
 
 const MAX_QUERIES = 200;
@@ -111,6 +112,21 @@ export function addShareRoutes(
           'cannot resolve the share link: send the link token as a Bearer token',
         );
       sendSuccess(ctx.res, { target: p.target });
+    }),
+  );
+  router.get(
+    '/api/kansoku/share/dashboard',
+    wrap(async (ctx) => {
+      need(auth);
+      const p = principalOf(ctx);
+      if (p.kind !== 'share')
+        throw new AuthError(
+          404,
+          'cannot read the shared dashboard: send the link token as a Bearer token',
+        );
+      if (!dashboards)
+        throw new AuthError(404, 'cannot read the shared dashboard: dashboards are not enabled');
+      sendSuccess(ctx.res, await sharedView(dashboards, p.target));
     }),
   );
 }
