@@ -57,6 +57,20 @@ describe('renderFamilies', () => {
     );
   });
 
+  it('leaves out empty labels when omitEmptyLabels is set, keeps them otherwise', () => {
+    const f = new MetricFamily('info', 'I.', 'gauge', ['a', 'b']);
+    f.add(1, 'x', '');
+    f.add(1, '', 'y');
+    const g = new MetricFamily('plain', 'P.', 'gauge', ['a']);
+    g.add(1, '');
+    f.omitEmptyLabels = true;
+    assert.equal(
+      renderFamilies([f, g]),
+      '# HELP info I.\n# TYPE info gauge\ninfo{b="y"} 1\ninfo{a="x"} 1\n' +
+        '# HELP plain P.\n# TYPE plain gauge\nplain{a=""} 1\n',
+    );
+  });
+
   it('rejects a label count mismatch as a bug', () => {
     const f = new MetricFamily('m', 'M.', 'gauge', ['a']);
     assert.throws(() => {
