@@ -7,6 +7,7 @@ import { gotify, matrix, ntfy, pushover } from './homelab.js';
 import { opsgenie, pagerduty } from './incident.js';
 import { incidentio, mattermost, rocketchat, victorops, webex } from './more.js';
 import { sns } from './sns.js';
+import { wechat } from './wechat.js';
 
 export type { IntegrationEnv } from './common.js';
 
@@ -31,6 +32,7 @@ const SENDERS: Partial<Record<IntegrationConfig['kind'], Sender>> = {
   victorops,
   incidentio,
   sns,
+  wechat,
 };
 
 /** The integration kinds Kansoku can deliver to. */
