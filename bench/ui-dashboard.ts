@@ -175,8 +175,15 @@ function dashboard(): Record<string, unknown> {
 }
 
 /** Gzipped bytes of every file of the built UI (what a first visit downloads at most). */
-export function bundleGzipBytes(dist: string): { files: number; raw: number; gzip: number } {
+export function bundleGzipBytes(dist: string): {
+  files: number;
+  raw: number;
+  gzip: number;
+  /** Gzipped bytes of the entry files (index.html, index-*.js/css): what the dashboard view loads. */
+  initialGzip: number;
+} {
   let files = 0;
+  let initialGzip = 0;
   let raw = 0;
   let gzip = 0;
   const walk = (dir: string): void => {
@@ -187,12 +194,14 @@ export function bundleGzipBytes(dist: string): { files: number; raw: number; gzi
         const b = readFileSync(p);
         files++;
         raw += b.length;
-        gzip += gzipSync(b, { level: 9 }).length;
+        const z = gzipSync(b, { level: 9 }).length;
+        gzip += z;
+        if (/^index[-.]/.test(e.name)) initialGzip += z;
       }
     }
   };
   walk(dist);
-  return { files, raw, gzip };
+  return { files, raw, gzip, initialGzip };
 }
 
 /** Serves client paths under /dashboards with the UI's index page; forwards everything else. */
@@ -242,7 +251,7 @@ export interface UiBenchResult {
   readonly medianMs: number;
   /** Medians of: navigation to the first query, first query to the last answer, last answer to rendered. */
   readonly phasesMs?: { startup: number; queries: number; render: number };
-  readonly bundle: { files: number; raw: number; gzip: number };
+  readonly bundle: { files: number; raw: number; gzip: number; initialGzip: number };
   readonly skipped?: string;
 }
 
@@ -258,7 +267,9 @@ export async function runUiBench(
   log: (line: string) => void,
 ): Promise<UiBenchResult> {
   const dist = path.join(root, 'ui', 'dist');
-  const bundle = existsSync(dist) ? bundleGzipBytes(dist) : { files: 0, raw: 0, gzip: 0 };
+  const bundle = existsSync(dist)
+    ? bundleGzipBytes(dist)
+    : { files: 0, raw: 0, gzip: 0, initialGzip: 0 };
   const none = { panels: PANELS.length, series: 0, samples: 0, loadsMs: [], medianMs: NaN, bundle };
   if (!existsSync('/usr/bin/chromium'))
     return { ...none, skipped: '/usr/bin/chromium is not installed' };
@@ -306,6 +317,12 @@ export async function runUiBench(
     for (let i = 0; i < opts.loads; i++) {
       const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
       const page = await ctx.newPage();
+      const cache = new Map<string, number>();
+      page.on('response', (r) => {
+        if (!r.url().includes('/api/v1/query')) return;
+        const h = r.headers()['x-kansoku-cache'] ?? 'none';
+        cache.set(h, (cache.get(h) ?? 0) + 1);
+      });
       await page.goto(url, { waitUntil: 'commit' });
       await page.waitForFunction(
         `(() => { const ps = document.querySelectorAll('.db-panel'); return ps.length === ${PANELS.length} && [...ps].every((p) => p.getAttribute('data-state') === 'done'); })()`,
@@ -320,6 +337,10 @@ export async function runUiBench(
       const t = await page.evaluate<number[]>(
         `(() => { const q = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/query')); return [Math.min(...q.map((e) => e.startTime)), Math.max(...q.map((e) => e.responseEnd))]; })()`,
       );
+      // Finer start-up: main script loaded, dashboard JSON answered; most queries in flight at once.
+      const d = await page.evaluate<number[]>(
+        `(() => { const r = performance.getEntriesByType('resource'); const js = r.filter((e) => /\\/assets\\/index-.*\\.js$/.test(e.name)); const db = r.filter((e) => e.name.includes('/api/kansoku/dashboards/')); const q = r.filter((e) => e.name.includes('/api/v1/query')); let peak = 0; for (const e of q) { const n = q.filter((o) => o.startTime <= e.startTime && o.responseEnd > e.startTime).length; if (n > peak) peak = n; } return [js.length ? Math.max(...js.map((e) => e.responseEnd)) : NaN, db.length ? Math.max(...db.map((e) => e.responseEnd)) : NaN, db.length, q.length, peak]; })()`,
+      );
       const firstQuery = t[0] ?? NaN;
       const lastAnswer = t[1] ?? NaN;
       phases.push([firstQuery, lastAnswer - firstQuery, ms - lastAnswer]);
@@ -331,7 +352,9 @@ export async function runUiBench(
       log(
         `ui: load ${i + 1}: ${ms.toFixed(0)} ms to all ${PANELS.length} panels rendered ` +
           `(start-up ${firstQuery.toFixed(0)} ms, queries ${(lastAnswer - firstQuery).toFixed(0)} ms, ` +
-          `render after the last answer ${(ms - lastAnswer).toFixed(0)} ms)`,
+          `render after the last answer ${(ms - lastAnswer).toFixed(0)} ms; script loaded ${(d[0] ?? NaN).toFixed(0)} ms, ` +
+          `dashboard JSON ${(d[1] ?? NaN).toFixed(0)} ms (${d[2]} fetches), ${d[3]} queries, at most ${d[4]} in flight, ` +
+          `cache ${[...cache].map(([k, v]) => `${k} ${v}`).join(', ')})`,
       );
       await ctx.close();
     }
@@ -385,7 +408,7 @@ export async function runUiSection(
       );
   }
   console.log(
-    `  UI bundle: ${r.bundle.files} files, ${mb(r.bundle.raw)} raw, ${mb(r.bundle.gzip)} gzipped (target < 1.5 MB)`,
+    `  UI bundle: ${r.bundle.files} files, ${mb(r.bundle.raw)} raw, ${mb(r.bundle.gzip)} gzipped (target < 1.5 MB); loaded up front: ${mb(r.bundle.initialGzip)} gzipped`,
   );
   console.log(`results written to ${path.relative(root, out)}`);
   return 0;
