@@ -4,6 +4,7 @@ import { discord, msteams, msteamsv2, slack, telegram, webhook } from './chat.js
 import type { IntegrationEnv, Sender } from './common.js';
 import { email } from './email.js';
 import { gotify, matrix, ntfy, pushover } from './homelab.js';
+import { jira } from './jira.js';
 import { opsgenie, pagerduty } from './incident.js';
 import { incidentio, mattermost, rocketchat, victorops, webex } from './more.js';
 import { sns } from './sns.js';
@@ -33,6 +34,7 @@ const SENDERS: Partial<Record<IntegrationConfig['kind'], Sender>> = {
   incidentio,
   sns,
   wechat,
+  jira,
 };
 
 /** The integration kinds Kansoku can deliver to. */
