@@ -3,7 +3,9 @@
  * a real Kansoku server with sign-in on: a dashboard in `America/New_York` labels its time axis
  * with New York's clock, a Prometheus annotation query draws a marker with hover text, a panel
  * with `timeShift` shows its override label, and a public link made in the Share dialog opens
- * signed out in a fresh browser and draws the panels with data. Screenshots go to test-results/.
+ * signed out in a fresh browser and draws the panels with data, the annotation markers and no
+ * navigation; after the dashboard is edited, the public page shows the edit (its layout comes
+ * from the server, not from the link). Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -165,6 +167,7 @@ describe(
     let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
     let publicUrl = '';
     let panelUrl = '';
+    let session: Session | undefined;
 
     before(
       async () => {
@@ -178,6 +181,7 @@ describe(
         await waitFor200(`${k.base}/-/ready`);
         assert.ok(await servesUi(k.base), 'build the UI first: npm run build -w ui');
         const s = await apiLogin(k.base);
+        session = s;
         const w = (await post(k.base, s, '/api/kansoku/tokens', {
           name: 'writer',
           scopes: ['write'],
@@ -353,6 +357,14 @@ describe(
         await page.locator('.db-zone', { hasText: 'America/New_York' }).waitFor();
         await page.locator('.db-var-fixed', { hasText: 'api' }).waitFor();
         assert.equal(await page.getByRole('button', { name: /^Edit / }).count(), 0);
+        // The dashboard's annotation query draws its markers; no top navigation.
+        await page.getByRole('checkbox', { name: 'Deploys' }).waitFor();
+        await page
+          .locator('[data-panel-id="1"] .kp-annotation-marker')
+          .first()
+          .waitFor({ timeout: 10_000 });
+        assert.equal(await page.locator('.topbar').count(), 0);
+        assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0);
         await page.screenshot({ path: path.join(RESULTS, 'ui-public-dashboard.png') });
         assert.deepEqual(errors, []);
         await page.close();
@@ -363,10 +375,58 @@ describe(
         await one.goto(panelUrl);
         await one.locator('#shared-title', { hasText: 'Load 15 minutes earlier' }).waitFor();
         await panelsDone(one, 1);
+        assert.equal(await one.locator('[data-panel-id="1"]').count(), 0);
         assert.equal((await one.locator('[data-panel-id="2"] .kp-panel canvas').count()) > 0, true);
         await one.screenshot({ path: path.join(RESULTS, 'ui-public-panel.png') });
         assert.deepEqual(oneErrors, []);
         await one.close();
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('shows an edit of the dashboard on the public page', async () => {
+      assert.ok(publicUrl !== '' && session, 'the first test made a link');
+      const base = k?.base ?? '';
+      const s = session;
+      const cur = await fetch(`${base}/api/kansoku/dashboards/${UID}`, {
+        headers: { Cookie: s.cookie },
+      });
+      const d = ((await cur.json()) as { data: { dashboard: Record<string, unknown> } }).data
+        .dashboard;
+      const panels = (d['panels'] as Record<string, unknown>[]).map((p) =>
+        p['id'] === 1 ? { ...p, title: 'Renamed load of $job' } : p,
+      );
+      const put = await fetch(`${base}/api/kansoku/dashboards/${UID}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
+        body: JSON.stringify({ dashboard: { ...d, title: 'Share e2e edited', panels } }),
+      });
+      assert.equal(put.status, 200, await put.text());
+      const fresh = await launchBrowser();
+      try {
+        // The link as made in the dialog (with its old #l= layout) and as the API makes it.
+        for (const url of [publicUrl, publicUrl.replace(/#.*$/, '')]) {
+          const page = await fresh.context.newPage();
+          const errors = watchErrors(page);
+          await page.goto(url);
+          await page
+            .locator('#shared-title', { hasText: 'Share e2e edited' })
+            .waitFor({ timeout: 10_000 });
+          await panelsDone(page, 2);
+          assert.match(
+            await page.locator('[data-panel-id="1"] h2').innerText(),
+            /Renamed load of api/,
+          );
+          await page
+            .locator('[data-panel-id="1"] .kp-annotation-marker')
+            .first()
+            .waitFor({ timeout: 10_000 });
+          assert.equal(await page.locator('.topbar').count(), 0);
+          await page.screenshot({ path: path.join(RESULTS, 'ui-public-dashboard-edited.png') });
+          assert.deepEqual(errors, []);
+          await page.close();
+        }
       } finally {
         await fresh.close();
       }

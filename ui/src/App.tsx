@@ -64,32 +64,34 @@ export function App(): ReactElement {
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
-        <span className="brand">Kansoku</span>
-        <nav aria-label="Main">
-          {PAGES.map((p) => (
-            <a
-              key={p.path}
-              href={p.path}
-              aria-current={p.path === page ? 'page' : undefined}
-              onClick={(e) => {
-                onNav(e, p.path);
-              }}
-            >
-              {p.title}
-            </a>
-          ))}
-        </nav>
-        <UserMenu />
-        <button
-          type="button"
-          className="theme-toggle"
-          onClick={toggleTheme}
-          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
-        >
-          {theme === 'dark' ? '☀' : '☾'}
-        </button>
-      </header>
+      {page !== '/public' && (
+        <header className="topbar">
+          <span className="brand">Kansoku</span>
+          <nav aria-label="Main">
+            {PAGES.map((p) => (
+              <a
+                key={p.path}
+                href={p.path}
+                aria-current={p.path === page ? 'page' : undefined}
+                onClick={(e) => {
+                  onNav(e, p.path);
+                }}
+              >
+                {p.title}
+              </a>
+            ))}
+          </nav>
+          <UserMenu />
+          <button
+            type="button"
+            className="theme-toggle"
+            onClick={toggleTheme}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+        </header>
+      )}
       <main id="main" tabIndex={-1}>
         {renderPage(page, loc.pathname, page === '/explore' ? loc.search : loc.search, theme)}
       </main>

@@ -1,9 +1,11 @@
 /**
- * A public share link, `/public/<token>#l=<layout>`: the shared dashboard (or one panel) drawn
- * with the dashboard components, read-only, with the link's variables and a time picker, for
- * visitors who are not signed in. Every API request of the page carries the link's token; the
- * server lets it run only the link's queries. Links without a layout (created through the API)
- * show one graph per query and the latest values.
+ * A public share link, `/public/<token>`: the shared dashboard (or one panel) drawn with the
+ * dashboard components, read-only, with the link's variables, its Prometheus annotations and a
+ * time picker, for visitors who are not signed in. The layout is the dashboard's current version,
+ * read from `/api/kansoku/share/dashboard`, so the page follows edits of the dashboard. Only when
+ * that fails (an older server) does the page fall back to a layout in the link's `#l=` fragment,
+ * and without either to one graph per allowed query with the latest values. Every API request
+ * of the page carries the link's token; the server lets it run only the link's queries.
  */
 import { type ReactElement, useEffect, useMemo, useState } from 'react';
 import { resolveShare, type ShareTarget } from '../auth/session.js';
@@ -18,17 +20,25 @@ import { TimePicker } from '../dashboards/TimePicker.js';
 import { formatUrlState, parseUrlState } from '../dashboards/urlstate.js';
 import { usePanelData } from '../dashboards/usePanelData.js';
 import { useWidth } from '../dashboards/useWidth.js';
+import { AnnotationToggles } from '../dashboards/AnnotationToggles.js';
+import { useAnnotations, useAnnotationToggles } from '../dashboards/useAnnotations.js';
 import type { PanelModel } from '../panels/types.js';
 import { navigate } from '../route.js';
 import type { Theme } from '../theme.js';
 import { LatestValues } from './LatestValues.js';
 import { installShareFetch } from './sharefetch.js';
+import { fetchSharedView, type PublicLayout } from './sharedview.js';
 import '../dashboards/dashboards.css';
 
 type Load =
   | { kind: 'loading' }
   | { kind: 'error' }
-  | { kind: 'ready'; target: ShareTarget; layout: SharedLayout | undefined };
+  | { kind: 'ready'; target: ShareTarget; layout: SharedLayout | PublicLayout | undefined };
+
+/** The current layout from the server; a legacy `#l=` fragment only when the server has none. */
+function loadLayout(secret: string): Promise<SharedLayout | PublicLayout | undefined> {
+  return fetchSharedView(secret).catch(() => decodeLayout(window.location.hash));
+}
 
 /** The public share page. */
 export function PublicPage(props: {
@@ -41,7 +51,7 @@ export function PublicPage(props: {
   useEffect(() => {
     installShareFetch(secret);
     const state = { live: true };
-    Promise.all([resolveShare(secret), decodeLayout(window.location.hash)]).then(
+    Promise.all([resolveShare(secret), loadLayout(secret)]).then(
       ([target, layout]) => {
         if (state.live) setLoad({ kind: 'ready', target, layout });
       },
@@ -74,7 +84,7 @@ export function PublicPage(props: {
 
 function Shared(props: {
   target: ShareTarget;
-  layout: SharedLayout | undefined;
+  layout: SharedLayout | PublicLayout | undefined;
   pathname: string;
   search: string;
   theme: Theme;
@@ -134,12 +144,20 @@ function Shared(props: {
     [panels, width, panelTimes],
   );
   const data = usePanelData(visible, range, scope, width > 0, tick);
+  const toggles = useAnnotationToggles(
+    layout && 'annotations' in layout ? layout.annotations : undefined,
+  );
+  // Only Prometheus annotations: alert history is not open to share links.
+  const defs = useMemo(() => toggles.defs.filter((d) => d.kind === 'prometheus'), [toggles.defs]);
+  const notes = useAnnotations(defs, toggles.enabled, range, scope, '', width > 0, tick);
   const vars = Object.entries(target.variables);
 
   return (
     <section className={`dashboard shared shared-${props.theme}`} aria-labelledby="shared-title">
       <div className="db-toolbar">
-        <h1 id="shared-title">{target.title}</h1>
+        <h1 id="shared-title">
+          {layout?.title !== undefined && layout.title !== '' ? layout.title : target.title}
+        </h1>
         <span className="meta">Read-only {target.kind === 'panel' ? 'panel' : 'dashboard'}</span>
         <TimePicker
           raw={raw}
@@ -171,6 +189,12 @@ function Shared(props: {
           ))}
         </div>
       )}
+      <AnnotationToggles
+        defs={defs}
+        enabled={toggles.enabled}
+        errors={notes.errors}
+        onToggle={toggles.toggle}
+      />
       <div ref={gridRef} className="db-canvas">
         {width > 0 && (
           <DashboardGrid
@@ -181,6 +205,7 @@ function Shared(props: {
             panelTimes={panelTimes}
             timeZone={tz}
             theme={props.theme}
+            annotations={notes.events}
             scope={scope}
             editing={false}
             readOnly
