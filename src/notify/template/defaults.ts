@@ -121,5 +121,5 @@ Alerts Resolved:
 
 {{ define "jira.default.summary" }}{{ template "__subject" . }}{{ end }}
 {{ define "jira.default.description" }}{{ template "__text_alert_body" . }}View in Kansoku: {{ template "__alertmanagerURL" . }}{{ end }}
-{{ define "jira.default.priority" }}{{ with .CommonLabels.severity }}{{ if eq . "critical" }}High{{ else if eq . "warning" }}Medium{{ else if eq . "info" }}Low{{ end }}{{ end }}{{ end }}
+{{ define "jira.default.priority" }}{{ $p := "" }}{{ range .Alerts.Firing }}{{ $s := index .Labels "severity" }}{{ if eq $s "critical" }}{{ $p = "High" }}{{ else if and (eq $s "warning") (ne $p "High") }}{{ $p = "Medium" }}{{ else if and (eq $s "info") (eq $p "") }}{{ $p = "Low" }}{{ end }}{{ end }}{{ if eq $p "" }}{{ range .Alerts.Resolved }}{{ $s := index .Labels "severity" }}{{ if eq $s "critical" }}{{ $p = "High" }}{{ else if and (eq $s "warning") (ne $p "High") }}{{ $p = "Medium" }}{{ else if and (eq $s "info") (eq $p "") }}{{ $p = "Low" }}{{ end }}{{ end }}{{ end }}{{ $p }}{{ end }}
 `;
