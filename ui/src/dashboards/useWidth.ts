@@ -1,14 +1,15 @@
 /** The width of a container element, followed with a ResizeObserver (React hook). */
-import { type RefObject, useEffect, useRef, useState } from 'react';
+import { type RefObject, useLayoutEffect, useRef, useState } from 'react';
 
 /** A ref to attach to the container and its current width in CSS pixels (0 before layout). */
 export function useWidth(): [RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  useEffect(() => {
+  // Measured before paint, so the panels' queries go out with the first painted frame.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    setWidth(el.clientWidth);
+    if (el.clientWidth !== width) setWidth(el.clientWidth);
     const ro = new ResizeObserver(() => {
       setWidth(el.clientWidth);
     });
