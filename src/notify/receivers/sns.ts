@@ -4,12 +4,12 @@
  */
 import { NotifyError } from '../pipeline/pipeline.js';
 import { notificationData } from './payload.js';
-import { field, hashKey, str, truncate, type Sender } from './common.js';
+import { field, hashKey, str, type Sender } from './common.js';
 import { postNotification, secret } from './http.js';
 import { amzDate, signV4, type AwsCredentials } from './sigv4.js';
 
-/** SMS messages are cut to this many characters, other messages to 256 KiB. */
-const SMS_MAX_CHARS = 1600;
+/** SMS messages are cut to this many bytes, other messages to 256 KiB. */
+const SMS_MAX_BYTES = 1600;
 const MESSAGE_MAX_BYTES = 256 * 1024;
 
 function obj(v: unknown): Record<string, unknown> {
@@ -18,19 +18,19 @@ function obj(v: unknown): Record<string, unknown> {
     : {};
 }
 
-/** Cuts a string to at most `n` UTF-8 bytes on a character boundary, ending in '…' when cut. */
+/** Cuts a string to at most `n` UTF-8 bytes on a character boundary (no marker). */
 export function truncateBytes(s: string, n: number): { text: string; cut: boolean } {
   if (Buffer.byteLength(s) <= n) return { text: s, cut: false };
   let out = '';
   let bytes = 0;
-  const limit = n - Buffer.byteLength('…');
+  const limit = n;
   for (const ch of s) {
     const b = Buffer.byteLength(ch);
     if (bytes + b > limit) break;
     out += ch;
     bytes += b;
   }
-  return { text: `${out}…`, cut: true };
+  return { text: out, cut: true };
 }
 
 /** The credentials of a `sigv4` block, or of the `AWS_*` environment variables. */
@@ -59,15 +59,16 @@ export async function snsCredentials(
   return { accessKeyId: id, secretAccessKey: key, sessionToken: env['AWS_SESSION_TOKEN'] ?? '' };
 }
 
-/** The region: `sigv4.region`, else the region of the topic/target ARN, else `AWS_REGION`. */
-function region(sigv4: Record<string, unknown>, arn: string): string {
+/** The region: `sigv4.region`, else `AWS_REGION` (or `AWS_DEFAULT_REGION`). */
+function region(sigv4: Record<string, unknown>): string {
   const r = str(sigv4['region']);
   if (r !== '') return r;
-  const fromArn = arn.split(':')[3] ?? '';
-  if (fromArn !== '') return fromArn;
   const e = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? '';
   if (e !== '') return e;
-  throw new NotifyError('cannot send SNS notification: no region; set sigv4.region', false);
+  throw new NotifyError(
+    'cannot send SNS notification: no region; set sigv4.region or AWS_REGION',
+    false,
+  );
 }
 
 /** SNS: a signed `Action=Publish` form POST. */
@@ -75,9 +76,10 @@ export const sns: Sender = async (cfg, env, ctx, alerts) => {
   const data = notificationData(ctx, alerts, env.externalURL);
   const s = cfg.settings;
   const sigv4 = obj(s['sigv4']);
-  const topic = str(s['topic_arn']);
-  const target = str(s['target_arn']);
-  const phone = str(s['phone_number']);
+  const t = (k: string): string => env.templates.render(str(s[k]), data);
+  const topic = t('topic_arn');
+  const target = t('target_arn');
+  const phone = t('phone_number');
   const form = new URLSearchParams({ Action: 'Publish', Version: '2010-03-31' });
   if (topic !== '') {
     form.set('TopicArn', topic);
@@ -90,17 +92,13 @@ export const sns: Sender = async (cfg, env, ctx, alerts) => {
   if (phone !== '') form.set('PhoneNumber', phone);
   if (target !== '') form.set('TargetArn', target);
   const raw = field(env, data, cfg, 'message', '{{ template "sns.default.message" . }}');
-  let message = raw;
-  let cut = false;
-  if (phone !== '') {
-    message = truncate(raw, SMS_MAX_CHARS);
-    cut = message !== raw;
-  } else {
-    ({ text: message, cut } = truncateBytes(raw, MESSAGE_MAX_BYTES));
-  }
+  const { text: message, cut } = truncateBytes(
+    raw,
+    phone !== '' ? SMS_MAX_BYTES : MESSAGE_MAX_BYTES,
+  );
   form.set('Message', message);
   const attributes: [string, string][] = Object.entries(obj(s['attributes'])).map(([k, v]) => [
-    k,
+    env.templates.render(k, data),
     env.templates.render(str(v), data),
   ]);
   if (cut) attributes.push(['truncated', 'true']);
@@ -113,8 +111,10 @@ export const sns: Sender = async (cfg, env, ctx, alerts) => {
   const subject = field(env, data, cfg, 'subject', '{{ template "sns.default.subject" . }}');
   if (subject !== '') form.set('Subject', subject);
 
-  const reg = region(sigv4, topic !== '' ? topic : target);
-  const url = str(s['api_url']) !== '' ? str(s['api_url']) : `https://sns.${reg}.amazonaws.com/`;
+  const reg = region(sigv4);
+  const api = t('api_url');
+  const url =
+    api === '' ? `https://sns.${reg}.amazonaws.com/` : api.includes('://') ? api : `https://${api}`;
   const creds = await snsCredentials(sigv4);
   const body = form.toString();
   const contentType = 'application/x-www-form-urlencoded; charset=utf-8';
