@@ -118,12 +118,23 @@ describe('Jira', () => {
     const [search] = got;
     assert.ok(search);
     assert.equal(search.lang, 'en');
+    assert.deepEqual(Object.keys(search.body), ['fields', 'jql', 'maxResults']);
     assert.deepEqual(search.body, {
       jql: `resolution != "Won't Fix" and (resolutiondate is EMPTY OR resolutiondate >= -60m) and project="OPS" and labels="${LABEL}" order by status ASC,resolutiondate DESC`,
       maxResults: 2,
       fields: ['status'],
     });
     const fields = got[1]?.body['fields'] as Record<string, unknown>;
+    assert.deepEqual(Object.keys(fields), [
+      'components',
+      'customfield_10001',
+      'description',
+      'issuetype',
+      'labels',
+      'priority',
+      'project',
+      'summary',
+    ]);
     assert.deepEqual(fields['project'], { key: 'OPS' });
     assert.deepEqual(fields['issuetype'], { name: 'Bug' });
     assert.equal(fields['summary'], '[FIRING:1] Down (pi critical)');

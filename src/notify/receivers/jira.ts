@@ -120,9 +120,9 @@ export const jira: Sender = async (cfg, env, ctx, alerts) => {
 
   const found = parseObject(
     await call('POST', searchURL(api, str(s['api_type'])), {
+      fields: ['status'],
       jql: searchJQL(s, project, hash, firing),
       maxResults: 2,
-      fields: ['status'],
     }),
     'search Jira issues',
   );
@@ -143,7 +143,6 @@ export const jira: Sender = async (cfg, env, ctx, alerts) => {
   labels.push(`ALERT{${hash}}`);
   labels.sort();
   const fields: Record<string, unknown> = {
-    ...rec(deepRender(rec(s['fields']), env, data)),
     project: { key: project },
     issuetype: { name: f('issue_type', '') },
     summary: truncate(f('summary', '{{ template "jira.default.summary" . }}'), MAX_SUMMARY_CHARS),
@@ -167,9 +166,16 @@ export const jira: Sender = async (cfg, env, ctx, alerts) => {
   } else fields['description'] = description;
   const priority = f('priority', '{{ template "jira.default.priority" . }}');
   if (priority !== '') fields['priority'] = { name: priority };
+  // Entries of `fields` win over the standard ones; keys go out sorted.
+  Object.assign(fields, rec(deepRender(rec(s['fields']), env, data)));
+  const sorted = Object.fromEntries(
+    Object.keys(fields)
+      .sort()
+      .map((k) => [k, fields[k]]),
+  );
 
-  if (existing === undefined) await call('POST', join(api, 'issue'), { fields });
-  else await call('PUT', join(api, `issue/${existing.key}`), { fields });
+  if (existing === undefined) await call('POST', join(api, 'issue'), { fields: sorted });
+  else await call('PUT', join(api, `issue/${existing.key}`), { fields: sorted });
 
   if (existing === undefined || existing.category === '') return;
   const done = existing.category === 'done';
