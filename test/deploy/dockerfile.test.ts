@@ -54,7 +54,7 @@ describe('Dockerfile', () => {
     ]);
     // The entry point loads the compiled CLI from that copied tree.
     const bin = readFileSync(path.join(root, 'bin', 'kansoku.js'), 'utf8');
-    assert.match(bin, /from '\.\.\/dist\/src\/app\/cli\.js'/);
+    assert.match(bin, /(from |import\()'\.\.\/dist\/src\/app\/cli\.js'/);
   });
 
   it('runs as a non-root user with /data, port 9777, a health check and the server command', () => {
