@@ -17,7 +17,7 @@ import { navigate } from '../route.js';
 import type { Theme } from '../theme.js';
 import type { PanelModel, TimeRangeMs } from '../panels/types.js';
 import { ApiError } from '../api/client.js';
-import { type DashboardMeta, getDashboard } from './api.js';
+import { type DashboardMeta, takeEarlyDashboard } from './api.js';
 import { SaveDialog } from './SaveDialog.js';
 import { DashboardActions } from './DashboardActions.js';
 import { DashboardGrid, layoutBoxes } from './DashboardGrid.js';
@@ -87,7 +87,7 @@ export function DashboardView({ uid, search, theme }: DashboardViewProps): React
     }
     const ac = new AbortController();
     setLoad({ kind: 'loading' });
-    getDashboard(uid, ac.signal).then(
+    takeEarlyDashboard(uid, ac.signal).then(
       (r) => {
         setDash(r.dashboard);
         setSavedJson(JSON.stringify(r.dashboard));

@@ -1,9 +1,12 @@
 /** Dashboards: the list at `/dashboards`, one dashboard at `/dashboards/d/<uid>`, a new one at `/dashboards/new`. */
 import type { ReactElement } from 'react';
 import type { Theme } from '../theme.js';
+import { prefetchDashboard } from './api.js';
 import { DashboardList } from './DashboardList.js';
 import { DashboardView } from './DashboardView.js';
 import './dashboards.css';
+
+prefetchDashboard(window.location.pathname);
 
 /** The dashboards section; `pathname` selects the list or one dashboard. */
 export function DashboardsPage(props: {

@@ -422,3 +422,30 @@ export async function seriesNames(
   };
   return (await readEnvelope(res, arr(labelsDecoder))).data;
 }
+
+let early: { uid: string; answer: ReturnType<typeof getDashboard> } | undefined;
+
+/**
+ * Starts loading the dashboard of the page's own address (`/dashboards/d/<uid>`) while the
+ * application still starts, so its answer overlaps script execution and the first render.
+ * {@link takeEarlyDashboard} hands the answer over once.
+ */
+export function prefetchDashboard(pathname: string): void {
+  const m = /^\/dashboards\/d\/([^/]+)/.exec(pathname);
+  if (!m) return;
+  const uid = decodeURIComponent(m[1] ?? '');
+  const answer = getDashboard(uid);
+  // A failure is reported to whoever takes the answer; an untaken one is dropped.
+  answer.catch(() => undefined);
+  early = { uid, answer };
+}
+
+/** The answer started by {@link prefetchDashboard} for `uid`, once; otherwise a new request. */
+export function takeEarlyDashboard(
+  uid: string,
+  signal?: AbortSignal,
+): ReturnType<typeof getDashboard> {
+  const e = early;
+  early = undefined;
+  return e !== undefined && e.uid === uid ? e.answer : getDashboard(uid, signal);
+}
