@@ -161,8 +161,13 @@ describe('sign-in and stored XSS in Chromium', { skip: SKIP, timeout: 90_000 }, 
     const title = page.locator('#shared-title');
     await title.waitFor({ timeout: 10_000 });
     assert.equal(await title.innerText(), XSS_TITLE);
-    await page.locator('td.mono', { hasText: 'xss_metric' }).waitFor({ timeout: 10_000 });
-    assert.match(await page.locator('td.mono').first().innerText(), /onerror=window.__xss=3/);
+    // The shared panel is drawn (title and legend): the hostile label value shows as text.
+    const panelTitle = page.locator('.db-panel-title').first();
+    await panelTitle.waitFor({ timeout: 10_000 });
+    assert.equal(await panelTitle.innerText(), XSS_TITLE);
+    const legend = page.locator('.kp-legend', { hasText: 'xss_metric' }).first();
+    await legend.waitFor({ timeout: 10_000 });
+    assert.match(await legend.innerText(), /onerror=window.__xss=3/);
     assert.equal(await page.locator('img[src="y"]').count(), 0);
     assert.equal(await page.locator('script', { hasText: '__xss' }).count(), 0);
     assert.equal(await xssFired(page), undefined);
