@@ -17,6 +17,7 @@ import {
   type KansokuProcess,
 } from '../integration/server-harness.js';
 import { PROJECT_ROOT } from '../support/paths.js';
+import { apiLogin, postJson } from './session.js';
 import { BROWSER_SKIP, launchBrowser, servesUi, UI_DIST } from './browser.js';
 
 const RESULTS = path.join(PROJECT_ROOT, 'test-results');
@@ -30,37 +31,6 @@ const PASSWORD = 'browser admin pw';
 const XSS_NAME = '<img src=x onerror="window.__xss=1">';
 const XSS_TITLE = '<script>window.__xss=2</script>';
 const XSS_LABEL = '<img src=y onerror=window.__xss=3>';
-
-interface Api {
-  cookie: string;
-  csrf: string;
-}
-
-async function apiLogin(base: string): Promise<Api> {
-  const res = await fetch(`${base}/api/kansoku/session/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  assert.equal(res.status, 200);
-  const body = (await res.json()) as { data: { csrfToken: string } };
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .join('; ');
-  return { cookie, csrf: body.data.csrfToken };
-}
-
-async function post(base: string, api: Api, p: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${p}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: api.cookie, 'X-CSRF-Token': api.csrf },
-    body: JSON.stringify(body),
-  });
-  const j = (await res.json()) as { data: unknown };
-  assert.equal(res.status, 200, JSON.stringify(j));
-  return j.data;
-}
 
 async function xssFired(page: Page): Promise<unknown> {
   return page.evaluate('window.__xss');
@@ -83,8 +53,8 @@ describe('sign-in and stored XSS in Chromium', { skip: SKIP, timeout: 90_000 }, 
       ]);
       await waitFor200(`${k.base}/-/ready`);
       assert.ok(await servesUi(k.base), 'build the UI first: npm run build -w ui');
-      const api = await apiLogin(k.base);
-      const w = (await post(k.base, api, '/api/kansoku/tokens', {
+      const api = await apiLogin(k.base, PASSWORD);
+      const w = (await postJson(k.base, api, '/api/kansoku/tokens', {
         name: XSS_NAME,
         scopes: ['write'],
       })) as { token: string };
@@ -94,7 +64,7 @@ describe('sign-in and stored XSS in Chromium', { skip: SKIP, timeout: 90_000 }, 
         body: `xss_metric{v=${JSON.stringify(XSS_LABEL)}} 7\n`,
       });
       assert.ok(push.status < 300, `push answered ${push.status}`);
-      await post(k.base, api, '/api/kansoku/dashboards', {
+      await postJson(k.base, api, '/api/kansoku/dashboards', {
         dashboard: {
           uid: 'xss',
           title: XSS_TITLE,
@@ -103,7 +73,7 @@ describe('sign-in and stored XSS in Chromium', { skip: SKIP, timeout: 90_000 }, 
           ],
         },
       });
-      const share = (await post(k.base, api, '/api/kansoku/shares', {
+      const share = (await postJson(k.base, api, '/api/kansoku/shares', {
         target: {
           kind: 'panel',
           dashboard: 'xss',

@@ -20,43 +20,13 @@ import {
   type KansokuProcess,
 } from '../integration/server-harness.js';
 import { PROJECT_ROOT } from '../support/paths.js';
+import { apiLogin, postJson, type ApiSession } from './session.js';
 import { BROWSER_SKIP, launchBrowser, servesUi } from './browser.js';
 
 const RESULTS = path.join(PROJECT_ROOT, 'test-results');
 const PASSWORD = 'share test admin pw';
 const UID = 'share-e2e';
 const NY = 'America/New_York';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function apiLogin(base: string): Promise<Session> {
-  const res = await fetch(`${base}/api/kansoku/session/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  assert.equal(res.status, 200);
-  const body = (await res.json()) as { data: { csrfToken: string } };
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .join('; ');
-  return { cookie, csrf: body.data.csrfToken };
-}
-
-async function post(base: string, s: Session, p: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${p}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
-    body: JSON.stringify(body),
-  });
-  const j = (await res.json()) as { data: unknown };
-  assert.equal(res.status, 200, JSON.stringify(j));
-  return j.data;
-}
 
 /** Samples over the last 50 minutes: a load series and a deploy marker 20 minutes ago. */
 function samples(now: number): string {
@@ -167,7 +137,7 @@ describe(
     let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
     let publicUrl = '';
     let panelUrl = '';
-    let session: Session | undefined;
+    let session: ApiSession | undefined;
 
     before(
       async () => {
@@ -180,9 +150,9 @@ describe(
         ]);
         await waitFor200(`${k.base}/-/ready`);
         assert.ok(await servesUi(k.base), 'build the UI first: npm run build -w ui');
-        const s = await apiLogin(k.base);
+        const s = await apiLogin(k.base, PASSWORD);
         session = s;
-        const w = (await post(k.base, s, '/api/kansoku/tokens', {
+        const w = (await postJson(k.base, s, '/api/kansoku/tokens', {
           name: 'writer',
           scopes: ['write'],
         })) as { token: string };
@@ -192,7 +162,7 @@ describe(
           body: samples(Date.now()),
         });
         assert.ok(push.status < 300, `push answered ${push.status}: ${await push.text()}`);
-        await post(k.base, s, '/api/kansoku/dashboards', { dashboard: dashboard() });
+        await postJson(k.base, s, '/api/kansoku/dashboards', { dashboard: dashboard() });
         await mkdir(RESULTS, { recursive: true });
         browser = await launchBrowser();
       },
