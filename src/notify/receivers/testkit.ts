@@ -23,26 +23,42 @@ export interface SinkRequest {
   readonly text: string;
 }
 
-/** An HTTP server that records every request and answers `{}` (JSON). */
+/** What a sink answers: a status and a JSON body. */
+export interface SinkAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * An HTTP server that records every request and answers it with `answer(request)`
+ * (default: 200 and `{}` as JSON).
+ */
 export class RecordingSink {
   readonly got: SinkRequest[] = [];
   /** `http://127.0.0.1:<port>` once started. */
   base = '';
   private server: Server | undefined;
 
+  constructor(
+    private readonly answer: (r: SinkRequest) => SinkAnswer = () => ({ status: 200, body: {} }),
+  ) {}
+
   async start(): Promise<void> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.got.push({
+        const r: SinkRequest = {
           method: req.method ?? '',
           url: req.url ?? '',
           headers: req.headers,
           text: Buffer.concat(chunks).toString('utf8'),
-        });
+        };
+        this.got.push(r);
+        const a = this.answer(r);
+        res.statusCode = a.status;
         res.setHeader('content-type', 'application/json');
-        res.end('{}');
+        res.end(JSON.stringify(a.body));
       });
     });
     this.server = server;

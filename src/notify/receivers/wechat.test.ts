@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Labels } from '../../model/index.js';
 import { parseAlertmanagerConfig } from '../config/index.js';
@@ -9,43 +7,28 @@ import { buildRouteTree } from '../dispatch/route.js';
 import { NotifyError } from '../pipeline/pipeline.js';
 import { NotificationTemplates } from '../template/templates.js';
 import { buildIntegrations } from './integrations.js';
-import { NOW, piAlert } from './testkit.js';
+import { NOW, RecordingSink, piAlert } from './testkit.js';
 import { clearWechatTokens } from './wechat.js';
 
-interface Got {
-  method: string;
-  url: string;
-  text: string;
-}
-
-const got: Got[] = [];
 let answers: { status: number; body: unknown }[] = [];
 let tokenCount = 0;
+const sink = new RecordingSink((r) => {
+  if (r.url.startsWith('/cgi-bin/gettoken')) {
+    tokenCount++;
+    return { status: 200, body: { errcode: 0, access_token: `tok${tokenCount}` } };
+  }
+  return answers.shift() ?? { status: 200, body: { errcode: 0, errmsg: 'ok' } };
+});
+const got = sink.got;
 let base = '';
-let server: Server | undefined;
 
 before(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = req.url ?? '';
-      got.push({ method: req.method ?? '', url, text: Buffer.concat(chunks).toString('utf8') });
-      let a: { status: number; body: unknown };
-      if (url.startsWith('/cgi-bin/gettoken')) {
-        tokenCount++;
-        a = { status: 200, body: { errcode: 0, access_token: `tok${tokenCount}` } };
-      } else a = answers.shift() ?? { status: 200, body: { errcode: 0, errmsg: 'ok' } };
-      res.statusCode = a.status;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(a.body));
-    });
-  });
-  const s = server;
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  await sink.start();
+  base = sink.base;
 });
-after(() => server?.close());
+after(() => {
+  sink.close();
+});
 beforeEach(() => {
   got.length = 0;
   answers = [];
