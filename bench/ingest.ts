@@ -33,6 +33,8 @@ export interface IngestResult {
   readonly settleSeconds?: number;
   readonly rssIdleBytes?: number;
   readonly rssAfterBytes?: number;
+  /** Resident bytes at the first idle second after the last response (before settling). */
+  readonly rssAtIdleBytes?: number;
   /** Resident bytes per active series: (RSS after ingest − idle RSS) / series. */
   readonly rssBytesPerSeries?: number;
   readonly disk?: DiskResult;
@@ -77,7 +79,8 @@ export async function benchServer(
     const cpuSend = cpuSeconds(server.pid) - cpu0;
     const settleSeconds = await waitIdle(server.pid);
     const cpuTotal = cpuSeconds(server.pid) - cpu0;
-    const rssAfter = rssBytes(server.pid);
+    const rssAtIdle = rssBytes(server.pid);
+    const rssAfter = await settledRss(server.pid);
     log(`sent in ${(send.ms / 1000).toFixed(1)} s, ${send.failed} failed`);
     log('measuring disk');
     const disk = await measureDisk(server);
@@ -102,6 +105,7 @@ export async function benchServer(
       settleSeconds,
       rssIdleBytes: rssIdle,
       rssAfterBytes: rssAfter,
+      rssAtIdleBytes: rssAtIdle,
       rssBytesPerSeries: (rssAfter - rssIdle) / data.series,
       disk,
       ...(disk.bytes === undefined ? {} : { bytesPerSample: disk.bytes / data.samples }),
@@ -124,6 +128,26 @@ export async function benchServer(
  * Waits until the process uses less than 5% of a core over a 1 s window (asynchronous flushes
  * and merges are part of the ingestion cost); returns the seconds it stayed busy (at most 120).
  */
+/**
+ * The resident set once it has settled: polled every second until it has not fallen by more
+ * than 1% over three polls (at most 20 s). Every runtime gives memory back some time after
+ * the work ends (Go's scavenger, V8's idle collection, malloc trimming), so the figure is the
+ * steady one a user would see, taken the same way for every server.
+ */
+async function settledRss(pid: number): Promise<number> {
+  const t0 = performance.now();
+  const seen: number[] = [rssBytes(pid)];
+  while (performance.now() - t0 < 20_000) {
+    await sleep(1000);
+    seen.push(rssBytes(pid));
+    if (seen.length < 4) continue;
+    const before = seen[seen.length - 4] ?? 0;
+    const now = seen[seen.length - 1] ?? 0;
+    if (now >= before * 0.99) break;
+  }
+  return seen[seen.length - 1] ?? 0;
+}
+
 async function waitIdle(pid: number): Promise<number> {
   const t0 = performance.now();
   let last = cpuSeconds(pid);

@@ -23,7 +23,11 @@ function rows(samples: number, series: number, loadExpected: number): Row[] {
     ['  busy after last response, s', (r) => num(r.settleSeconds, 1)],
     ['RSS idle, MiB', (r) => num(r.rssIdleBytes === undefined ? undefined : r.rssIdleBytes / MB)],
     [
-      'RSS after ingest, MiB',
+      '  at the first idle second, MiB',
+      (r) => num(r.rssAtIdleBytes === undefined ? undefined : r.rssAtIdleBytes / MB),
+    ],
+    [
+      'RSS after ingest (settled), MiB',
       (r) => num(r.rssAfterBytes === undefined ? undefined : r.rssAfterBytes / MB),
     ],
     ['RSS per active series, bytes', (r) => num(r.rssBytesPerSeries)],

@@ -127,4 +127,44 @@ describe('MemoryBudget', () => {
     now = 200;
     assert.equal(budget.fresh(100), 'critical', 'a burst between timer ticks is seen');
   });
+
+  it('collects garbage when idle after memory grew, at most every 30 s, never while busy', () => {
+    let now = 0;
+    let busy = 0;
+    let gcs = 0;
+    let m = { rss: 200 * MB, heapTotal: 100 * MB, heapUsed: 50 * MB, external: 10 * MB };
+    const budget = new MemoryBudget(
+      {
+        budgetBytes: 0,
+        intervalMs: 1000,
+        sample: () => m,
+        collectGarbage: () => {
+          gcs++;
+          m = { ...m, heapUsed: 50 * MB, external: 10 * MB };
+        },
+        now: () => now,
+        utilization: () => busy,
+      },
+      Logger.nop(),
+    );
+    assert.equal(budget.collectIfIdle(), false, 'the first call only takes the baseline');
+    m = { ...m, heapUsed: 100 * MB, external: 40 * MB };
+    busy = 0.5;
+    now = 1000;
+    assert.equal(budget.collectIfIdle(), false, 'busy');
+    busy = 0.01;
+    now = 2000;
+    assert.equal(budget.collectIfIdle(), true, 'idle after growing by 80 MB');
+    assert.equal(gcs, 1);
+    assert.equal(budget.idleCollections, 1);
+    m = { ...m, heapUsed: 100 * MB, external: 40 * MB };
+    now = 20_000;
+    assert.equal(budget.collectIfIdle(), false, 'too soon after the last one');
+    now = 40_000;
+    assert.equal(budget.collectIfIdle(), true);
+    m = { ...m, heapUsed: 60 * MB };
+    now = 80_000;
+    assert.equal(budget.collectIfIdle(), false, 'grew by less than 32 MB');
+    assert.equal(gcs, 2);
+  });
 });

@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Gauge, type Registry } from 'prom-client';
+import { performance } from 'node:perf_hooks';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { MemoryState } from '../http/index.js';
 import type { Logger } from '../util/index.js';
 
@@ -32,6 +33,14 @@ const HYSTERESIS = 0.1;
 const GC_INTERVAL_MS = 3000;
 /** Fraction of the budget of resident memory from which garbage is collected every interval. */
 const GC_AT = 0.6;
+/** Least time between two collections while idle, ms. */
+const IDLE_GC_INTERVAL_MS = 30_000;
+/** Growth of heap + external memory since the last full collection that makes an idle one worth it. */
+const IDLE_GC_MIN_GROWTH = 32 * 1048576;
+/** …and as a share of the memory in use after that collection. */
+const IDLE_GC_GROWTH_SHARE = 0.25;
+/** Event-loop utilisation over the last interval below which the process counts as idle. */
+const IDLE_UTILIZATION = 0.05;
 
 /** Memory figures of one sample, in bytes. */
 export interface MemorySample {
@@ -110,6 +119,16 @@ export interface MemoryBudgetOptions {
   readonly collectGarbage?: () => void;
   /** Clock in ms (tests). */
   readonly now?: () => number;
+  /**
+   * Collect garbage when the process goes idle after memory grew (default true). Works without
+   * a budget too: `start()` then only watches for idleness.
+   */
+  readonly idleCollection?: boolean;
+  /**
+   * Event-loop utilisation (0–1) since the previous call (default: `performance.eventLoopUtilization`
+   * deltas); tests replace it.
+   */
+  readonly utilization?: () => number;
 }
 
 /** Watches memory against the budget. Start with `start()`, stop with `stop()`. */
@@ -123,8 +142,14 @@ export class MemoryBudget {
   private lastGc = -Infinity;
   private lastCheck = -Infinity;
   private gc: (() => void) | undefined;
+  /** Heap + external bytes right after the last full collection (or the first sample). */
+  private afterGc: number | undefined;
+  private lastIdleGc = -Infinity;
+  private utilization: (() => number) | undefined;
   /** Times the state rose to `pressure` or `critical` since start. */
   pressureEvents = 0;
+  /** Full collections run because the process went idle after memory grew. */
+  idleCollections = 0;
 
   constructor(
     private readonly opts: MemoryBudgetOptions,
@@ -177,9 +202,9 @@ export class MemoryBudget {
     const soft = m.rss >= GC_AT * this.opts.budgetBytes;
     if ((soft || this.current !== 'ok') && now - this.lastGc >= GC_INTERVAL_MS) {
       this.lastGc = now;
-      this.gc ??= this.opts.collectGarbage ?? garbageCollector();
-      this.gc();
+      this.collect();
       m = this.opts.sample();
+      this.afterGc = m.heapUsed + m.external;
     }
     this.lastUsed = usedBytes(m, this.nativeBytes);
     this.lastRss = m.rss;
@@ -207,11 +232,65 @@ export class MemoryBudget {
     return next;
   }
 
-  /** Samples every `intervalMs` (the timer does not keep the process alive). */
+  /**
+   * Runs a full garbage collection when the event loop was idle over the last interval and the
+   * heap plus external memory grew by `IDLE_GC_MIN_GROWTH` (and a quarter) since the last one,
+   * at most every `IDLE_GC_INTERVAL_MS`. V8 collects its old generation only when an allocation
+   * limit is reached, so after a burst of work (a flood of remote-write requests, a heavy query)
+   * the garbage of it stays resident for as long as the process stays quiet; collecting while
+   * idle gives it back without costing a busy process anything. Returns whether it ran.
+   */
+  collectIfIdle(): boolean {
+    if (this.opts.idleCollection === false) return false;
+    const now = (this.opts.now ?? Date.now)();
+    this.utilization ??= this.opts.utilization ?? eventLoopUtilization();
+    const busy = this.utilization();
+    const m = this.opts.sample();
+    const inUse = m.heapUsed + m.external;
+    if (this.afterGc === undefined) {
+      this.afterGc = inUse;
+      return false;
+    }
+    const grown = inUse - this.afterGc;
+    if (
+      busy >= IDLE_UTILIZATION ||
+      now - this.lastIdleGc < IDLE_GC_INTERVAL_MS ||
+      grown < Math.max(IDLE_GC_MIN_GROWTH, IDLE_GC_GROWTH_SHARE * this.afterGc)
+    )
+      return false;
+    this.lastIdleGc = now;
+    this.lastGc = now;
+    this.collect();
+    const after = this.opts.sample();
+    this.afterGc = after.heapUsed + after.external;
+    this.idleCollections++;
+    this.logger.debug('collected garbage while idle', {
+      before: inUse,
+      after: this.afterGc,
+      rssBefore: m.rss,
+      rssAfter: after.rss,
+    });
+    return true;
+  }
+
+  private collect(): void {
+    this.gc ??= this.opts.collectGarbage ?? garbageCollector();
+    this.gc();
+  }
+
+  /**
+   * Samples every `intervalMs` (the timer does not keep the process alive). Without a budget
+   * the timer only runs idle collections.
+   */
   start(): void {
-    if (this.opts.budgetBytes <= 0 || this.timer !== undefined) return;
-    this.check();
-    this.timer = setInterval(() => this.check(), this.opts.intervalMs);
+    if (this.timer !== undefined) return;
+    const budget = this.opts.budgetBytes > 0;
+    if (!budget && this.opts.idleCollection === false) return;
+    if (budget) this.check();
+    this.timer = setInterval(() => {
+      if (budget) this.check();
+      this.collectIfIdle();
+    }, this.opts.intervalMs);
     this.timer.unref();
   }
 
@@ -228,6 +307,7 @@ export class MemoryBudget {
       used: (): number => this.usedBytes,
       state: (): MemoryState => this.state,
       events: (): number => this.pressureEvents,
+      idle: (): number => this.idleCollections,
     };
     new Gauge({
       name: 'kansoku_memory_budget_bytes',
@@ -263,6 +343,15 @@ export class MemoryBudget {
         this.set(read.events());
       },
     });
+    new Counter({
+      name: 'kansoku_memory_idle_collections_total',
+      help: 'Full garbage collections run because the process went idle after its memory grew.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read.idle());
+      },
+    });
   }
 }
 
@@ -274,6 +363,17 @@ function rank(s: MemoryState): number {
 export function processMemory(): MemorySample {
   const h = process.memoryUsage();
   return { rss: h.rss, heapTotal: h.heapTotal, heapUsed: h.heapUsed, external: h.external };
+}
+
+/** Event-loop utilisation since the previous call of the returned function. */
+function eventLoopUtilization(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const u = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    return u;
+  };
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   WriteRequestRows,
   WriteRequestV2Decoder,
   WriteRequestV2Rows,
-  decodeSnappyBody,
+  SnappyBlockDecoder,
   decodeSnappyBodyAsync,
   snappyDecodedLength,
   type DecodeOptions,
@@ -79,6 +79,7 @@ export class SampleRejectedError extends BadInputError {
 /** The remote-write receiver. One instance per server; safe for concurrent requests. */
 export class RemoteWriteHandler {
   private readonly decoder: WriteRequestDecoder;
+  private readonly unsnappy: SnappyBlockDecoder;
   private readonly rows1 = new WriteRequestRows();
   private readonly rows2 = new WriteRequestV2Rows();
   private readonly decoder2: WriteRequestV2Decoder;
@@ -102,6 +103,7 @@ export class RemoteWriteHandler {
     private readonly logger: Logger,
   ) {
     this.decoder = new WriteRequestDecoder(opts.decode);
+    this.unsnappy = new SnappyBlockDecoder();
     this.decoder2 = new WriteRequestV2Decoder(opts.decode);
     this.cache = new SeriesCache(opts.seriesCacheSize);
   }
@@ -114,13 +116,15 @@ export class RemoteWriteHandler {
     );
     const v2 = checkHeaders(ctx);
     const body = await readBody(ctx.req, this.opts.maxBodyBytes, this.opts.maxBodySetting);
-    let decoded: Buffer;
+    let decoded: Uint8Array;
     try {
       const setting = `--${this.opts.maxBodySetting}`;
-      // Small bodies decompress faster on this thread than the hand-off to the thread pool costs.
+      // Small bodies decompress faster on this thread than the hand-off to the thread pool
+      // costs, into a buffer reused by every request (it is only read synchronously below);
+      // large ones on the thread pool.
       decoded =
         snappyDecodedLength(body) <= SYNC_DECODE_MAX_BYTES
-          ? decodeSnappyBody(body, this.opts.maxBodyBytes, setting)
+          ? this.unsnappy.decode(body, this.opts.maxBodyBytes, setting)
           : await decodeSnappyBodyAsync(body, this.opts.maxBodyBytes, setting);
     } catch (err) {
       throw this.reject(err instanceof LimitError ? 'limit' : 'decode', err);

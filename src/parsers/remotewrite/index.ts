@@ -23,5 +23,6 @@ export {
   encodeSnappyBody,
   snappyDecodedLength,
 } from './snappy.js';
+export { REUSED_BUFFER_MAX_BYTES, SnappyBlockDecoder } from './unsnappy.js';
 export { defaultWireStringsOptions, type WireStringsOptions } from './strings.js';
 export { ProtoWriter } from './writer.js';

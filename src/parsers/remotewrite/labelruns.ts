@@ -56,7 +56,8 @@ export class LabelRunCache {
       this.map.clear();
       this.size = 0;
     }
-    const bytes = buf.slice(start, end);
+    // A copy: the input may be a reused buffer (and a view would keep a whole body alive).
+    const bytes = Uint8Array.prototype.slice.call(buf, start, end);
     this.map.set(h, { bytes, labels, next: this.map.get(h) });
     this.size++;
   }
