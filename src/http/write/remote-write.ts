@@ -272,7 +272,7 @@ export class RemoteWriteHandler {
       const labels = this.seriesLabels[i];
       // A series dropped by relabeling is cached too (ref 0), so it is not relabeled again.
       if (!this.seriesCached[i] && (ref !== 0 || labels === undefined)) {
-        const raw = rows.labels.slice(rows.labelOffsets[i]! * 2, rows.labelOffsets[i + 1]! * 2);
+        const raw = rows.stableSeriesLabels(i);
         out.push([this.seriesKeys[i]!, { raw, labels, ref }]);
       }
     }

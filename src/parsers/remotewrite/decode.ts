@@ -186,6 +186,7 @@ export class WriteRequestDecoder extends FieldReader {
     const hit = runs.get(buf, at, p, h);
     if (hit !== undefined) {
       for (let i = 0; i < hit.length; i += 2) rows.addLabel(hit[i]!, hit[i + 1]!);
+      rows.noteSharedLabels(hit);
       this.pos = p;
       return pairs;
     }
@@ -198,7 +199,9 @@ export class WriteRequestDecoder extends FieldReader {
       const len = this.readLength(end);
       this.decodeLabel(rows, this.pos + len);
     }
-    runs.put(buf, at, p, h, rows.labels.slice(first, rows.labelPairCount * 2));
+    const run = rows.labels.slice(first, rows.labelPairCount * 2);
+    runs.put(buf, at, p, h, run);
+    rows.noteSharedLabels(run);
     return pairs;
   }
 

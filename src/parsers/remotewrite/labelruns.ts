@@ -18,6 +18,8 @@
 export class LabelRunCache {
   private readonly map = new Map<number, RunEntry>();
   private size = 0;
+  private slab: Buffer = EMPTY;
+  private used = 0;
   /** Lookups that found their run. */
   hits = 0;
   /** Lookups that did not. */
@@ -41,7 +43,7 @@ export class LabelRunCache {
   get(buf: Buffer, start: number, end: number, h: number): readonly string[] | undefined {
     const len = end - start;
     for (let e = this.map.get(h); e !== undefined; e = e.next) {
-      if (e.bytes.length === len && buf.compare(e.bytes, 0, len, start, end) === 0) {
+      if (e.len === len && buf.compare(e.slab, e.off, e.off + len, start, end) === 0) {
         this.hits++;
         return e.labels;
       }
@@ -55,16 +57,34 @@ export class LabelRunCache {
     if (this.size >= this.maxEntries) {
       this.map.clear();
       this.size = 0;
+      this.slab = EMPTY;
+      this.used = 0;
     }
-    // A copy: the input may be a reused buffer (and a view would keep a whole body alive).
-    const bytes = Uint8Array.prototype.slice.call(buf, start, end);
-    this.map.set(h, { bytes, labels, next: this.map.get(h) });
+    // A copy (the input may be a reused buffer, and a view would keep a whole body alive),
+    // into shared slabs: one native allocation per `SLAB_BYTES`, not one per series.
+    const len = end - start;
+    if (this.used + len > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, len));
+      this.used = 0;
+    }
+    const slab = this.slab;
+    const off = this.used;
+    slab.set(buf.subarray(start, end), off);
+    this.used += len;
+    this.map.set(h, { slab, off, len, labels, next: this.map.get(h) });
     this.size++;
   }
 }
 
+/** Bytes of one slab of copied runs. */
+const SLAB_BYTES = 256 * 1024;
+const EMPTY = Buffer.alloc(0);
+
 interface RunEntry {
-  readonly bytes: Uint8Array;
+  /** The run's bytes are `slab[off, off + len)`. */
+  readonly slab: Buffer;
+  readonly off: number;
+  readonly len: number;
   /** Flat `[name, value, …]`. */
   readonly labels: string[];
   readonly next: RunEntry | undefined;

@@ -57,6 +57,8 @@ export class WriteRequestRows {
   histogramCounts: Int32Array = new Int32Array(INITIAL_SERIES);
   /** Flat label strings: `[name, value, name, value, …]`; entries past `2 * labelPairCount` are stale. */
   readonly labels: string[] = [];
+  /** Per series, the decoder's array holding exactly its label pairs (see `noteSharedLabels`). */
+  readonly sharedLabels: (readonly string[] | undefined)[] = [];
   /** The number of label pairs over all series. */
   labelPairCount = 0;
   /** The number of samples over all series. */
@@ -98,11 +100,32 @@ export class WriteRequestRows {
     this.sampleOffsets[i] = this.sampleCount;
     this.exemplarCounts[i] = 0;
     this.histogramCounts[i] = 0;
+    this.sharedLabels[i] = undefined;
     return i;
+  }
+
+  /**
+   * Notes that the labels just added to the current series are the pairs of `labels`, an array
+   * the decoder keeps (its label-run cache), so callers can keep that array instead of copying.
+   */
+  noteSharedLabels(labels: readonly string[]): void {
+    const i = this.seriesCount;
+    this.sharedLabels[i] =
+      this.labelPairCount * 2 - labels.length === (this.labelOffsets[i] ?? -1) * 2
+        ? labels
+        : undefined;
   }
 
   /** Ends the series started by `beginSeries()`. */
   endSeries(): void {
+    const s = this.seriesCount;
+    const shared = this.sharedLabels[s];
+    if (
+      shared !== undefined &&
+      (this.labelPairCount - (this.labelOffsets[s] ?? 0)) * 2 !== shared.length
+    ) {
+      this.sharedLabels[s] = undefined;
+    }
     const i = ++this.seriesCount;
     this.labelOffsets[i] = this.labelPairCount;
     this.sampleOffsets[i] = this.sampleCount;
@@ -146,6 +169,14 @@ export class WriteRequestRows {
   /** The metadata type of entry `m`. */
   metadataType(m: number): MetricMetadataType {
     return metadataTypeFromCode(this.metadataTypes[m] ?? 0);
+  }
+
+  /**
+   * The label pairs of series `i` as an array the decoder keeps and never changes (flat
+   * `[name, value, …]`), when it has one; else `seriesLabels(i)` makes a copy.
+   */
+  stableSeriesLabels(i: number): readonly string[] {
+    return this.sharedLabels[i] ?? this.seriesLabels(i);
   }
 
   /** Copies the label pairs of series `i` into a new flat `[name, value, …]` array. */
