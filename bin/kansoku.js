@@ -3,7 +3,8 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
-capYoungGeneration();
+const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+capYoungGeneration(command === 'agent' ? 1 : 16);
 const { main } = await import('../dist/src/app/cli.js');
 
 main(process.argv.slice(2)).then(
@@ -17,15 +18,16 @@ main(process.argv.slice(2)).then(
 );
 
 /**
- * Stops V8's young generation from growing past KANSOKU_YOUNG_GEN_MB (default 16 MiB; 0 leaves
- * V8's default of up to 32 MiB). Steady ingestion keeps objects alive across scavenges, which
+ * Stops V8's young generation from growing past KANSOKU_YOUNG_GEN_MB (default `defaultMiB`: 16
+ * MiB for the server, 1 MiB — no growth — for the agent, whose allocation rate is low and whose
+ * resident size matters most; 0 leaves V8's default of up to 32 MiB). Steady ingestion keeps objects alive across scavenges, which
  * makes V8 double the young generation up to its maximum; all of it stays resident. The size
  * limit flag only works on the command line, but the growth factor is read at each growth, so
  * it is set to 1 (no growth) once the young generation has reached the cap.
  */
-function capYoungGeneration() {
+function capYoungGeneration(defaultMiB) {
   const env = process.env.KANSOKU_YOUNG_GEN_MB;
-  const capMiB = env === undefined || env === '' ? 16 : Number(env);
+  const capMiB = env === undefined || env === '' ? defaultMiB : Number(env);
   if (!(capMiB > 0)) return;
   const youngBytes = () =>
     v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;

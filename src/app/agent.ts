@@ -22,7 +22,7 @@ import {
 } from '../http/core/index.js';
 import { HostCollector, defaultHostMetricsOptions } from '../host/index.js';
 import { ScrapeManager } from '../scrape/index.js';
-import type { SeriesMetadataV2 } from '../parsers/index.js';
+import { usePortableSnappy, type SeriesMetadataV2 } from '../parsers/index.js';
 import { Logger } from '../util/index.js';
 import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { BuildInfo } from './version.js';
@@ -238,6 +238,8 @@ ${rows}
 
 /** Runs the agent until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runAgent(flags: AgentFlags, info: BuildInfo): Promise<number> {
+  // The agent's volume is small: JavaScript snappy keeps the native module out of memory.
+  usePortableSnappy();
   const logger = new Logger({
     level: flags.logLevel,
     format: flags.logFormat,

@@ -22,7 +22,9 @@ export {
   decodeSnappyBodyAsync,
   encodeSnappyBody,
   snappyDecodedLength,
+  usePortableSnappy,
 } from './snappy.js';
+export { compressSnappyJs } from './snappyjs.js';
 export { REUSED_BUFFER_MAX_BYTES, SnappyBlockDecoder } from './unsnappy.js';
 export { defaultWireStringsOptions, type WireStringsOptions } from './strings.js';
 export { ProtoWriter } from './writer.js';

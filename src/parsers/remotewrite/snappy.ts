@@ -1,5 +1,27 @@
-import snappy from 'snappy';
+import { createRequire } from 'node:module';
 import { DecodedBodyTooLargeError, SnappyDecodeError } from './errors.js';
+import { compressSnappyJs } from './snappyjs.js';
+import { SnappyBlockDecoder } from './unsnappy.js';
+
+type NativeSnappy = typeof import('snappy');
+let native: NativeSnappy | undefined;
+let portable = false;
+
+/** The native snappy library, loaded on first use. */
+function nativeSnappy(): NativeSnappy {
+  native ??= createRequire(import.meta.url)('snappy') as NativeSnappy;
+  return native;
+}
+
+/**
+ * From now on compress and decompress in JavaScript and never load the native library: for the
+ * agent, whose volume is small and whose resident memory counts more than the CPU of a few
+ * hundred kilobytes a second (the native module and the C++ runtime it pulls in are about 4 MB
+ * resident).
+ */
+export function usePortableSnappy(): void {
+  portable = true;
+}
 
 /**
  * Options for the native snappy calls. `copyOutputData` makes the binding copy its output into
@@ -46,9 +68,10 @@ export function decodeSnappyBody(
   maxDecodedBytes: number,
   setting: string = DEFAULT_MAX_DECODED_SETTING,
 ): Buffer {
+  if (portable) return portableDecode(body, maxDecodedBytes, setting);
   checkLength(body, maxDecodedBytes, setting);
   try {
-    return snappy.uncompressSync(body, SNAPPY_DECODE) as Buffer;
+    return nativeSnappy().uncompressSync(body, SNAPPY_DECODE) as Buffer;
   } catch (err) {
     throw corrupt(err);
   }
@@ -63,9 +86,10 @@ export async function decodeSnappyBodyAsync(
   maxDecodedBytes: number,
   setting: string = DEFAULT_MAX_DECODED_SETTING,
 ): Promise<Buffer> {
+  if (portable) return portableDecode(body, maxDecodedBytes, setting);
   checkLength(body, maxDecodedBytes, setting);
   try {
-    return (await snappy.uncompress(body, SNAPPY_DECODE)) as Buffer;
+    return (await nativeSnappy().uncompress(body, SNAPPY_DECODE)) as Buffer;
   } catch (err) {
     throw corrupt(err);
   }
@@ -73,7 +97,17 @@ export async function decodeSnappyBodyAsync(
 
 /** Compresses a message into a snappy block (what remote-write senders put in the body). */
 export function encodeSnappyBody(message: Uint8Array): Buffer {
-  return snappy.compressSync(message, SNAPPY_ENCODE);
+  if (portable) {
+    const c = compressSnappyJs(message);
+    return Buffer.from(c.buffer, c.byteOffset, c.length);
+  }
+  return nativeSnappy().compressSync(message, SNAPPY_ENCODE);
+}
+
+function portableDecode(body: Uint8Array, max: number, setting: string): Buffer {
+  // A decoder of its own per call: the result must stay valid after the call.
+  const out = new SnappyBlockDecoder().decode(body, max, setting);
+  return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
 
 function checkLength(body: Uint8Array, max: number, setting: string): void {
