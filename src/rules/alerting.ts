@@ -54,12 +54,12 @@ export class AlertingRule {
     readonly labels: ReadonlyMap<string, string>,
     readonly env: TemplateEnv,
   ) {
-    this.queries =
+    this.templatesQuery =
       [...labels.values()].some(usesQuery) || [...spec.annotations.values()].some(usesQuery);
   }
 
   /** Whether any label or annotation template calls `query`. */
-  private readonly queries: boolean;
+  readonly templatesQuery: boolean;
 
   /** The alert name. */
   get name(): string {
@@ -91,7 +91,7 @@ export class AlertingRule {
   ): Promise<{ labels: Labels; annotations: Labels }> {
     const rec = s.labels.toRecord();
     const expand = async (t: string): Promise<string> =>
-      this.queries && usesQuery(t)
+      this.templatesQuery && usesQuery(t)
         ? expandAlertTemplateAsync(this.name, t, rec, s.v, this.env, nowMs, query, signal)
         : expandAlertTemplate(this.name, t, rec, s.v, this.env, nowMs);
     const b = new LabelsBuilder(s.labels).del('__name__');

@@ -245,4 +245,52 @@ describe('Group', () => {
       '180 Blip inactive',
     ]);
   });
+
+  it('commits once per evaluation unless a rule reads what an earlier one wrote', async () => {
+    const { g, st, deps } = setup(`groups:
+- name: g
+  rules:
+  - record: a:sum
+    expr: sum(up)
+  - record: b:sum
+    expr: sum(up) * 2
+  - record: c:sum
+    expr: a:sum + 1
+  - record: d:sum
+    expr: sum({__name__=~"b:.*"})
+  - alert: Low
+    expr: d:sum < 100
+`);
+    await put(st, { __name__: 'up', job: 'x' }, 0, 3);
+    let commits = 0;
+    const counting = {
+      appender: () => {
+        const app = st.appender();
+        return {
+          append: app.append.bind(app),
+          rollback: app.rollback.bind(app),
+          commit: () => {
+            commits++;
+            return app.commit();
+          },
+        };
+      },
+    };
+    const g2 = new Group(g.spec, { ...deps, appendable: counting });
+    await g2.evaluate(30_000);
+    // a,b together; c reads a → commit; d reads any name → commit; the alert reads d → commit.
+    assert.equal(commits, 4);
+    assert.deepEqual(
+      (await rawSamples(st, 'c:sum')).map((s) => s.v),
+      [4],
+    );
+    assert.deepEqual(
+      (await rawSamples(st, 'd:sum')).map((s) => s.v),
+      [6],
+    );
+    assert.equal((await rawSamples(st, 'ALERTS')).length, 1);
+    commits = 0;
+    await g2.evaluate(90_000);
+    assert.equal(commits, 4);
+  });
 });

@@ -1,5 +1,5 @@
 import { hashStrings, STALE_NAN, type Labels } from '../model/index.js';
-import type { Appendable } from '../storage/index.js';
+import type { Appendable, Appender } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { AlertingRule } from './alerting.js';
 import {
@@ -9,6 +9,7 @@ import {
   type QueryFn,
   type QuerySample,
 } from './query.js';
+import { readNames, readsAny, type ReadSet } from './reads.js';
 import { RecordingRule } from './recording.js';
 import type { TemplateEnv } from './template.js';
 import type { GroupSpec } from './types.js';
@@ -45,6 +46,10 @@ export class Group {
   readonly rules: Rule[];
   /** Per rule: the series written by its last successful evaluation. */
   private prevSeries: Map<string, Labels>[];
+  /** Per rule: the metric names it writes (its record name, or ALERTS and ALERTS_FOR_STATE). */
+  private readonly writes: ReadonlySet<string>[];
+  /** Per rule: the metric names its expression and templates read. */
+  private readonly reads: ReadSet[];
   /** Series of rules dropped by a reload, marked stale at the next evaluation. */
   private pendingStale: Labels[] = [];
   /** Timestamp (ms) and duration (s) of the last evaluation. */
@@ -63,6 +68,12 @@ export class Group {
         : new AlertingRule(r, labels, deps.env);
     });
     this.prevSeries = this.rules.map(() => new Map<string, Labels>());
+    this.writes = this.rules.map((r) =>
+      r instanceof AlertingRule ? new Set(['ALERTS', 'ALERTS_FOR_STATE']) : new Set([r.name]),
+    );
+    this.reads = this.rules.map((r) =>
+      r instanceof AlertingRule && r.templatesQuery ? 'any' : readNames(r.spec.parsed),
+    );
   }
 
   /** Holds back ALERTS_FOR_STATE until restoreForState ran (call before the first evaluation). */
@@ -121,10 +132,23 @@ export class Group {
         });
       });
     }
+    // The samples of all rules go into one appender, committed (one log write) at the end, or
+    // earlier when a rule reads a metric name that an earlier rule of this evaluation wrote, so
+    // that every rule sees the output of the rules before it.
+    let app: Appender | undefined;
+    const pending = new Set<string>();
     for (let i = 0; i < this.rules.length; i++) {
-      if (signal?.aborted) return;
+      if (signal?.aborted) {
+        if (app) await this.commit(app);
+        return;
+      }
       const rule = this.rules[i];
       if (!rule) continue;
+      if (app && readsAny(this.reads[i] ?? 'any', pending)) {
+        await this.commit(app);
+        app = undefined;
+        pending.clear();
+      }
       const t0 = performance.now();
       let samples: QuerySample[];
       try {
@@ -153,37 +177,46 @@ export class Group {
         const alerts = rule.alertsToSend(tsMs, this.deps.resendDelayMs, this.intervalMs, url);
         if (alerts.length > 0) this.deps.notify(alerts);
       }
-      await this.write(i, samples, tsMs);
+      app ??= this.deps.appendable.appender();
+      if (this.write(i, samples, tsMs, app)) for (const n of this.writes[i] ?? []) pending.add(n);
     }
+    if (app) await this.commit(app);
     this.lastEvaluation = tsMs;
     this.evaluationTime = (performance.now() - start) / 1000;
   }
 
-  /** Appends the samples of rule `i` and staleness markers for its vanished series. */
-  private async write(i: number, samples: readonly QuerySample[], tsMs: number): Promise<void> {
+  /**
+   * Appends the samples of rule `i` and staleness markers for its vanished series to `app`;
+   * returns whether it appended anything.
+   */
+  private write(i: number, samples: readonly QuerySample[], tsMs: number, app: Appender): boolean {
     const prev = this.prevSeries[i] ?? new Map<string, Labels>();
     const cur = new Map<string, Labels>();
-    const app = this.deps.appendable.appender();
+    let n = samples.length;
+    for (const s of samples) {
+      cur.set(labelsKey(s.labels), s.labels);
+      this.tryAppend(app, s.labels, s.t, s.v);
+    }
+    for (const [k, l] of prev) {
+      if (cur.has(k)) continue;
+      this.tryAppend(app, l, tsMs, STALE_NAN);
+      n++;
+    }
+    this.prevSeries[i] = cur;
+    return n > 0;
+  }
+
+  /** Commits the rule results in `app` (rolled back and logged when that fails). */
+  private async commit(app: Appender): Promise<void> {
     try {
-      for (const s of samples) {
-        cur.set(labelsKey(s.labels), s.labels);
-        this.tryAppend(app, s.labels, s.t, s.v);
-      }
-      for (const [k, l] of prev) if (!cur.has(k)) this.tryAppend(app, l, tsMs, STALE_NAN);
       await app.commit();
     } catch (e) {
       this.deps.logger?.warn('cannot write rule results', { group: this.name, err: String(e) });
       await app.rollback().catch(() => undefined);
     }
-    this.prevSeries[i] = cur;
   }
 
-  private tryAppend(
-    app: ReturnType<Appendable['appender']>,
-    l: Labels,
-    t: number,
-    v: number,
-  ): void {
+  private tryAppend(app: Appender, l: Labels, t: number, v: number): void {
     try {
       app.append(0, l, t, v);
     } catch (e) {
