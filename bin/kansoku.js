@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Entry point: runs the compiled command-line interface (build with `npm run build`).
+import { existsSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 capYoungGeneration(command === 'agent' ? 1 : 16);
-const { main } = await import('../dist/src/app/cli.js');
+// The agent runs from its bundle (dist/agent/, made by `npm run build`) when there is one.
+const bundled = new URL('../dist/agent/cli.js', import.meta.url);
+const { main } = await import(
+  command === 'agent' && existsSync(bundled) ? bundled.href : '../dist/src/app/cli.js'
+);
 
 main(process.argv.slice(2)).then(
   (code) => {

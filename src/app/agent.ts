@@ -24,6 +24,7 @@ import { HostCollector, defaultHostMetricsOptions } from '../host/index.js';
 import { ScrapeManager } from '../scrape/index.js';
 import { usePortableSnappy, type SeriesMetadataV2 } from '../parsers/index.js';
 import { Logger } from '../util/index.js';
+import { MemoryBudget, processMemory } from './budget.js';
 import { RemoteWriteSet, TeeAppendable } from './remotewrite.js';
 import type { BuildInfo } from './version.js';
 
@@ -52,12 +53,23 @@ export class Agent {
   private ready = false;
   private listen = '';
   readonly registry = new Registry();
+  /** No budget: only collects garbage when idle after the heap grew by 8 MiB. */
+  private readonly memory: MemoryBudget;
 
   constructor(
     private readonly flags: AgentFlags,
     private readonly info: BuildInfo,
     private readonly logger: Logger,
   ) {
+    this.memory = new MemoryBudget(
+      {
+        budgetBytes: 0,
+        intervalMs: 1000,
+        sample: processMemory,
+        idleMinGrowthBytes: 8 * 1048576,
+      },
+      logger.child({ component: 'memory' }),
+    );
     this.rw = new RemoteWriteSet(
       path.join(flags.agentPath, 'queues'),
       flags.queueBudgetBytes,
@@ -100,6 +112,8 @@ export class Agent {
   /** Starts HTTP, the queues and scraping. */
   async start(): Promise<void> {
     collectDefaultMetrics({ register: this.registry });
+    // Garbage of the scrape rounds is collected while the agent waits for the next one.
+    this.memory.start();
     this.rw.registerMetrics(this.registry);
     const router = new Router();
     // /metrics serves the agent's own metrics and the host's, like node_exporter does.
@@ -187,6 +201,7 @@ export class Agent {
   /** Stops scraping, then the queues (their backlog stays on disk), then HTTP. */
   async stop(): Promise<void> {
     this.ready = false;
+    this.memory.stop();
     await this.scrape?.stop();
     await this.rw.stop();
     await this.http?.close(5000);

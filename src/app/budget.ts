@@ -129,6 +129,8 @@ export interface MemoryBudgetOptions {
    * deltas); tests replace it.
    */
   readonly utilization?: () => number;
+  /** Least growth since the last full collection for an idle one (default 32 MiB). */
+  readonly idleMinGrowthBytes?: number;
 }
 
 /** Watches memory against the budget. Start with `start()`, stop with `stop()`. */
@@ -234,7 +236,7 @@ export class MemoryBudget {
 
   /**
    * Runs a full garbage collection when the event loop was idle over the last interval and the
-   * heap plus external memory grew by `IDLE_GC_MIN_GROWTH` (and a quarter) since the last one,
+   * heap plus external memory grew by `idleMinGrowthBytes` (and a quarter) since the last one,
    * at most every `IDLE_GC_INTERVAL_MS`. V8 collects its old generation only when an allocation
    * limit is reached, so after a burst of work (a flood of remote-write requests, a heavy query)
    * the garbage of it stays resident for as long as the process stays quiet; collecting while
@@ -255,7 +257,11 @@ export class MemoryBudget {
     if (
       busy >= IDLE_UTILIZATION ||
       now - this.lastIdleGc < IDLE_GC_INTERVAL_MS ||
-      grown < Math.max(IDLE_GC_MIN_GROWTH, IDLE_GC_GROWTH_SHARE * this.afterGc)
+      grown <
+        Math.max(
+          this.opts.idleMinGrowthBytes ?? IDLE_GC_MIN_GROWTH,
+          IDLE_GC_GROWTH_SHARE * this.afterGc,
+        )
     )
       return false;
     this.lastIdleGc = now;
