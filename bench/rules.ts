@@ -107,8 +107,8 @@ interface ServerResult {
   readonly server: string;
   readonly title: string;
   readonly error?: string;
-  /** Median evaluation seconds per group (`<file>;<group>`). */
-  readonly groups?: Record<string, { median: number; evaluations: number }>;
+  /** Median evaluation seconds per group (`<file>;<group>`), and every duration in order. */
+  readonly groups?: Record<string, { median: number; evaluations: number; seconds: number[] }>;
   /** Server CPU seconds per second while evaluating. */
   readonly cpuPerSecond?: number;
   /** Series written by the recording rules at the end. */
@@ -182,11 +182,12 @@ async function runServer(
       `${server.url}/api/v1/query?query=${encodeURIComponent('count({__name__=~".+:.+"})')}`,
     );
     const v = /"value":\[[^,]+,"([^"]+)"\]/.exec(q.body)?.[1];
-    const groups: Record<string, { median: number; evaluations: number }> = {};
+    const groups: Record<string, { median: number; evaluations: number; seconds: number[] }> = {};
     for (const [g, list] of evals.byGroup)
       groups[g.replace(`${files.length > 0 ? commonDir(files) : ''}/`, '')] = {
         median: median(list),
         evaluations: list.length,
+        seconds: list,
       };
     return {
       server: kind,
