@@ -28,6 +28,7 @@ COPY ui/package.json ui/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/bin ./bin
 COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/dist/agent ./dist/agent
 COPY --from=build /src/ui/dist ./ui/dist
 # The image's `node` user (uid 1000) owns the data directory; nothing else is writable.
 RUN mkdir -p /data && chown node:node /data

@@ -8,9 +8,9 @@ const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 capYoungGeneration(command === 'agent' ? 1 : 16);
 // The agent runs from its bundle (dist/agent/, made by `npm run build`) when there is one.
 const bundled = new URL('../dist/agent/cli.js', import.meta.url);
-const { main } = await import(
-  command === 'agent' && existsSync(bundled) ? bundled.href : '../dist/src/app/cli.js'
-);
+const agentBundle = command === 'agent' && existsSync(bundled) ? bundled.href : undefined;
+const { main } =
+  agentBundle === undefined ? await import('../dist/src/app/cli.js') : await import(agentBundle);
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -50,6 +50,7 @@ describe('Dockerfile', () => {
     assert.deepEqual(copies, [
       '--from=build /src/bin ./bin',
       '--from=build /src/dist/src ./dist/src',
+      '--from=build /src/dist/agent ./dist/agent',
       '--from=build /src/ui/dist ./ui/dist',
     ]);
     // The entry point loads the compiled CLI from that copied tree.
