@@ -32,7 +32,8 @@ export interface UiBenchOptions {
 }
 
 /** Usage text. */
-export const UI_USAGE = `usage: node dist/bench/run.js --only=ui [--series=5000] [--hours=1] [--loads=5] [--out=bench/results/ui.json]`;
+export const UI_USAGE = `usage: node dist/bench/run.js --only=ui [--series=50000] [--hours=2] [--loads=5] [--quick] [--out=bench/results/ui.json]
+  defaults to the benchmark data set (50,000 series x 2 h); --quick is a smoke run over 5,000 series x 1 h`;
 
 /** Parses the UI benchmark's flags (others are rejected). */
 export function parseUiFlags(argv: readonly string[]): UiBenchOptions {
@@ -43,7 +44,7 @@ export function parseUiFlags(argv: readonly string[]): UiBenchOptions {
     vals.set(m[1], m[2] ?? 'true');
   }
   for (const k of vals.keys())
-    if (!['only', 'series', 'hours', 'loads', 'out'].includes(k))
+    if (!['only', 'series', 'hours', 'loads', 'out', 'quick'].includes(k))
       throw new Error(`unknown flag --${k}\n${UI_USAGE}`);
   const num = (k: string, d: number): number => {
     const v = Number(vals.get(k) ?? d);
@@ -51,9 +52,10 @@ export function parseUiFlags(argv: readonly string[]): UiBenchOptions {
       throw new Error(`--${k} must be a positive number\n${UI_USAGE}`);
     return v;
   };
+  const quick = vals.get('quick') === 'true';
   return {
-    series: Math.floor(num('series', 5000)),
-    hours: num('hours', 1),
+    series: Math.floor(num('series', quick ? 5000 : 50_000)),
+    hours: num('hours', quick ? 1 : 2),
     loads: Math.floor(num('loads', 5)),
     out: vals.get('out') ?? 'bench/results/ui.json',
   };
@@ -300,7 +302,13 @@ export async function runUiBench(
   try {
     await server.waitReady(30_000);
     const sent = await sendAll(`${server.url}/api/v1/write`, data.shards);
-    log(`ui: ingested in ${(sent.ms / 1000).toFixed(1)} s`);
+    log(
+      `ui: ingested in ${(sent.ms / 1000).toFixed(1)} s (${sent.ok} requests, ${sent.failed} failed)`,
+    );
+    if (sent.failed > 0)
+      throw new Error(
+        `cannot ingest the UI benchmark data: ${sent.failed} requests failed (${sent.firstError ?? 'unknown'})`,
+      );
     const res = await fetch(`${server.url}/api/kansoku/dashboards`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -252,3 +252,94 @@ describe('QueryResultCache', () => {
     assert.equal(c.stats().evictedBytes, full);
   });
 });
+
+describe('QueryResultCache: identical requests in flight', () => {
+  beforeEach(() => {
+    now = T0;
+    db = new TrackedMemStorage(() => now);
+  });
+
+  it('evaluates once for identical concurrent requests and gives each the same answer', async () => {
+    await fill(T0 - 60 * MIN, T0, ['a', 'b']);
+    const c = cacheWith();
+    const q = 'sum by (a) (x)';
+    const start = T0 - 30 * MIN;
+    let calls = 0;
+    const ask = (): ReturnType<QueryResultCache['rangeQuery']> =>
+      c.rangeQuery(
+        {
+          query: q,
+          start,
+          end: T0,
+          step: MIN,
+          lookbackDeltaMs: engine.opts.lookbackDeltaMs,
+          scope: '',
+        },
+        (s, e) => {
+          calls++;
+          return engine.rangeQuery(db, q, s, e, MIN);
+        },
+      );
+    const [a, b, d] = await Promise.all([ask(), ask(), ask()]);
+    assert.equal(calls, 1);
+    assert.equal(a.outcome, 'miss');
+    assert.equal(b.outcome, 'hit');
+    assert.equal(d.outcome, 'hit');
+    const want = await fresh(q, start, T0, MIN);
+    for (const r of [a, b, d]) assert.equal(resultToPromJSON(r.result.value, 'open-text'), want);
+    // Once answered, the next request is served by the cache again (cached head, evaluated tail).
+    const later = await ask();
+    assert.equal(later.outcome, 'partial');
+    assert.equal(calls, 2);
+  });
+
+  it('does not join requests of another scope or range', async () => {
+    await fill(T0 - 60 * MIN, T0, ['a']);
+    const c = cacheWith();
+    let calls = 0;
+    const ask = (start: number, scope: string): ReturnType<QueryResultCache['rangeQuery']> =>
+      c.rangeQuery(
+        {
+          query: 'x',
+          start,
+          end: T0,
+          step: MIN,
+          lookbackDeltaMs: engine.opts.lookbackDeltaMs,
+          scope,
+        },
+        (s, e) => {
+          calls++;
+          return engine.rangeQuery(db, 'x', s, e, MIN);
+        },
+      );
+    await Promise.all([
+      ask(T0 - 30 * MIN, ''),
+      ask(T0 - 30 * MIN, 'team-a'),
+      ask(T0 - 20 * MIN, ''),
+    ]);
+    assert.equal(calls, 3);
+  });
+
+  it('passes an evaluation error to every joined request', async () => {
+    const c = cacheWith();
+    let calls = 0;
+    const ask = (): ReturnType<QueryResultCache['rangeQuery']> =>
+      c.rangeQuery(
+        {
+          query: 'x',
+          start: T0 - 10 * MIN,
+          end: T0,
+          step: MIN,
+          lookbackDeltaMs: 300_000,
+          scope: '',
+        },
+        () => {
+          calls++;
+          return Promise.reject(new Error('cannot evaluate query: test'));
+        },
+      );
+    const rs = await Promise.allSettled([ask(), ask()]);
+    assert.equal(calls, 1);
+    for (const r of rs) assert.equal(r.status, 'rejected');
+  });
+});

@@ -126,6 +126,8 @@ export class QueryResultCache {
   private seenGen = 0;
   /** Keys of unaligned requests seen once and not stored (oldest first). */
   private readonly seen = new Set<string>();
+  /** Requests being answered, by key and range: an identical request joins the running one. */
+  private readonly inflight = new Map<string, Promise<CachedAnswer>>();
   private readonly counters: QueryCacheStats = {
     hits: 0,
     partialHits: 0,
@@ -160,6 +162,30 @@ export class QueryResultCache {
       this.counters.bypasses++;
       return { result: await evaluate(req.start, req.end), outcome: 'bypass' };
     }
+    // An identical request already running (a dashboard open in several tabs, a refresh while
+    // the previous one runs) shares its answer: one evaluation, the same data.
+    const flightKey = `${key}\u0000${req.start}\u0000${req.end}`;
+    const running = this.inflight.get(flightKey);
+    if (running !== undefined) {
+      const a = await running;
+      this.counters.hits++;
+      return { result: { ...a.result }, outcome: 'hit' };
+    }
+    const p = this.answerRange(key, req, evaluate);
+    this.inflight.set(flightKey, p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(flightKey);
+    }
+  }
+
+  /** `rangeQuery` for a cacheable request that no identical running request answers. */
+  private async answerRange(
+    key: string,
+    req: CachedRangeRequest,
+    evaluate: RangeEvaluator,
+  ): Promise<CachedAnswer> {
     const t0 = performance.now();
     const changes = this.sync();
     const at: RequestState = {
